@@ -1,0 +1,70 @@
+"use client";
+import { Alert, Button, PasswordInput, Stack, TextInput, Title } from "@mantine/core";
+import { IconAlertCircle } from "@tabler/icons-react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { type FormEvent, useEffect, useState } from "react";
+import { errorMessage } from "../../../client/errors";
+import { useTRPC } from "../../../client/trpc";
+
+export default function SignInPage() {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const status = useQuery(trpc.auth.status.queryOptions());
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const signIn = useMutation(
+    trpc.auth.signIn.mutationOptions({
+      onSuccess: async () => {
+        await queryClient.invalidateQueries();
+        router.replace("/apps");
+      },
+    }),
+  );
+
+  useEffect(() => {
+    if (status.data?.setupRequired) router.replace("/setup");
+    else if (status.data?.user) router.replace("/apps");
+  }, [status.data, router]);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    signIn.mutate({ email, password });
+  };
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack>
+        <Title order={2} fz="h3">
+          Sign in
+        </Title>
+        {signIn.error && (
+          <Alert color="red" icon={<IconAlertCircle />} role="alert">
+            {errorMessage(signIn.error)}
+          </Alert>
+        )}
+        <TextInput
+          label="Email"
+          type="email"
+          autoComplete="username"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.currentTarget.value)}
+          data-autofocus
+          autoFocus
+        />
+        <PasswordInput
+          label="Password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.currentTarget.value)}
+        />
+        <Button type="submit" loading={signIn.isPending} fullWidth>
+          Sign in
+        </Button>
+      </Stack>
+    </form>
+  );
+}

@@ -1,0 +1,79 @@
+"use client";
+import { Alert, AppShell, Burger, Button, Center, Group, Loader, Stack, Text } from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
+import { IconPlugConnectedX } from "@tabler/icons-react";
+import { useQuery } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { type ReactNode, useEffect } from "react";
+import { errorMessage } from "../../client/errors";
+import { SessionProvider } from "../../client/session";
+import { useTRPC } from "../../client/trpc";
+import { useSessionSocket } from "../../client/use-session-socket";
+import { Logo } from "../../components/logo";
+import { ColorSchemeToggle } from "../../components/shell/color-scheme-toggle";
+import { Navigation } from "../../components/shell/navigation";
+import { UserMenu } from "../../components/shell/user-menu";
+
+export default function PortalLayout({ children }: { children: ReactNode }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [opened, { toggle, close }] = useDisclosure();
+  const status = useQuery(trpc.auth.status.queryOptions(undefined, { refetchInterval: 60_000 }));
+  const user = status.data?.user ?? null;
+  useSessionSocket(user !== null);
+
+  useEffect(() => {
+    if (!status.data) return;
+    if (status.data.setupRequired) router.replace("/setup");
+    else if (!status.data.user) router.replace("/sign-in");
+  }, [status.data, router]);
+
+  if (status.error) {
+    return (
+      <Center mih="100vh" p="md">
+        <Alert color="red" icon={<IconPlugConnectedX />} title="Wheelhouse is not answering" maw={480}>
+          <Stack gap="sm">
+            <Text fz="sm">{errorMessage(status.error)}</Text>
+            <Button variant="light" color="red" onClick={() => status.refetch()} w="fit-content">
+              Try again
+            </Button>
+          </Stack>
+        </Alert>
+      </Center>
+    );
+  }
+  if (!user) {
+    return (
+      <Center mih="100vh" aria-busy="true">
+        <Loader aria-label="Loading" />
+      </Center>
+    );
+  }
+
+  return (
+    <SessionProvider user={user}>
+      <AppShell
+        header={{ height: 60 }}
+        navbar={{ width: 232, breakpoint: "sm", collapsed: { mobile: !opened } }}
+        padding="lg"
+      >
+        <AppShell.Header>
+          <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+            <Group gap="sm" wrap="nowrap">
+              <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+              <Logo />
+            </Group>
+            <Group gap="sm" wrap="nowrap">
+              <ColorSchemeToggle />
+              <UserMenu />
+            </Group>
+          </Group>
+        </AppShell.Header>
+        <AppShell.Navbar p="sm">
+          <Navigation onNavigate={close} />
+        </AppShell.Navbar>
+        <AppShell.Main>{children}</AppShell.Main>
+      </AppShell>
+    </SessionProvider>
+  );
+}

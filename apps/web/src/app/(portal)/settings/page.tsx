@@ -1,0 +1,63 @@
+"use client";
+import { Badge, Button, Card, Group, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
+import { IconUserPlus } from "@tabler/icons-react";
+import { ROLE_DESCRIPTIONS } from "@wheelhouse/shared";
+import { useCan, useCurrentUser } from "../../../client/session";
+import { PageHeader } from "../../../components/page-header";
+import { ROLE_COLORS } from "../../../components/status";
+import { AddUserModal } from "../../../components/users/add-user-modal";
+import { MembersTable } from "../../../components/users/members-table";
+
+export default function SettingsPage() {
+  const me = useCurrentUser();
+  const mayAddUsers = useCan("users.create");
+  const [adding, { open, close }] = useDisclosure(false);
+  return (
+    <>
+      <PageHeader title="Settings" description={`Your account and the members of ${me.team.name}.`} />
+      <Stack gap="xl">
+        <SimpleGrid cols={{ base: 1, md: 2 }}>
+          <Card withBorder radius="lg" padding="lg">
+            <Text fz="xs" c="dimmed" tt="uppercase" fw={600}>
+              Your account
+            </Text>
+            <Title order={2} fz="h4" mt={6}>
+              {me.name}
+            </Title>
+            <Text c="dimmed" fz="sm">
+              {me.email}
+            </Text>
+          </Card>
+          <Card withBorder radius="lg" padding="lg">
+            <Text fz="xs" c="dimmed" tt="uppercase" fw={600}>
+              Your role in {me.team.name}
+            </Text>
+            <Group mt={8}>
+              <Badge size="lg" variant="light" color={ROLE_COLORS[me.role]}>
+                {me.role}
+              </Badge>
+            </Group>
+            <Text fz="sm" mt={8}>
+              {ROLE_DESCRIPTIONS[me.role]}
+            </Text>
+          </Card>
+        </SimpleGrid>
+        <section aria-labelledby="members-heading">
+          <Group justify="space-between" mb="sm">
+            <Title order={2} fz="h3" id="members-heading">
+              Members
+            </Title>
+            {mayAddUsers && (
+              <Button leftSection={<IconUserPlus size={16} />} onClick={open}>
+                Add user
+              </Button>
+            )}
+          </Group>
+          <MembersTable />
+        </section>
+      </Stack>
+      {mayAddUsers && <AddUserModal opened={adding} onClose={close} />}
+    </>
+  );
+}

@@ -1,0 +1,13 @@
+// Turns whatever a failed call threw into the sentence a person should read.
+import { TRPCClientError } from "@trpc/client";
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof TRPCClientError) return error.message;
+  if (error instanceof Error)
+    return `Could not reach Wheelhouse (${error.message}). Check your connection and try again.`;
+  return "Something went wrong.";
+}
+
+export function isUnauthorized(error: unknown): boolean {
+  return error instanceof TRPCClientError && (error.data as { code?: string } | undefined)?.code === "UNAUTHORIZED";
+}

@@ -1,0 +1,25 @@
+"use client";
+// Keeps a /ui socket open while signed in; when the server ends the session (signed out
+// elsewhere, account disabled), tell the person and go to the sign-in page at once.
+import { notifications } from "@mantine/notifications";
+import { useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useEffect } from "react";
+import { io } from "socket.io-client";
+
+export function useSessionSocket(enabled: boolean) {
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    if (!enabled) return;
+    const socket = io("/ui", { transports: ["websocket"] });
+    socket.on("session:ended", ({ reason }: { reason: string }) => {
+      notifications.show({ color: "yellow", title: "Signed out", message: reason });
+      queryClient.clear();
+      router.replace("/sign-in");
+    });
+    return () => {
+      socket.close();
+    };
+  }, [enabled, router, queryClient]);
+}

@@ -1,0 +1,140 @@
+"use client";
+import { Badge, Button, Group, Paper, Select, Table, Text } from "@mantine/core";
+import { modals } from "@mantine/modals";
+import { notifications } from "@mantine/notifications";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { ROLES, type Role } from "@wheelhouse/shared";
+import { errorMessage } from "../../client/errors";
+import { useCan, useCurrentUser } from "../../client/session";
+import { useTRPC } from "../../client/trpc";
+import { RelativeTime } from "../relative-time";
+import { ROLE_COLORS, STATUS_COLORS } from "../status";
+
+export function MembersTable() {
+  const trpc = useTRPC();
+  const me = useCurrentUser();
+  const mayChangeRoles = useCan("users.role.update");
+  const mayDisable = useCan("users.disable");
+  const queryClient = useQueryClient();
+  const members = useQuery(trpc.users.list.queryOptions());
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.users.list.queryKey() });
+  const fail = (error: unknown) =>
+    notifications.show({ color: "red", title: "Not changed", message: errorMessage(error) });
+  const setRole = useMutation(
+    trpc.users.setRole.mutationOptions({
+      onSuccess: (_data, vars) => {
+        notifications.show({ color: "teal", title: "Role changed", message: `Now ${vars.role}.` });
+        return refresh();
+      },
+      onError: fail,
+    }),
+  );
+  const setDisabled = useMutation(
+    trpc.users.setDisabled.mutationOptions({
+      onSuccess: (_data, vars) => {
+        notifications.show({
+          color: "teal",
+          title: vars.disabled ? "User disabled" : "User enabled",
+          message: vars.disabled ? "Their sessions have ended." : "They can sign in again.",
+        });
+        return refresh();
+      },
+      onError: fail,
+    }),
+  );
+
+  if (members.error) return <Text c="red">{errorMessage(members.error)}</Text>;
+  const rows = members.data ?? [];
+
+  const confirmDisable = (member: (typeof rows)[number]) =>
+    modals.openConfirmModal({
+      title: `Disable ${member.name}?`,
+      children: (
+        <Text fz="sm">{member.email} is signed out everywhere at once and cannot sign in until enabled again.</Text>
+      ),
+      labels: { confirm: "Disable", cancel: "Cancel" },
+      confirmProps: { color: "red" },
+      onConfirm: () => setDisabled.mutate({ userId: member.id, disabled: true }),
+    });
+
+  return (
+    <Paper withBorder radius="lg">
+      <Table.ScrollContainer minWidth={640}>
+        <Table verticalSpacing="sm" aria-label="Team members">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Email</Table.Th>
+              <Table.Th>Role</Table.Th>
+              <Table.Th>Added</Table.Th>
+              <Table.Th>Status</Table.Th>
+              {mayDisable && <Table.Th aria-label="Actions" />}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((member) => (
+              <Table.Tr key={member.id} data-testid={`member-${member.email}`}>
+                <Table.Td fw={500}>
+                  {member.name}
+                  {member.id === me.id && (
+                    <Text span c="dimmed" fz="xs" ml={6}>
+                      (you)
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td>{member.email}</Table.Td>
+                <Table.Td>
+                  {mayChangeRoles ? (
+                    <Select
+                      aria-label={`Role of ${member.email}`}
+                      size="xs"
+                      w={130}
+                      data={ROLES.map((role) => ({ value: role, label: role }))}
+                      value={member.role}
+                      allowDeselect={false}
+                      onChange={(value) =>
+                        value && value !== member.role && setRole.mutate({ userId: member.id, role: value as Role })
+                      }
+                    />
+                  ) : (
+                    <Badge variant="light" color={ROLE_COLORS[member.role]}>
+                      {member.role}
+                    </Badge>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  <RelativeTime value={member.createdAt} />
+                </Table.Td>
+                <Table.Td>
+                  <Badge variant="dot" color={member.disabled ? STATUS_COLORS.disabled : STATUS_COLORS.success}>
+                    {member.disabled ? "Disabled" : "Active"}
+                  </Badge>
+                </Table.Td>
+                {mayDisable && (
+                  <Table.Td>
+                    <Group justify="flex-end">
+                      {member.id !== me.id &&
+                        (member.disabled ? (
+                          <Button
+                            size="xs"
+                            variant="default"
+                            onClick={() => setDisabled.mutate({ userId: member.id, disabled: false })}
+                          >
+                            Enable
+                          </Button>
+                        ) : (
+                          <Button size="xs" variant="subtle" color="red" onClick={() => confirmDisable(member)}>
+                            Disable
+                          </Button>
+                        ))}
+                    </Group>
+                  </Table.Td>
+                )}
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </Paper>
+  );
+}

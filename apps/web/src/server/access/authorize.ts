@@ -1,0 +1,24 @@
+// The one permission check behind every transport: tRPC's withPermission and each Socket.IO
+// middleware call this, so a socket cannot reach what a procedure would refuse.
+import { type Action, can, minimumRole } from "@wheelhouse/shared";
+import { recordAudit } from "../audit/audit-log";
+import type { Db } from "../db/client";
+import { AppError } from "../errors/app-error";
+import type { SessionUser } from "./sessions";
+
+/** Throws UNAUTHENTICATED without a user, FORBIDDEN (and audits the refusal) when the role falls short. */
+export async function authorize(db: Db, user: SessionUser | null, action: Action, ip: string): Promise<SessionUser> {
+  if (!user) throw new AppError("UNAUTHENTICATED", "Sign in to continue.");
+  if (!can(user.role, action)) {
+    await recordAudit(db, {
+      actor: user,
+      teamId: user.team.id,
+      action,
+      outcome: "denied",
+      ip,
+      details: { role: user.role, requires: minimumRole(action) },
+    });
+    throw new AppError("FORBIDDEN", `Your role (${user.role}) cannot do this; it needs ${minimumRole(action)}.`);
+  }
+  return user;
+}

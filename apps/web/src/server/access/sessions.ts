@@ -1,0 +1,90 @@
+// Sign-in sessions: a random token in an httpOnly cookie; the database keeps only its SHA-256.
+// Why our own and not a library: docs/decisions/004-sessions-and-auth.md.
+import { createHash, randomBytes } from "node:crypto";
+import type { Role } from "@wheelhouse/shared";
+import { roleSchema } from "@wheelhouse/shared";
+import type { Db } from "../db/client";
+
+export const SESSION_COOKIE = "wheelhouse_session";
+const SESSION_LIFETIME_MS = 7 * 24 * 3600 * 1000;
+/** A session in use is extended once a day at most, so reads do not write on every request. */
+const EXTEND_AFTER_MS = 24 * 3600 * 1000;
+
+export interface SessionUser {
+  sessionId: string;
+  id: string;
+  email: string;
+  name: string;
+  team: { id: string; name: string; slug: string };
+  role: Role;
+}
+
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+export async function createSession(
+  db: Db,
+  userId: string,
+  meta: { ip?: string | undefined; userAgent?: string | undefined },
+) {
+  const token = randomBytes(32).toString("base64url");
+  const expiresAt = new Date(Date.now() + SESSION_LIFETIME_MS);
+  await db.session.create({
+    data: {
+      id: hashToken(token),
+      userId,
+      expiresAt,
+      ip: meta.ip ?? null,
+      userAgent: meta.userAgent?.slice(0, 300) ?? null,
+    },
+  });
+  return { token, expiresAt };
+}
+
+/** The signed-in user behind a cookie token, or null when the session is unknown, expired or the user disabled. */
+export async function resolveSession(db: Db, token: string | undefined): Promise<SessionUser | null> {
+  if (!token) return null;
+  const id = hashToken(token);
+  const session = await db.session.findUnique({
+    where: { id },
+    include: {
+      user: { include: { memberships: { include: { team: true }, orderBy: { createdAt: "asc" }, take: 1 } } },
+    },
+  });
+  if (!session) return null;
+  const now = Date.now();
+  if (session.expiresAt.getTime() <= now || session.user.disabledAt) {
+    await db.session.deleteMany({ where: { id } });
+    return null;
+  }
+  const membership = session.user.memberships[0];
+  if (!membership) return null;
+  if (now - session.lastSeenAt.getTime() > EXTEND_AFTER_MS) {
+    await db.session.update({
+      where: { id },
+      data: { lastSeenAt: new Date(now), expiresAt: new Date(now + SESSION_LIFETIME_MS) },
+    });
+  }
+  return {
+    sessionId: id,
+    id: session.user.id,
+    email: session.user.email,
+    name: session.user.name,
+    team: { id: membership.team.id, name: membership.team.name, slug: membership.team.slug },
+    role: roleSchema.parse(membership.role),
+  };
+}
+
+export async function endSession(db: Db, sessionId: string): Promise<void> {
+  await db.session.deleteMany({ where: { id: sessionId } });
+}
+
+export async function endAllSessionsOf(db: Db, userId: string): Promise<number> {
+  const { count } = await db.session.deleteMany({ where: { userId } });
+  return count;
+}
+
+export function countActiveSessions(db: Db): Promise<number> {
+  return db.session.count({ where: { expiresAt: { gt: new Date() } } });
+}

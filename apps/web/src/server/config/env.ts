@@ -1,0 +1,136 @@
+// Every setting of the portal, validated once at start-up. Nothing else reads process.env.
+// A bad value stops the process with a sentence that names the setting and the fix.
+import { resolve } from "node:path";
+import { z } from "zod";
+
+const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+function isDatabaseUrl(value: string): boolean {
+  if (value.startsWith("file:")) return value.length > "file:".length;
+  try {
+    const url = new URL(value);
+    return (
+      (url.protocol === "postgres:" || url.protocol === "postgresql:") && url.hostname !== "" && url.pathname.length > 1
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** Each setting: its schema, and the sentence shown when its value is refused. */
+const settings = {
+  PORT: {
+    schema: z.coerce.number().int().min(1).max(65535).default(3000),
+    describe: "TCP port the portal listens on (default 3000).",
+    fix: "set PORT to a whole number between 1 and 65535, e.g. PORT=3000",
+  },
+  HOST: {
+    schema: z.string().min(1).default("0.0.0.0"),
+    describe: "Address the portal binds to (default 0.0.0.0, every interface).",
+    fix: "set HOST to an IP address of this machine, e.g. HOST=127.0.0.1",
+  },
+  DATA_DIR: {
+    schema: z.string().min(1).default("./data"),
+    describe: "Folder for the SQLite database, the generated secret key and recordings (default ./data).",
+    fix: "set DATA_DIR to a folder the portal may write to",
+  },
+  DATABASE_URL: {
+    schema: z.string().refine(isDatabaseUrl).optional(),
+    describe: "file:PATH for SQLite (default file:DATA_DIR/wheelhouse.db) or postgres://user:pass@host:5432/db.",
+    fix: "set DATABASE_URL to file:./data/wheelhouse.db or postgres://USER:PASSWORD@HOST:5432/DATABASE, or unset it",
+  },
+  LOG_LEVEL: {
+    schema: z.enum(logLevels).default("info"),
+    describe: `Least level logged: ${logLevels.join(", ")} (default info).`,
+    fix: `set LOG_LEVEL to one of ${logLevels.join(", ")}`,
+  },
+  PUBLIC_URL: {
+    schema: z.url({ protocol: /^https?$/ }).optional(),
+    describe:
+      "The address people use to reach the portal (default http://localhost:PORT). Used for links and Origin checks.",
+    fix: "set PUBLIC_URL to the http(s) address people open, e.g. https://wheelhouse.example.com",
+  },
+  SECRET_KEY: {
+    schema: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/)
+      .optional(),
+    describe:
+      "64 hex characters (32 bytes) that encrypt secrets at rest; generated into DATA_DIR/secret.key when unset.",
+    fix: "set SECRET_KEY to 64 hex characters (e.g. the output of `openssl rand -hex 32`), or unset it to use DATA_DIR/secret.key",
+  },
+  WHEELHOUSE_ADMIN_EMAIL: {
+    schema: z.email().optional(),
+    describe: "With WHEELHOUSE_ADMIN_PASSWORD: creates the first admin at start-up when none exists.",
+    fix: "set WHEELHOUSE_ADMIN_EMAIL to an email address, e.g. admin@example.com",
+  },
+  WHEELHOUSE_ADMIN_PASSWORD: {
+    schema: z.string().min(12).optional(),
+    describe: "Password of the first admin created from WHEELHOUSE_ADMIN_EMAIL (at least 12 characters).",
+    fix: "set WHEELHOUSE_ADMIN_PASSWORD to at least 12 characters",
+  },
+  NODE_ENV: {
+    schema: z.enum(["production", "development", "test"]).default("production"),
+    describe: "development serves the UI through Next.js's dev server with hot reload (default production).",
+    fix: "set NODE_ENV to production or development",
+  },
+} as const;
+
+type Settings = typeof settings;
+export type RawEnv = { [K in keyof Settings]: z.output<Settings[K]["schema"]> };
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  database: { kind: "sqlite"; file: string; url: string } | { kind: "postgresql"; url: string };
+  logLevel: (typeof logLevels)[number];
+  publicUrl: string;
+  /** Undefined when SECRET_KEY is unset: the key is then read from (or generated into) DATA_DIR. */
+  secretKeyHex: string | undefined;
+  bootstrapAdmin: { email: string; password: string } | undefined;
+  dev: boolean;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws ConfigError with one sentence per refused setting. */
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  const problems: string[] = [];
+  const raw: Partial<Record<keyof Settings, unknown>> = {};
+  for (const [name, setting] of Object.entries(settings) as [keyof Settings, Settings[keyof Settings]][]) {
+    const value = env[name] === "" ? undefined : env[name];
+    const result = setting.schema.safeParse(value);
+    if (result.success) raw[name] = result.data;
+    else problems.push(`${name}=${JSON.stringify(value)} is not valid: ${setting.fix}.`);
+  }
+  const email = raw.WHEELHOUSE_ADMIN_EMAIL as string | undefined;
+  const password = raw.WHEELHOUSE_ADMIN_PASSWORD as string | undefined;
+  if ((email === undefined) !== (password === undefined)) {
+    problems.push("WHEELHOUSE_ADMIN_EMAIL and WHEELHOUSE_ADMIN_PASSWORD go together: set both, or neither.");
+  }
+  if (problems.length > 0) throw new ConfigError(problems.join("\n"));
+  const values = raw as RawEnv;
+  const dataDir = resolve(values.DATA_DIR);
+  const databaseUrl = values.DATABASE_URL ?? `file:${resolve(dataDir, "wheelhouse.db")}`;
+  return {
+    port: values.PORT,
+    host: values.HOST,
+    dataDir,
+    database: databaseUrl.startsWith("file:")
+      ? { kind: "sqlite", file: resolve(databaseUrl.slice("file:".length)), url: databaseUrl }
+      : { kind: "postgresql", url: databaseUrl },
+    logLevel: values.LOG_LEVEL,
+    publicUrl: (values.PUBLIC_URL ?? `http://localhost:${values.PORT}`).replace(/\/$/, ""),
+    secretKeyHex: values.SECRET_KEY?.toLowerCase(),
+    bootstrapAdmin: email && password ? { email: email.toLowerCase(), password } : undefined,
+    dev: values.NODE_ENV === "development",
+  };
+}
+
+/** The settings and their descriptions, for `--help` and the README. */
+export function describeSettings(): string {
+  return Object.entries(settings)
+    .map(([name, setting]) => `  ${name.padEnd(27)} ${setting.describe}`)
+    .join("\n");
+}

@@ -1,0 +1,23 @@
+// Domain errors carry a code; only the transport edge (tRPC, sockets) turns them into responses.
+export const APP_ERROR_CODES = {
+  BAD_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  NOT_READY: 503,
+} as const;
+
+export type AppErrorCode = keyof typeof APP_ERROR_CODES;
+
+export class AppError extends Error {
+  constructor(
+    readonly code: AppErrorCode,
+    /** A sentence a person can act on; shown in the UI as it is. */
+    message: string,
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+}

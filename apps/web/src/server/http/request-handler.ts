@@ -1,0 +1,74 @@
+// The portal's one HTTP handler: health, metrics, tRPC, then Next.js for every page.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { checkReadiness } from "../health/readiness";
+import { type PortalMetrics, routeLabel } from "../metrics/registry";
+import type { PortalServices } from "../services";
+import { createContext } from "../trpc/context";
+import { appRouter } from "../trpc/root-router";
+
+export type PageHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+function sendJson(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+  res.end(JSON.stringify(body));
+}
+
+export function createRequestHandler(
+  services: PortalServices,
+  metrics: PortalMetrics,
+  pages: () => PageHandler | null,
+) {
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: "/api/trpc/",
+    createContext: ({ req, res }) => createContext(services, req, res),
+    onError({ error, path }) {
+      if (error.code === "INTERNAL_SERVER_ERROR") services.logger.error({ err: error, path }, "tRPC request failed");
+    },
+  });
+
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = process.hrtime.bigint();
+    const pathname = new URL(req.url ?? "/", "http://portal").pathname;
+    res.on("finish", () => {
+      const labels = { method: req.method ?? "GET", route: routeLabel(pathname), status: String(res.statusCode) };
+      metrics.httpRequests.inc(labels);
+      metrics.httpDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+    });
+    try {
+      if (pathname === "/health") return sendJson(res, 200, { ok: true });
+      if (pathname === "/health/ready") {
+        const report = await checkReadiness(services);
+        return sendJson(res, report.ok ? 200 : 503, report);
+      }
+      if (pathname === "/metrics") {
+        const text = await metrics.registry.metrics();
+        res.writeHead(200, { "content-type": metrics.registry.contentType });
+        res.end(text);
+        return;
+      }
+      if (pathname.startsWith("/api/trpc/")) {
+        if (!services.readiness.migrationsApplied) {
+          return sendJson(res, 503, {
+            error: { message: "Wheelhouse is starting: the database is not ready yet. Try again in a moment." },
+          });
+        }
+        trpc(req, res);
+        return;
+      }
+      const page = pages();
+      if (!page) {
+        res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "retry-after": "2" });
+        res.end("Wheelhouse is starting. This page reloads in a moment.");
+        return;
+      }
+      await page(req, res);
+    } catch (error) {
+      services.logger.error({ err: error, pathname }, "request failed");
+      if (!res.headersSent)
+        sendJson(res, 500, { error: { message: "Something went wrong on the server. It has been logged." } });
+      else res.end();
+    }
+  };
+}

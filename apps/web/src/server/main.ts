@@ -1,0 +1,113 @@
+// Starts the portal: settings, HTTP server (health first), database, then the UI.
+// Run with `tsx apps/web/src/server/main.ts` (npm start does this after building).
+import { EventEmitter } from "node:events";
+import { createServer } from "node:http";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import next from "next";
+import { bootstrapAdminFromEnv } from "./access/bootstrap-admin";
+import { countActiveSessions } from "./access/sessions";
+import { type Config, ConfigError, describeSettings, parseConfig } from "./config/env";
+import { loadSecretKey } from "./config/secret-key";
+import { createDb } from "./db/client";
+import { FatalDatabaseError, migrateWhenReachable } from "./db/database-readiness";
+import { createRequestHandler, type PageHandler } from "./http/request-handler";
+import { createLogger } from "./logging/logger";
+import { createMetrics } from "./metrics/registry";
+import { attachSockets } from "./realtime/sockets";
+import type { PortalEvents, PortalServices } from "./services";
+
+const webDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+function fail(sentence: string): never {
+  process.stderr.write(`\nWheelhouse cannot start: ${sentence}\n\n`);
+  process.exit(1);
+}
+
+function readConfig(): Config {
+  if (process.argv.includes("--help")) {
+    process.stdout.write(`Wheelhouse portal. Settings (environment variables):\n${describeSettings()}\n`);
+    process.exit(0);
+  }
+  try {
+    return parseConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+}
+
+async function main() {
+  const config = readConfig();
+  const logger = createLogger(config.logLevel);
+  let secretKey: Buffer;
+  try {
+    secretKey = loadSecretKey(config.dataDir, config.secretKeyHex);
+  } catch (error) {
+    fail(`${(error as Error).message} (DATA_DIR=${config.dataDir})`);
+  }
+  const db = createDb(config.database);
+  const services: PortalServices = {
+    config,
+    db,
+    logger,
+    secretKey,
+    events: new EventEmitter<PortalEvents>(),
+    readiness: { migrationsApplied: false, migrationError: null },
+  };
+  const metrics = createMetrics(() => countActiveSessions(db));
+  let pages: PageHandler | null = null;
+  const server = createServer(createRequestHandler(services, metrics, () => pages));
+  const io = attachSockets(server, services, metrics);
+
+  await new Promise<void>((resolve) => {
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EADDRINUSE") {
+        fail(
+          `port ${config.port} is already in use on ${config.host}. Stop the program using it, or set PORT to a free port (e.g. PORT=${config.port + 1}).`,
+        );
+      }
+      if (error.code === "EACCES")
+        fail(`port ${config.port} needs privileges this user lacks. Set PORT to a port above 1023.`);
+      if (error.code === "EADDRNOTAVAIL")
+        fail(`HOST=${config.host} is not an address of this machine. Set HOST to one of its addresses, e.g. 0.0.0.0.`);
+      fail(`could not listen on ${config.host}:${config.port}: ${error.message}`);
+    });
+    server.listen(config.port, config.host, resolve);
+  });
+  logger.info({ port: config.port, host: config.host, database: config.database.kind }, "listening");
+
+  const stopping = new AbortController();
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, "shutting down");
+    stopping.abort();
+    io.close();
+    server.close(() => {
+      void db.$disconnect().finally(() => process.exit(0));
+    });
+    setTimeout(() => process.exit(0), 5_000).unref();
+  };
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+
+  const ui = next({ dev: config.dev, dir: webDir, hostname: config.host, port: config.port });
+  const uiReady = ui.prepare().then(() => {
+    const handle = ui.getRequestHandler();
+    pages = (req, res) => handle(req, res);
+  });
+
+  try {
+    await migrateWhenReachable(services, logger, stopping.signal);
+  } catch (error) {
+    if (error instanceof FatalDatabaseError) fail(error.message);
+    throw error;
+  }
+  await bootstrapAdminFromEnv(services);
+  await uiReady;
+  logger.info({ url: config.publicUrl }, "ready");
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`\nWheelhouse stopped on an unexpected error: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,56 @@
+// Prometheus metrics of the portal (prom-client). Names start with wheelhouse_; process and Node.js
+// runtime metrics come from prom-client's defaults. `promtool check metrics` runs on this output in tests.
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+export interface PortalMetrics {
+  registry: Registry;
+  httpRequests: Counter<"method" | "route" | "status">;
+  httpDuration: Histogram<"method" | "route" | "status">;
+  uiSockets: Gauge;
+}
+
+export function createMetrics(countActiveSessions: () => Promise<number>): PortalMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const httpRequests = new Counter({
+    name: "wheelhouse_http_requests_total",
+    help: "HTTP requests answered, by method, route and status code.",
+    labelNames: ["method", "route", "status"],
+    registers: [registry],
+  });
+  const httpDuration = new Histogram({
+    name: "wheelhouse_http_request_duration_seconds",
+    help: "Time to answer an HTTP request, by method, route and status code.",
+    labelNames: ["method", "route", "status"],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  new Gauge({
+    name: "wheelhouse_sessions_active",
+    help: "Sign-in sessions that have not expired.",
+    registers: [registry],
+    async collect() {
+      // The database may be down while Prometheus scrapes: report nothing rather than a wrong zero.
+      try {
+        this.set(await countActiveSessions());
+      } catch {
+        this.reset();
+      }
+    },
+  });
+  const uiSockets = new Gauge({
+    name: "wheelhouse_ui_sockets_connected",
+    help: "Browser Socket.IO connections open on the /ui namespace.",
+    registers: [registry],
+  });
+  return { registry, httpRequests, httpDuration, uiSockets };
+}
+
+/** A bounded route label: never the raw URL, so a scanner cannot explode the series count. */
+export function routeLabel(pathname: string): string {
+  if (pathname === "/health" || pathname === "/health/ready" || pathname === "/metrics") return pathname;
+  if (pathname.startsWith("/api/trpc")) return "/api/trpc";
+  if (pathname.startsWith("/socket.io")) return "/socket.io";
+  if (pathname.startsWith("/_next/")) return "/_next";
+  return "page";
+}

@@ -1,0 +1,66 @@
+// Socket.IO on the portal's HTTP server. Namespaces:
+//   /ui    browsers, authenticated by the same session cookie and permission check as tRPC;
+//   /agent host agents, authenticated by their agent key (enrolment arrives with the agents feature:
+//          until then no key exists, so every agent is refused).
+import type { Server as HttpServer } from "node:http";
+import { Server, type Socket } from "socket.io";
+import { authorize } from "../access/authorize";
+import { readSessionToken } from "../access/session-cookie";
+import { resolveSession, type SessionUser } from "../access/sessions";
+import { AppError } from "../errors/app-error";
+import type { PortalMetrics } from "../metrics/registry";
+import type { PortalServices } from "../services";
+
+interface UiSocketData {
+  user: SessionUser;
+}
+
+/** Browsers send Origin on WebSocket upgrades; only our own pages may open a socket with our cookie. */
+function originAllowed(origin: string | undefined, host: string | undefined, publicUrl: string): boolean {
+  if (!origin) return false;
+  if (origin === new URL(publicUrl).origin) return true;
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+export function attachSockets(httpServer: HttpServer, services: PortalServices, metrics: PortalMetrics): Server {
+  const io = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 1_000_000 });
+
+  const ui = io.of("/ui");
+  ui.use(async (socket: Socket, next) => {
+    const { headers } = socket.handshake;
+    if (!originAllowed(headers.origin, headers.host, services.config.publicUrl)) {
+      next(new Error("This page's origin may not open a Wheelhouse socket."));
+      return;
+    }
+    try {
+      const user = await resolveSession(services.db, readSessionToken(headers.cookie));
+      (socket.data as UiSocketData).user = await authorize(services.db, user, "portal.read", socket.handshake.address);
+      next();
+    } catch (error) {
+      next(new Error(error instanceof AppError ? error.message : "Could not check your session."));
+    }
+  });
+  ui.on("connection", (socket) => {
+    const { user } = socket.data as UiSocketData;
+    socket.join([`user:${user.id}`, `session:${user.sessionId}`]);
+    metrics.uiSockets.inc();
+    socket.on("disconnect", () => metrics.uiSockets.dec());
+  });
+
+  const endRoom = (room: string) => {
+    ui.to(room).emit("session:ended", { reason: "Your session has ended. Sign in again to continue." });
+    ui.in(room).disconnectSockets(true);
+  };
+  services.events.on("sessionsEnded", (userId) => endRoom(`user:${userId}`));
+  services.events.on("sessionEnded", (sessionId) => endRoom(`session:${sessionId}`));
+
+  io.of("/agent").use((_socket, next) => {
+    next(new Error("Unknown agent key. Enrol this host from the portal's Hosts page."));
+  });
+
+  return io;
+}

@@ -1,0 +1,21 @@
+// The long-lived parts of a running portal, built once in main.ts and handed to every handler.
+import type { EventEmitter } from "node:events";
+import type { Config } from "./config/env";
+import type { Db } from "./db/client";
+import type { Logger } from "./logging/logger";
+
+export interface PortalEvents {
+  /** Every session of this user ended (disabled, or signed out everywhere): close their sockets too. */
+  sessionsEnded: [userId: string];
+  /** One session ended (sign-out). */
+  sessionEnded: [sessionId: string];
+}
+
+export interface PortalServices {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  secretKey: Buffer;
+  events: EventEmitter<PortalEvents>;
+  readiness: { migrationsApplied: boolean; migrationError: string | null };
+}

@@ -1,0 +1,38 @@
+// What every procedure receives. Built per request from the cookie; the same resolveSession is
+// what the Socket.IO middleware uses, so both transports share one auth path.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { readSessionToken } from "../access/session-cookie";
+import { resolveSession, type SessionUser } from "../access/sessions";
+import type { PortalServices } from "../services";
+
+export interface Context {
+  services: PortalServices;
+  user: SessionUser | null;
+  ip: string;
+  userAgent: string | undefined;
+  /** Adds a Set-Cookie header to the response (sign-in, sign-out). */
+  setCookie(value: string): void;
+}
+
+export function clientIp(req: IncomingMessage): string {
+  return req.socket.remoteAddress ?? "unknown";
+}
+
+export async function createContext(
+  services: PortalServices,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<Context> {
+  const user = await resolveSession(services.db, readSessionToken(req.headers.cookie));
+  return {
+    services,
+    user,
+    ip: clientIp(req),
+    userAgent: req.headers["user-agent"],
+    setCookie(value) {
+      const existing = res.getHeader("set-cookie");
+      const list = Array.isArray(existing) ? existing : existing ? [String(existing)] : [];
+      res.setHeader("set-cookie", [...list, value]);
+    },
+  };
+}

@@ -1,0 +1,13 @@
+// Every domain's router, mounted at /api/trpc. The client imports only the type.
+import { authRouter } from "../access/auth-router";
+import { usersRouter } from "../access/users-router";
+import { auditRouter } from "../audit/audit-router";
+import { router } from "./trpc";
+
+export const appRouter = router({
+  auth: authRouter,
+  users: usersRouter,
+  audit: auditRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,70 @@
+// The only tRPC building blocks routes may use. The raw builder stays in this file, so no route can
+// skip authentication or its permission check (STYLE.md "Export only the base procedures").
+import { initTRPC, TRPCError } from "@trpc/server";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import type { Action } from "@wheelhouse/shared";
+import { z } from "zod";
+import { authorize } from "../access/authorize";
+import { AppError, type AppErrorCode } from "../errors/app-error";
+import type { Context } from "./context";
+
+const TRPC_CODES: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
+  BAD_INPUT: "BAD_REQUEST",
+  UNAUTHENTICATED: "UNAUTHORIZED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  RATE_LIMITED: "TOO_MANY_REQUESTS",
+  NOT_READY: "SERVICE_UNAVAILABLE",
+};
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    const zodError = error.cause instanceof z.ZodError ? error.cause : null;
+    return {
+      ...shape,
+      // A person reads this message: for invalid input, the field messages instead of a JSON dump.
+      message: zodError ? zodError.issues.map((issue) => issue.message).join(" ") : shape.message,
+      data: {
+        ...shape.data,
+        stack: undefined,
+        fieldErrors: zodError ? z.flattenError(zodError).fieldErrors : undefined,
+      },
+    };
+  },
+});
+
+/** Turns domain errors into transport errors; anything unexpected is logged and hidden. */
+const edge = t.middleware(async ({ ctx, next, path }) => {
+  const result = await next();
+  if (!result.ok) {
+    const cause = result.error.cause;
+    if (cause instanceof AppError) {
+      throw new TRPCError({ code: TRPC_CODES[cause.code], message: cause.message, cause });
+    }
+    if (result.error.code === "INTERNAL_SERVER_ERROR") {
+      ctx.services.logger.error({ err: cause ?? result.error, path }, "procedure failed");
+      throw new TRPCError({
+        code: "INTERNAL_SERVER_ERROR",
+        message: "Something went wrong on the server. It has been logged.",
+      });
+    }
+  }
+  return result;
+});
+
+export const router = t.router;
+export const publicProcedure = t.procedure.use(edge);
+
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+/** A signed-in user whose role in their team allows `action`; a refusal is audited (access/authorize.ts). */
+export function withPermission(action: Action) {
+  return authedProcedure.use(async ({ ctx, next }) => {
+    await authorize(ctx.services.db, ctx.user, action, ctx.ip);
+    return next();
+  });
+}

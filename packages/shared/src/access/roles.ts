@@ -1,0 +1,42 @@
+// Roles and what each may do. The one table both the portal's procedures and its socket handlers
+// consult (via `can`), and that the UI mirrors to hide actions a person may not take.
+// DESIGN.md "Access, approvals, audit": viewer reads; operator deploys, restarts, reads logs, runs
+// runbooks and incidents, requests rollbacks; approver is operator plus reviews; admin manages
+// members, hosts, settings and host shells.
+import { z } from "zod";
+
+export const ROLES = ["viewer", "operator", "approver", "admin"] as const;
+export const roleSchema = z.enum(ROLES, { message: `Role must be one of: ${ROLES.join(", ")}.` });
+export type Role = z.infer<typeof roleSchema>;
+
+/** Each action names `resource.verb`, the same vocabulary as audit events. */
+export const ACTIONS = {
+  "portal.read": "viewer",
+  "audit.read": "viewer",
+  "users.read": "viewer",
+  "users.create": "admin",
+  "users.role.update": "admin",
+  "users.disable": "admin",
+  "team.update": "admin",
+} as const satisfies Record<string, Role>;
+
+export type Action = keyof typeof ACTIONS;
+
+const RANK: Record<Role, number> = { viewer: 0, operator: 1, approver: 2, admin: 3 };
+
+/** The least role that may take `action`. */
+export function minimumRole(action: Action): Role {
+  return ACTIONS[action];
+}
+
+export function can(role: Role | null | undefined, action: Action): boolean {
+  if (!role) return false;
+  return RANK[role] >= RANK[ACTIONS[action]];
+}
+
+export const ROLE_DESCRIPTIONS: Record<Role, string> = {
+  viewer: "Sees apps, hosts, incidents and the audit log. Changes nothing.",
+  operator: "Deploys, restarts, reads logs, runs runbooks, works incidents and requests rollbacks.",
+  approver: "Everything an operator does, and reviews requests that need a second person.",
+  admin: "Everything, plus members, hosts, settings and host shells.",
+};

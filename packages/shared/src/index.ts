@@ -1,0 +1,2 @@
+export * from "./access/credentials";
+export * from "./access/roles";

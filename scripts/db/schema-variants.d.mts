@@ -1,0 +1,1 @@
+export function postgresVariant(sqliteSchema: string, options?: { outputRelativeTo?: "source" | "generated" }): string;
