@@ -103,6 +103,8 @@ async function main() {
     throw error;
   }
   await bootstrapAdminFromEnv(services);
+  // Ready only now: a script that waits for /health/ready may sign in as the bootstrap admin at once.
+  services.readiness.migrationsApplied = true;
   await uiReady;
   logger.info({ url: config.publicUrl }, "ready");
 }

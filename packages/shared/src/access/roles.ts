@@ -17,7 +17,6 @@ export const ACTIONS = {
   "users.create": "admin",
   "users.role.update": "admin",
   "users.disable": "admin",
-  "team.update": "admin",
 } as const satisfies Record<string, Role>;
 
 export type Action = keyof typeof ACTIONS;

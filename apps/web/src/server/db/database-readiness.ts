@@ -1,4 +1,4 @@
-// Brings the database to the current schema at start-up, and keeps trying while it is unreachable:
+// Brings the database to the current schema at start-up (main.ts then marks the portal ready), and keeps trying while it is unreachable:
 // the portal stays up (liveness answers) and /health/ready names what is missing until it works.
 // Errors that waiting cannot fix (wrong password, a database that does not exist, an edited
 // migration) stop the process with a sentence saying what to change.
@@ -36,7 +36,6 @@ export async function migrateWhenReachable(
   while (!signal.aborted) {
     try {
       const report = await applyMigrations(services.config.database);
-      services.readiness.migrationsApplied = true;
       services.readiness.migrationError = null;
       logger.info({ applied: report.applied, alreadyApplied: report.alreadyApplied }, "database schema is current");
       return;

@@ -12,6 +12,11 @@ export interface PortalMetrics {
 export function createMetrics(countActiveSessions: () => Promise<number>): PortalMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // prom-client names these gauges *_total, which Prometheus reserves for counters (promtool
+  // refuses them). nodejs_active_handles / _requests / _resources carry the same numbers.
+  for (const name of ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"]) {
+    registry.removeSingleMetric(name);
+  }
   const httpRequests = new Counter({
     name: "wheelhouse_http_requests_total",
     help: "HTTP requests answered, by method, route and status code.",

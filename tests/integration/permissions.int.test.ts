@@ -1,0 +1,147 @@
+// The role × action matrix, against the real server: every action in packages/shared's ACTIONS,
+// tried by every role, must be allowed exactly when `can` says so, and every refusal is audited.
+import { ACTIONS, type Action, can, ROLES, type Role } from "@wheelhouse/shared";
+import { io } from "socket.io-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApiClient, setUpAdmin } from "../support/api-client.ts";
+import { sql } from "../support/database.ts";
+import { type Portal, startPortal } from "../support/portal.ts";
+
+let portal: Portal;
+let admin: ApiClient;
+const clients = new Map<Role, ApiClient>();
+let counter = 0;
+
+/** A fresh member for actions that change someone, so each attempt has its own target. */
+async function newTarget(): Promise<string> {
+  counter += 1;
+  const result = await admin.mutate<{ id: string }>("users.create", {
+    email: `target${counter}@example.com`,
+    name: `Target ${counter}`,
+    password: "target-password-x",
+    role: "viewer",
+  });
+  if (!result.data) throw new Error(`could not create a target: ${JSON.stringify(result.error)}`);
+  return result.data.id;
+}
+
+/** How to attempt each action over the transport that offers it. Returns the HTTP-like status. */
+const attempts: Record<Action, (client: ApiClient, role: Role) => Promise<number>> = {
+  "portal.read": async (client) => {
+    const socket = io(`${portal.url}/ui`, {
+      transports: ["websocket"],
+      extraHeaders: { cookie: client.cookie ?? "", origin: portal.url },
+    });
+    try {
+      return await new Promise<number>((resolve) => {
+        socket.once("connect", () => resolve(200));
+        socket.once("connect_error", () => resolve(403));
+      });
+    } finally {
+      socket.close();
+    }
+  },
+  "audit.read": async (client) => (await client.query("audit.list", {})).status,
+  "users.read": async (client) => (await client.query("users.list")).status,
+  "users.create": async (client, role) =>
+    (
+      await client.mutate("users.create", {
+        email: `made-by-${role}-${++counter}@example.com`,
+        name: "New",
+        password: "new-password-12",
+        role: "viewer",
+      })
+    ).status,
+  "users.role.update": async (client) =>
+    (await client.mutate("users.setRole", { userId: await newTarget(), role: "operator" })).status,
+  "users.disable": async (client) =>
+    (await client.mutate("users.setDisabled", { userId: await newTarget(), disabled: true })).status,
+};
+
+beforeAll(async () => {
+  portal = await startPortal();
+  admin = await setUpAdmin(portal.url);
+  clients.set("admin", admin);
+  for (const role of ROLES.filter((r) => r !== "admin")) {
+    await admin.mutate("users.create", {
+      email: `${role}@example.com`,
+      name: role,
+      password: `${role}-password-12`,
+      role,
+    });
+    const client = new ApiClient(portal.url);
+    const signedIn = await client.signIn(`${role}@example.com`, `${role}-password-12`);
+    if (signedIn.status !== 200) throw new Error(`could not sign in as ${role}`);
+    clients.set(role, client);
+  }
+});
+afterAll(async () => {
+  await portal?.stop();
+});
+
+describe("role × action matrix", () => {
+  it("has an attempt for every action the product defines", () => {
+    expect(Object.keys(attempts).sort()).toEqual(Object.keys(ACTIONS).sort());
+  });
+
+  const cases = ROLES.flatMap((role) =>
+    (Object.keys(ACTIONS) as Action[]).map((action) => ({ role, action, allowed: can(role, action) })),
+  );
+  it.each(cases)("$role → $action: allowed=$allowed", async ({ role, action, allowed }) => {
+    const client = clients.get(role);
+    if (!client) throw new Error(`no client for ${role}`);
+    const before = await sql<{ n: number }>(
+      portal.databaseUrl,
+      `SELECT COUNT(*) AS n FROM "AuditEvent" WHERE outcome = 'denied' AND action = $1`,
+      [action],
+    );
+    const status = await attempts[action](client, role);
+    expect(status).toBe(allowed ? 200 : 403);
+    const after = await sql<{ n: number }>(
+      portal.databaseUrl,
+      `SELECT COUNT(*) AS n FROM "AuditEvent" WHERE outcome = 'denied' AND action = $1`,
+      [action],
+    );
+    expect(Number(after[0]?.n) - Number(before[0]?.n)).toBe(allowed ? 0 : 1);
+  });
+
+  it("refuses every procedure without a session (401), and a socket without one", async () => {
+    const anonymous = new ApiClient(portal.url);
+    expect((await anonymous.query("users.list")).status).toBe(401);
+    expect((await anonymous.query("audit.list", {})).status).toBe(401);
+    expect(
+      (
+        await anonymous.mutate("users.create", {
+          email: "x@example.com",
+          name: "X",
+          password: "xxxxxxxxxxxx",
+          role: "admin",
+        })
+      ).status,
+    ).toBe(401);
+    expect(await attempts["portal.read"](anonymous, "viewer")).toBe(403);
+  });
+
+  it("refuses a socket opened from another site's page, even with a valid cookie", async () => {
+    const socket = io(`${portal.url}/ui`, {
+      transports: ["websocket"],
+      extraHeaders: { cookie: admin.cookie ?? "", origin: "https://evil.example" },
+    });
+    const outcome = await new Promise<string>((resolve) => {
+      socket.once("connect", () => resolve("connected"));
+      socket.once("connect_error", (error) => resolve(error.message));
+    });
+    socket.close();
+    expect(outcome).toMatch(/origin/);
+  });
+
+  it("refuses every agent until agent enrolment exists", async () => {
+    const socket = io(`${portal.url}/agent`, { transports: ["websocket"], auth: { key: "made-up" } });
+    const outcome = await new Promise<string>((resolve) => {
+      socket.once("connect", () => resolve("connected"));
+      socket.once("connect_error", (error) => resolve(error.message));
+    });
+    socket.close();
+    expect(outcome).toMatch(/Unknown agent key/);
+  });
+});

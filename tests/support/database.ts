@@ -1,0 +1,26 @@
+// Direct SQL on a test portal's database, to check what the API cannot show (hashes, bookkeeping).
+import Database from "better-sqlite3";
+import pg from "pg";
+
+export async function sql<T = Record<string, unknown>>(
+  databaseUrl: string,
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  if (databaseUrl.startsWith("file:")) {
+    const db = new Database(databaseUrl.slice("file:".length));
+    try {
+      const statement = db.prepare(text.replace(/\$\d+/g, "?"));
+      return statement.reader ? (statement.all(...params) as T[]) : (statement.run(...params), []);
+    } finally {
+      db.close();
+    }
+  }
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query(text, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
