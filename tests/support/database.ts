@@ -11,7 +11,9 @@ export async function sql<T = Record<string, unknown>>(
     const db = new Database(databaseUrl.slice("file:".length));
     try {
       const statement = db.prepare(text.replace(/\$\d+/g, "?"));
-      return statement.reader ? (statement.all(...params) as T[]) : (statement.run(...params), []);
+      if (statement.reader) return statement.all(...params) as T[];
+      statement.run(...params);
+      return [];
     } finally {
       db.close();
     }

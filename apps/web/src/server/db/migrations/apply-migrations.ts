@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
 import pg from "pg";
 import type { Config } from "../../config/env";
-import { type MigrationFile, readMigrations } from "./migration-files";
+import { MIGRATIONS_ROOT, type MigrationFile, readMigrations } from "./migration-files";
 
 /** The advisory lock key Prisma Migrate takes on PostgreSQL: we and `prisma migrate deploy` exclude each other. */
 const PRISMA_ADVISORY_LOCK = 72707369;
@@ -50,11 +50,17 @@ function pending(files: MigrationFile[], rows: AppliedRow[]): MigrationFile[] {
   return files.filter((file) => !done.has(file.name));
 }
 
-export async function applyMigrations(database: Config["database"]): Promise<MigrationReport> {
-  return database.kind === "sqlite" ? applySqlite(database.file) : applyPostgres(database.url);
+/** `migrationsRoot` is for tests; the portal always uses the repository's prisma/migrations. */
+export async function applyMigrations(
+  database: Config["database"],
+  migrationsRoot = MIGRATIONS_ROOT,
+): Promise<MigrationReport> {
+  return database.kind === "sqlite"
+    ? applySqlite(database.file, migrationsRoot)
+    : applyPostgres(database.url, migrationsRoot);
 }
 
-function applySqlite(file: string): MigrationReport {
+function applySqlite(file: string, migrationsRoot: string): MigrationReport {
   const db = new Database(file, { timeout: 30_000 });
   try {
     db.pragma("journal_mode = WAL");
@@ -68,7 +74,7 @@ function applySqlite(file: string): MigrationReport {
       "started_at" DATETIME NOT NULL DEFAULT current_timestamp,
       "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0
     )`);
-    const files = readMigrations("sqlite");
+    const files = readMigrations("sqlite", migrationsRoot);
     const applied: string[] = [];
     // IMMEDIATE takes the write lock at once: a second portal waits here, then sees the rows.
     db.exec("BEGIN IMMEDIATE");
@@ -96,7 +102,7 @@ function applySqlite(file: string): MigrationReport {
   }
 }
 
-async function applyPostgres(url: string): Promise<MigrationReport> {
+async function applyPostgres(url: string, migrationsRoot: string): Promise<MigrationReport> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
   await client.connect();
   try {
@@ -111,7 +117,7 @@ async function applyPostgres(url: string): Promise<MigrationReport> {
       "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
       "applied_steps_count" INTEGER NOT NULL DEFAULT 0
     )`);
-    const files = readMigrations("postgresql");
+    const files = readMigrations("postgresql", migrationsRoot);
     const { rows } = await client.query<AppliedRow>(
       `SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`,
     );

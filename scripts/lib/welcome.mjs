@@ -1,0 +1,39 @@
+// Waits until the portal just started by start.sh is ready, then tells the person where to go.
+// Usage: node scripts/lib/welcome.mjs PORT PUBLIC_URL PID
+const [port, publicUrl, pid] = process.argv.slice(2);
+const base = `http://127.0.0.1:${port}`;
+const alive = () => {
+  try {
+    process.kill(Number(pid), 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+while (alive()) {
+  try {
+    const ready = await fetch(`${base}/health/ready`, { signal: AbortSignal.timeout(2000) });
+    if (ready.ok) break;
+  } catch {
+    // not listening yet
+  }
+  await new Promise((resolve) => setTimeout(resolve, 300));
+}
+if (!alive()) process.exit(0);
+
+const status = await (await fetch(`${base}/api/trpc/auth.status`)).json();
+const setupRequired = status?.result?.data?.setupRequired === true;
+const line = "─".repeat(64);
+const how = setupRequired
+  ? [
+      `First time here: open ${publicUrl}/setup`,
+      "and create the admin account (email and a password of 12+ characters).",
+    ]
+  : [
+      `Sign in at ${publicUrl}/sign-in with your admin account.`,
+      "(Set WHEELHOUSE_ADMIN_EMAIL / WHEELHOUSE_ADMIN_PASSWORD to create one without the UI.)",
+    ];
+process.stderr.write(
+  `\n${line}\n  Wheelhouse is running at ${publicUrl}\n\n  ${how.join("\n  ")}\n\n  Stop it with Ctrl-C. Data lives in ${process.env.DATA_DIR}.\n${line}\n\n`,
+);

@@ -1,0 +1,10 @@
+// One fresh portal (SQLite, its own port and data directory) for the end-to-end run.
+import { startPortal } from "../support/portal.ts";
+
+export default async function globalSetup() {
+  const portal = await startPortal();
+  process.env.WHEELHOUSE_E2E_URL = portal.url;
+  return async () => {
+    await portal.stop();
+  };
+}
