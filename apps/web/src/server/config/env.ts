@@ -95,7 +95,7 @@ export interface Config {
 export class ConfigError extends Error {}
 
 /** Parses the environment; throws ConfigError with one sentence per refused setting. */
-export function parseConfig(env: NodeJS.ProcessEnv): Config {
+export function parseConfig(env: Record<string, string | undefined>): Config {
   const problems: string[] = [];
   const raw: Partial<Record<keyof Settings, unknown>> = {};
   for (const [name, setting] of Object.entries(settings) as [keyof Settings, Settings[keyof Settings]][]) {
