@@ -6,6 +6,7 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { errorMessage } from "../../../client/errors";
 import { useTRPC } from "../../../client/trpc";
+import { auditActionLabel } from "../../../components/audit-actions";
 import { EmptyState } from "../../../components/empty-state";
 import { PageHeader } from "../../../components/page-header";
 import { RelativeTime } from "../../../components/relative-time";
@@ -104,7 +105,8 @@ export default function AuditPage() {
                     </Table.Td>
                     <Table.Td>{event.actorEmail ?? <Text c="dimmed">anonymous</Text>}</Table.Td>
                     <Table.Td>
-                      <Code>{event.action}</Code>
+                      <Text fz="sm">{auditActionLabel(event.action)}</Text>
+                      <Code fz="xs">{event.action}</Code>
                     </Table.Td>
                     <Table.Td>
                       <Badge variant="light" color={STATUS_COLORS[event.outcome as Outcome]}>
