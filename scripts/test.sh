@@ -24,6 +24,10 @@ step "lint and format (biome)" npx biome check --error-on-warnings .
 step "type check (tsc)" npm run typecheck --silent
 step "build (next build)" bash scripts/lib/build-if-stale.sh
 step "unit tests" npx vitest run --project unit
+# The integration tests use the real Docker engine; stop it when the run ends, however it ends
+# (docker-engine.sh stops only an engine that it started itself).
+trap 'bash scripts/system/docker-engine.sh stop' EXIT
+step "Docker engine" bash scripts/system/docker-engine.sh start
 step "integration tests on SQLite" env WHEELHOUSE_TEST_DB=sqlite npx vitest run --project integration
 step "integration tests on PostgreSQL" env WHEELHOUSE_TEST_DB=postgres npx vitest run --project integration
 step "end-to-end tests (Chromium)" npx playwright test --config tests/e2e/playwright.config.ts

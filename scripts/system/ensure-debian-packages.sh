@@ -6,7 +6,7 @@
 set -euo pipefail
 
 case "${1:-}" in
-  test) wanted=(postgresql chromium fonts-dejavu-core prometheus) ;;
+  test) wanted=(postgresql chromium fonts-dejavu-core prometheus docker.io busybox-static) ;;
   *) echo "usage: $0 test" >&2; exit 2 ;;
 esac
 
@@ -23,7 +23,7 @@ if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
 fi
 
 echo "Installing Debian packages: ${missing[*]}"
-# Keep package scripts from starting services (prometheus, postgresql): tests start their own,
+# Keep package scripts from starting services (prometheus, postgresql, docker): tests start their own,
 # on loopback ports of their choosing. Only our own policy file is removed afterwards.
 policy=/usr/sbin/policy-rc.d
 created_policy=0

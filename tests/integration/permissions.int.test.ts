@@ -3,6 +3,7 @@
 import { ACTIONS, type Action, can, ROLES, type Role } from "@wheelhouse/shared";
 import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SAMPLE_FACTS } from "../support/agents.ts";
 import { ApiClient, setUpAdmin } from "../support/api-client.ts";
 import { sql } from "../support/database.ts";
 import { type Portal, startPortal } from "../support/portal.ts";
@@ -23,6 +24,20 @@ async function newTarget(): Promise<string> {
   });
   if (!result.data) throw new Error(`could not create a target: ${JSON.stringify(result.error)}`);
   return result.data.id;
+}
+
+/** An enrolled host (through the real enrolment endpoint), for actions on hosts. */
+async function newHost(): Promise<string> {
+  counter += 1;
+  const created = await admin.mutate<{ token: string }>("hosts.createEnrollment", { name: `matrix-host-${counter}` });
+  if (!created.data) throw new Error(`could not create an enrolment: ${JSON.stringify(created.error)}`);
+  const res = await fetch(`${portal.url}/api/agent/enroll`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ token: created.data.token, version: "test", facts: SAMPLE_FACTS }),
+  });
+  const body = (await res.json()) as { hostId: string };
+  return body.hostId;
 }
 
 /** How to attempt each action over the transport that offers it. Returns the HTTP-like status. */
@@ -56,6 +71,10 @@ const attempts: Record<Action, (client: ApiClient, role: Role) => Promise<number
     (await client.mutate("users.setRole", { userId: await newTarget(), role: "operator" })).status,
   "users.disable": async (client) =>
     (await client.mutate("users.setDisabled", { userId: await newTarget(), disabled: true })).status,
+  "hosts.read": async (client) => (await client.query("hosts.list")).status,
+  "hosts.create": async (client, role) =>
+    (await client.mutate("hosts.createEnrollment", { name: `by-${role}-${++counter}` })).status,
+  "hosts.revoke": async (client) => (await client.mutate("hosts.revoke", { hostId: await newHost() })).status,
 };
 
 beforeAll(async () => {
@@ -135,13 +154,14 @@ describe("role × action matrix", () => {
     expect(outcome).toMatch(/origin/);
   });
 
-  it("refuses every agent until agent enrolment exists", async () => {
-    const socket = io(`${portal.url}/agent`, { transports: ["websocket"], auth: { key: "made-up" } });
-    const outcome = await new Promise<string>((resolve) => {
-      socket.once("connect", () => resolve("connected"));
-      socket.once("connect_error", (error) => resolve(error.message));
-    });
-    socket.close();
-    expect(outcome).toMatch(/Unknown agent key/);
+  it("refuses an agent whose key was never issued, and a malformed handshake", async () => {
+    const connect = (auth: Record<string, string>) =>
+      new Promise<string>((resolve) => {
+        const socket = io(`${portal.url}/agent`, { transports: ["websocket"], auth, reconnection: false });
+        socket.once("connect", () => resolve("connected"));
+        socket.once("connect_error", (error) => resolve(error.message));
+      });
+    expect(await connect({ key: `wha_${"x".repeat(43)}`, version: "test" })).toMatch(/agent key is not valid/);
+    expect(await connect({ key: "short", version: "test" })).toMatch(/Handshake refused: malformed: key/);
   });
 });

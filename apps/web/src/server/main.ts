@@ -11,6 +11,7 @@ import { type Config, ConfigError, describeSettings, parseConfig } from "./confi
 import { loadSecretKey } from "./config/secret-key";
 import { createDb } from "./db/client";
 import { FatalDatabaseError, migrateWhenReachable } from "./db/database-readiness";
+import { AgentRegistry } from "./hosts/agent-registry";
 import { createRequestHandler, type PageHandler } from "./http/request-handler";
 import { createLogger } from "./logging/logger";
 import { createMetrics } from "./metrics/registry";
@@ -47,6 +48,12 @@ async function main() {
     fail(`${(error as Error).message} (DATA_DIR=${config.dataDir})`);
   }
   const db = createDb(config.database);
+  let agents: AgentRegistry | undefined;
+  const metrics = createMetrics({
+    countActiveSessions: () => countActiveSessions(db),
+    countConnectedAgents: () => agents?.count ?? 0,
+  });
+  agents = new AgentRegistry(metrics);
   const services: PortalServices = {
     config,
     db,
@@ -54,8 +61,8 @@ async function main() {
     secretKey,
     events: new EventEmitter<PortalEvents>(),
     readiness: { migrationsApplied: false, migrationError: null },
+    agents,
   };
-  const metrics = createMetrics(() => countActiveSessions(db));
   let pages: PageHandler | null = null;
   const server = createServer(createRequestHandler(services, metrics, () => pages));
   const io = attachSockets(server, services, metrics);

@@ -2,6 +2,7 @@
 import type { EventEmitter } from "node:events";
 import type { Config } from "./config/env";
 import type { Db } from "./db/client";
+import type { AgentRegistry } from "./hosts/agent-registry";
 import type { Logger } from "./logging/logger";
 
 export interface PortalEvents {
@@ -18,4 +19,6 @@ export interface PortalServices {
   secretKey: Buffer;
   events: EventEmitter<PortalEvents>;
   readiness: { migrationsApplied: boolean; migrationError: string | null };
+  /** Agents connected to this process; the one way to send them commands. */
+  agents: AgentRegistry;
 }

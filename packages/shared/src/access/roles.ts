@@ -17,6 +17,9 @@ export const ACTIONS = {
   "users.create": "admin",
   "users.role.update": "admin",
   "users.disable": "admin",
+  "hosts.read": "viewer",
+  "hosts.create": "admin",
+  "hosts.revoke": "admin",
 } as const satisfies Record<string, Role>;
 
 export type Action = keyof typeof ACTIONS;

@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { checkReadiness } from "../health/readiness";
+import { handleEnroll } from "../hosts/enroll-route";
 import { type PortalMetrics, routeLabel } from "../metrics/registry";
 import type { PortalServices } from "../services";
 import { createContext } from "../trpc/context";
@@ -47,6 +48,14 @@ export function createRequestHandler(
         res.writeHead(200, { "content-type": metrics.registry.contentType });
         res.end(text);
         return;
+      }
+      if (pathname === "/api/agent/enroll") {
+        if (!services.readiness.migrationsApplied) {
+          return sendJson(res, 503, {
+            error: { message: "Wheelhouse is starting: the database is not ready yet. Try again in a moment." },
+          });
+        }
+        return await handleEnroll(services, req, res);
       }
       if (pathname.startsWith("/api/trpc/")) {
         if (!services.readiness.migrationsApplied) {

@@ -7,9 +7,16 @@ export interface PortalMetrics {
   httpRequests: Counter<"method" | "route" | "status">;
   httpDuration: Histogram<"method" | "route" | "status">;
   uiSockets: Gauge;
+  agentCommands: Counter<"type" | "outcome">;
+  agentCommandDuration: Histogram<"type">;
 }
 
-export function createMetrics(countActiveSessions: () => Promise<number>): PortalMetrics {
+export interface MetricSources {
+  countActiveSessions(): Promise<number>;
+  countConnectedAgents(): number;
+}
+
+export function createMetrics(sources: MetricSources): PortalMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   // prom-client names these gauges *_total, which Prometheus reserves for counters (promtool
@@ -37,7 +44,7 @@ export function createMetrics(countActiveSessions: () => Promise<number>): Porta
     async collect() {
       // The database may be down while Prometheus scrapes: report nothing rather than a wrong zero.
       try {
-        this.set(await countActiveSessions());
+        this.set(await sources.countActiveSessions());
       } catch {
         this.reset();
       }
@@ -48,13 +55,35 @@ export function createMetrics(countActiveSessions: () => Promise<number>): Porta
     help: "Browser Socket.IO connections open on the /ui namespace.",
     registers: [registry],
   });
-  return { registry, httpRequests, httpDuration, uiSockets };
+  new Gauge({
+    name: "wheelhouse_agents_connected",
+    help: "Host agents connected to this portal process.",
+    registers: [registry],
+    collect() {
+      this.set(sources.countConnectedAgents());
+    },
+  });
+  const agentCommands = new Counter({
+    name: "wheelhouse_agent_commands_total",
+    help: "Commands sent to agents, by command type and outcome (ok, failed, timeout, offline, malformed).",
+    labelNames: ["type", "outcome"],
+    registers: [registry],
+  });
+  const agentCommandDuration = new Histogram({
+    name: "wheelhouse_agent_command_duration_seconds",
+    help: "Time from sending a command to an agent to its reply, by command type.",
+    labelNames: ["type"],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60],
+    registers: [registry],
+  });
+  return { registry, httpRequests, httpDuration, uiSockets, agentCommands, agentCommandDuration };
 }
 
 /** A bounded route label: never the raw URL, so a scanner cannot explode the series count. */
 export function routeLabel(pathname: string): string {
   if (pathname === "/health" || pathname === "/health/ready" || pathname === "/metrics") return pathname;
   if (pathname.startsWith("/api/trpc")) return "/api/trpc";
+  if (pathname === "/api/agent/enroll") return pathname;
   if (pathname.startsWith("/socket.io")) return "/socket.io";
   if (pathname.startsWith("/_next/")) return "/_next";
   return "page";

@@ -1,8 +1,10 @@
 // Socket.IO on the portal's HTTP server. Namespaces:
 //   /ui    browsers, authenticated by the same session cookie and permission check as tRPC;
-//   /agent host agents, authenticated by their agent key (enrolment arrives with the agents feature:
-//          until then no key exists, so every agent is refused).
+//   /agent host agents, authenticated by their agent key (realtime/agent-namespace.ts).
+// Heartbeats: Socket.IO pings every 5 s and drops a peer silent for 5 s more, so a dead agent is
+// noticed well within the 15 s after which a host is shown Lost.
 import type { Server as HttpServer } from "node:http";
+import { TRANSPORT_MAX_BYTES } from "@wheelhouse/shared";
 import { Server, type Socket } from "socket.io";
 import { authorize } from "../access/authorize";
 import { readSessionToken } from "../access/session-cookie";
@@ -10,6 +12,7 @@ import { resolveSession, type SessionUser } from "../access/sessions";
 import { AppError } from "../errors/app-error";
 import type { PortalMetrics } from "../metrics/registry";
 import type { PortalServices } from "../services";
+import { attachAgentNamespace } from "./agent-namespace";
 
 interface UiSocketData {
   user: SessionUser;
@@ -27,7 +30,12 @@ function originAllowed(origin: string | undefined, host: string | undefined, pub
 }
 
 export function attachSockets(httpServer: HttpServer, services: PortalServices, metrics: PortalMetrics): Server {
-  const io = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 1_000_000 });
+  const io = new Server(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: TRANSPORT_MAX_BYTES,
+    pingInterval: 5_000,
+    pingTimeout: 5_000,
+  });
 
   const ui = io.of("/ui");
   ui.use(async (socket: Socket, next) => {
@@ -46,7 +54,7 @@ export function attachSockets(httpServer: HttpServer, services: PortalServices, 
   });
   ui.on("connection", (socket) => {
     const { user } = socket.data as UiSocketData;
-    socket.join([`user:${user.id}`, `session:${user.sessionId}`]);
+    socket.join([`user:${user.id}`, `session:${user.sessionId}`, `team:${user.team.id}`]);
     metrics.uiSockets.inc();
     socket.on("disconnect", () => metrics.uiSockets.dec());
   });
@@ -58,9 +66,17 @@ export function attachSockets(httpServer: HttpServer, services: PortalServices, 
   services.events.on("sessionsEnded", (userId) => endRoom(`user:${userId}`));
   services.events.on("sessionEnded", (sessionId) => endRoom(`session:${sessionId}`));
 
-  io.of("/agent").use((_socket, next) => {
-    next(new Error("Unknown agent key. Enrol this host from the portal's Hosts page."));
-  });
+  // Browsers refetch their host list on this hint; at most one hint per team per second.
+  const pendingTeams = new Set<string>();
+  const notifyTeam = (teamId: string) => {
+    if (pendingTeams.has(teamId)) return;
+    pendingTeams.add(teamId);
+    setTimeout(() => {
+      pendingTeams.delete(teamId);
+      ui.to(`team:${teamId}`).emit("hosts:changed");
+    }, 1_000).unref();
+  };
+  attachAgentNamespace(io.of("/agent"), services, notifyTeam);
 
   return io;
 }

@@ -2,12 +2,14 @@
 import { authRouter } from "../access/auth-router";
 import { usersRouter } from "../access/users-router";
 import { auditRouter } from "../audit/audit-router";
+import { hostsRouter } from "../hosts/hosts-router";
 import { router } from "./trpc";
 
 export const appRouter = router({
   auth: authRouter,
   users: usersRouter,
   audit: auditRouter,
+  hosts: hostsRouter,
 });
 
 export type AppRouter = typeof appRouter;

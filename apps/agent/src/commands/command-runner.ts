@@ -1,0 +1,93 @@
+// Runs commands from the portal: parses the envelope and the parameters, runs the handler with the
+// command's timeout, and remembers results by id so a retried command is answered, not re-run.
+import {
+  COMMAND_RESULT_MEMORY,
+  COMMANDS,
+  type CommandParams,
+  type CommandReply,
+  type CommandResult,
+  type CommandType,
+  commandEnvelopeSchema,
+  parseMessage,
+} from "@wheelhouse/shared";
+
+export type CommandHandlers = { [T in CommandType]: (params: CommandParams<T>) => Promise<CommandResult<T>> };
+
+export class CommandRunner {
+  private readonly finished = new Map<string, CommandReply>();
+  private readonly running = new Map<string, Promise<CommandReply>>();
+
+  constructor(private readonly handlers: CommandHandlers) {}
+
+  /** Never throws: every outcome is a reply the portal can read. */
+  async run(raw: unknown): Promise<CommandReply> {
+    const envelope = parseMessage(commandEnvelopeSchema, raw);
+    if (!envelope.ok) {
+      const id =
+        typeof (raw as { id?: unknown })?.id === "string" ? String((raw as { id: string }).id).slice(0, 64) : "unknown";
+      return { id, ok: false, error: { code: "BAD_PARAMS", message: `Command envelope refused: ${envelope.reason}` } };
+    }
+    const { id } = envelope.data;
+    const done = this.finished.get(id);
+    if (done) return done;
+    const inFlight = this.running.get(id);
+    if (inFlight) return inFlight;
+    const promise = this.execute(envelope.data.id, envelope.data.type, envelope.data.params, envelope.data.timeoutMs);
+    this.running.set(id, promise);
+    const reply = await promise;
+    this.running.delete(id);
+    this.remember(id, reply);
+    return reply;
+  }
+
+  private remember(id: string, reply: CommandReply) {
+    this.finished.set(id, reply);
+    if (this.finished.size > COMMAND_RESULT_MEMORY) {
+      const oldest = this.finished.keys().next().value;
+      if (oldest !== undefined) this.finished.delete(oldest);
+    }
+  }
+
+  private async execute(id: string, type: string, rawParams: unknown, timeoutMs: number): Promise<CommandReply> {
+    if (!(type in COMMANDS))
+      return {
+        id,
+        ok: false,
+        error: { code: "UNKNOWN_COMMAND", message: `This agent does not know the command ${type}.` },
+      };
+    const commandType = type as CommandType;
+    const params = parseMessage(COMMANDS[commandType].params, rawParams ?? {});
+    if (!params.ok)
+      return {
+        id,
+        ok: false,
+        error: { code: "BAD_PARAMS", message: `Parameters of ${type} refused: ${params.reason}` },
+      };
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<CommandReply>((resolve) => {
+      timer = setTimeout(
+        () =>
+          resolve({
+            id,
+            ok: false,
+            error: { code: "TIMEOUT", message: `${type} did not finish within ${timeoutMs} ms.` },
+          }),
+        timeoutMs,
+      );
+    });
+    const handler = this.handlers[commandType] as (params: unknown) => Promise<unknown>;
+    const work = handler(params.data).then(
+      (result): CommandReply => ({ id, ok: true, result }),
+      (error: unknown): CommandReply => ({
+        id,
+        ok: false,
+        error: { code: "FAILED", message: (error as Error).message.slice(0, 4_000) },
+      }),
+    );
+    try {
+      return await Promise.race([work, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

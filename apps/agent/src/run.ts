@@ -1,0 +1,46 @@
+// `wheelhouse-agent run`: connect to the portal and serve until stopped.
+import { CommandRunner } from "./commands/command-runner";
+import { createHandlers } from "./commands/handlers";
+import { type AgentSettings, readAgentFile } from "./config/settings";
+import { createDockerClient, dockerStatus } from "./host/docker-client";
+import { hostFacts } from "./host/facts";
+import { createSampler } from "./host/sampler";
+import { connectToPortal } from "./link/portal-link";
+import { createLogger } from "./logger";
+import { AGENT_VERSION } from "./version";
+
+/** Exit code when the portal refuses our key for good: systemd's RestartPreventExitStatus keeps it down. */
+export const EXIT_KEY_REFUSED = 78;
+
+export function run(settings: AgentSettings): void {
+  const file = readAgentFile(settings.configDir);
+  const portalUrl = settings.portalUrlOverride ?? file.portalUrl;
+  const logger = createLogger(settings.logLevel, file.hostName);
+  const docker = createDockerClient(settings.dockerSocket);
+  const sample = createSampler();
+  const link = connectToPortal({
+    portalUrl,
+    agentKey: file.agentKey,
+    version: AGENT_VERSION,
+    logger,
+    commands: new CommandRunner(createHandlers(docker)),
+    async hello() {
+      const status = await dockerStatus(docker);
+      return { version: AGENT_VERSION, facts: hostFacts(status.version), dockerError: status.error };
+    },
+    heartbeat: () => ({ sample: sample() }),
+    onKeyRefused(message) {
+      process.stderr.write(`\nwheelhouse-agent stopped: ${message}\n`);
+      link.close();
+      process.exit(EXIT_KEY_REFUSED);
+    },
+  });
+  logger.info({ portal: portalUrl, version: AGENT_VERSION }, "agent started");
+  const stop = (signal: string) => {
+    logger.info({ signal }, "agent stopping");
+    link.close();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => stop("SIGTERM"));
+  process.once("SIGINT", () => stop("SIGINT"));
+}

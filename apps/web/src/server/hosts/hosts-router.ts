@@ -1,0 +1,78 @@
+import { z } from "zod";
+import { recordAudit } from "../audit/audit-log";
+import { router, withPermission } from "../trpc/trpc";
+import { createEnrollmentToken, enrollCommand, revokeHost } from "./enrollment";
+import { hostSamples, listHosts } from "./hosts";
+
+/** Host names: what a person would call the machine; letters, digits, dots, dashes. */
+const hostName = z
+  .string()
+  .trim()
+  .min(1, { message: "Enter a name for the host." })
+  .max(63, { message: "Use at most 63 characters for the host name." })
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9.-]*$/, {
+    message: "Use letters, digits, dots and dashes for the host name, starting with a letter or digit.",
+  });
+
+export const hostsRouter = router({
+  list: withPermission("hosts.read").query(({ ctx }) =>
+    listHosts(ctx.services.db, ctx.services.agents, ctx.user.team.id),
+  ),
+
+  samples: withPermission("hosts.read")
+    .input(z.object({ hostId: z.string().min(1).max(64) }))
+    .query(({ ctx, input }) => hostSamples(ctx.services.db, ctx.user.team.id, input.hostId)),
+
+  createEnrollment: withPermission("hosts.create")
+    .input(
+      z.object({
+        name: hostName,
+        ttlMinutes: z
+          .number()
+          .int()
+          .min(5)
+          .max(7 * 24 * 60)
+          .default(60),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const { db, config } = ctx.services;
+      const created = await createEnrollmentToken(db, {
+        teamId: ctx.user.team.id,
+        hostName: input.name,
+        createdById: ctx.user.id,
+        ttlMs: input.ttlMinutes * 60_000,
+      });
+      await recordAudit(db, {
+        actor: ctx.user,
+        teamId: ctx.user.team.id,
+        action: "hosts.create",
+        target: { type: "enrollment", id: created.id },
+        outcome: "success",
+        ip: ctx.ip,
+        details: { hostName: input.name, expiresAt: created.expiresAt.toISOString() },
+      });
+      return {
+        token: created.token,
+        expiresAt: created.expiresAt,
+        command: enrollCommand(config.publicUrl, created.token),
+      };
+    }),
+
+  revoke: withPermission("hosts.revoke")
+    .input(z.object({ hostId: z.string().min(1).max(64) }))
+    .mutation(async ({ ctx, input }) => {
+      const host = await revokeHost(ctx.services.db, ctx.user.team.id, input.hostId);
+      ctx.services.agents.kick(host.id, "This host was revoked in the portal.");
+      await recordAudit(ctx.services.db, {
+        actor: ctx.user,
+        teamId: ctx.user.team.id,
+        action: "hosts.revoke",
+        target: { type: "host", id: host.id },
+        outcome: "success",
+        ip: ctx.ip,
+        details: { hostName: host.name },
+      });
+      return { ok: true };
+    }),
+});

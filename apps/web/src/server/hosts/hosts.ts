@@ -1,0 +1,62 @@
+// Host listing for the portal: what the database knows, plus this process's live connections.
+import { type HostFacts, hostFactsSchema } from "@wheelhouse/shared";
+import type { Db } from "../db/client";
+import { AppError } from "../errors/app-error";
+import type { AgentRegistry } from "./agent-registry";
+import { hostStatus } from "./host-status";
+import { SAMPLE_RETENTION_MS } from "./host-telemetry";
+
+function readFacts(text: string): HostFacts | null {
+  try {
+    const parsed = hostFactsSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function listHosts(db: Db, agents: AgentRegistry, teamId: string) {
+  const hosts = await db.host.findMany({ where: { teamId }, orderBy: { name: "asc" } });
+  const pending = await db.enrollmentToken.findMany({
+    where: { teamId, usedAt: null, expiresAt: { gt: new Date() } },
+    orderBy: { createdAt: "desc" },
+  });
+  return {
+    hosts: hosts.map((host) => {
+      const live = agents.get(host.id);
+      return {
+        id: host.id,
+        name: host.name,
+        status: hostStatus(host, live !== undefined, live?.lastSeen),
+        agentVersion: host.agentVersion,
+        facts: readFacts(host.facts),
+        dockerError: host.dockerError,
+        lastSeenAt: live ? new Date(live.lastSeen) : host.lastSeenAt,
+        revokedAt: host.revokedAt,
+        createdAt: host.createdAt,
+      };
+    }),
+    pendingEnrollments: pending.map((token) => ({
+      id: token.id,
+      hostName: token.hostName,
+      expiresAt: token.expiresAt,
+    })),
+  };
+}
+
+/** CPU, memory and disk of the last hour, oldest first, as percentages for the chart. */
+export async function hostSamples(db: Db, teamId: string, hostId: string) {
+  const host = await db.host.findFirst({ where: { id: hostId, teamId } });
+  if (!host) throw new AppError("NOT_FOUND", "That host does not exist in this team.");
+  const rows = await db.hostMetricSample.findMany({
+    where: { hostId, at: { gte: new Date(Date.now() - SAMPLE_RETENTION_MS) } },
+    orderBy: { at: "asc" },
+  });
+  const percent = (used: bigint, total: bigint) => (total > 0n ? Number((used * 10_000n) / total) / 100 : 0);
+  return rows.map((row) => ({
+    at: row.at,
+    cpu: Math.round(row.cpuPercent * 100) / 100,
+    memory: percent(row.memoryUsedBytes, row.memoryTotal),
+    disk: percent(row.diskUsedBytes, row.diskTotal),
+  }));
+}

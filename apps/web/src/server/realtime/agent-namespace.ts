@@ -1,0 +1,124 @@
+// The /agent namespace: agents dial in with their key; every message is parsed against its schema
+// (packages/shared/src/protocol); anything unknown, malformed or oversized is refused with a reason
+// and logged, and the connection stays up.
+import {
+  AGENT_EVENTS,
+  type AgentEvent,
+  agentHandshakeSchema,
+  PORTAL_REFUSED_EVENT,
+  parseMessage,
+  refusalSchema,
+} from "@wheelhouse/shared";
+import type { Namespace, Socket } from "socket.io";
+import { hostForKey } from "../hosts/enrollment";
+import { recordDisconnect, recordHello, recordSample } from "../hosts/host-telemetry";
+import type { PortalServices } from "../services";
+
+interface AgentSocketData {
+  hostId: string;
+  teamId: string;
+  hostName: string;
+}
+
+/** Refusals of the handshake carry a code, so the agent can tell "stop" from "try later". */
+function refuse(message: string, code: "KEY_REFUSED" | "BAD_HANDSHAKE" | "UNAVAILABLE"): Error {
+  return Object.assign(new Error(message), { data: { code } });
+}
+
+export function attachAgentNamespace(
+  agentNs: Namespace,
+  services: PortalServices,
+  notifyTeam: (teamId: string) => void,
+) {
+  const { db, logger, agents } = services;
+
+  agentNs.use(async (socket, next) => {
+    const handshake = parseMessage(agentHandshakeSchema, socket.handshake.auth);
+    if (!handshake.ok) {
+      logger.warn({ address: socket.handshake.address, reason: handshake.reason }, "agent handshake refused");
+      next(refuse(`Handshake refused: ${handshake.reason}`, "BAD_HANDSHAKE"));
+      return;
+    }
+    try {
+      const host = await hostForKey(db, handshake.data.key);
+      if (!host || host.revokedAt) {
+        logger.warn({ address: socket.handshake.address }, "agent key refused");
+        next(
+          refuse(
+            "This agent key is not valid: the host was revoked or never enrolled. Enrol it again from the portal's Hosts page.",
+            "KEY_REFUSED",
+          ),
+        );
+        return;
+      }
+      (socket.data as AgentSocketData) = { hostId: host.id, teamId: host.teamId, hostName: host.name };
+      next();
+    } catch (error) {
+      logger.error({ err: error }, "could not check an agent key");
+      next(refuse("The portal could not check this key right now; retrying later.", "UNAVAILABLE"));
+    }
+  });
+
+  agentNs.on("connection", (socket: Socket) => {
+    const { hostId, teamId, hostName } = socket.data as AgentSocketData;
+    const log = logger.child({ hostId, host: hostName });
+    const replaced = agents.connect({ hostId, teamId, socket, connectedAt: Date.now(), lastSeen: Date.now() });
+    if (replaced) {
+      log.info({ previous: replaced.socket.id }, "agent reconnected; closing its previous connection");
+      replaced.socket.emit(PORTAL_REFUSED_EVENT, {
+        event: "connection",
+        reason: "replaced by a newer connection of this agent",
+      });
+      replaced.socket.disconnect(true);
+    }
+    log.info("agent connected");
+    socket.join(`host:${hostId}`);
+
+    const refuseMessage = (event: string, reason: string) => {
+      log.warn({ event, reason }, "agent message refused");
+      socket.emit(PORTAL_REFUSED_EVENT, { event: event.slice(0, 200), reason: reason.slice(0, 1_000) });
+    };
+    const handlers: { [E in AgentEvent]: (payload: import("zod").output<(typeof AGENT_EVENTS)[E]>) => Promise<void> } =
+      {
+        "agent:hello": async ({ version, facts, dockerError }) => {
+          await recordHello(db, hostId, version, facts, dockerError);
+          notifyTeam(teamId);
+        },
+        "agent:heartbeat": async ({ sample }) => {
+          agents.touch(hostId);
+          await recordSample(db, hostId, sample);
+          notifyTeam(teamId);
+        },
+      };
+
+    socket.onAny((event: string, ...args: unknown[]) => {
+      agents.touch(hostId);
+      if (event === "agent:refused") {
+        const refusal = parseMessage(refusalSchema, args[0]);
+        log.warn({ refusal: refusal.ok ? refusal.data : args[0] }, "agent refused a portal message");
+        return;
+      }
+      if (!(event in AGENT_EVENTS)) {
+        refuseMessage(event, "unknown event");
+        return;
+      }
+      const name = event as AgentEvent;
+      const parsed = parseMessage(AGENT_EVENTS[name], args[0]);
+      if (!parsed.ok) {
+        refuseMessage(event, parsed.reason);
+        return;
+      }
+      (handlers[name] as (payload: unknown) => Promise<void>)(parsed.data).catch((error: unknown) => {
+        log.error({ err: error, event }, "handling an agent message failed");
+      });
+    });
+
+    socket.on("disconnect", (reason) => {
+      if (!agents.disconnect(hostId, socket.id)) return;
+      log.info({ reason }, "agent disconnected");
+      recordDisconnect(db, hostId)
+        .then(() => notifyTeam(teamId))
+        .catch((error: unknown) => log.error({ err: error }, "could not record an agent's disconnect"));
+    });
+  });
+}

@@ -1,0 +1,36 @@
+// Events on the /agent namespace, each with its payload schema. Anything else is refused and logged.
+import { z } from "zod";
+import { hostFactsSchema, metricsSampleSchema } from "./host-facts";
+
+/** Agent → portal. */
+export const AGENT_EVENTS = {
+  /** First message after every (re)connect. */
+  "agent:hello": z.object({
+    version: z.string().min(1).max(50),
+    facts: hostFactsSchema,
+    /** The engine's own error when Docker does not answer; null when it does. */
+    dockerError: z.string().max(2_000).nullable(),
+  }),
+  "agent:heartbeat": z.object({ sample: metricsSampleSchema }),
+} as const;
+export type AgentEvent = keyof typeof AGENT_EVENTS;
+export type AgentEventPayload<E extends AgentEvent> = z.infer<(typeof AGENT_EVENTS)[E]>;
+
+/** Portal → agent: a command envelope (protocol/commands.ts), answered through the acknowledgement. */
+export const COMMAND_EVENT = "portal:command";
+/** Either side tells the other it refused a message (and why); the receiver logs it. */
+export const PORTAL_REFUSED_EVENT = "portal:refused";
+export const AGENT_REFUSED_EVENT = "agent:refused";
+export const refusalSchema = z.object({ event: z.string().max(200), reason: z.string().max(1_000) });
+export type Refusal = z.infer<typeof refusalSchema>;
+
+/** Agent's handshake `auth`: its key and version. */
+export const agentHandshakeSchema = z.object({ key: z.string().min(20).max(200), version: z.string().min(1).max(50) });
+
+/** Enrolment, over plain HTTPS: POST /api/agent/enroll. */
+export const enrollRequestSchema = z.object({
+  token: z.string().min(10).max(200),
+  facts: hostFactsSchema,
+  version: z.string().min(1).max(50),
+});
+export const enrollResponseSchema = z.object({ hostId: z.string(), hostName: z.string(), agentKey: z.string() });

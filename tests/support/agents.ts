@@ -1,0 +1,95 @@
+// Real agent processes for tests: `wheelhouse-agent enroll` and `run`, each with its own config
+// directory, talking to a test portal over loopback.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { HostFacts } from "@wheelhouse/shared";
+import { repoRoot } from "./portal.ts";
+
+const cli = join(repoRoot, "apps", "agent", "src", "cli.ts");
+
+/** Facts for hand-made enrolments (tests that talk the protocol themselves). */
+export const SAMPLE_FACTS: HostFacts = {
+  hostname: "test-host",
+  os: "Debian GNU/Linux 12 (bookworm)",
+  kernel: "6.1.0",
+  arch: "x64",
+  cpus: 2,
+  memoryBytes: 24 * 1024 ** 3,
+  diskBytes: 100 * 1024 ** 3,
+  dockerVersion: null,
+};
+
+export interface AgentProcess {
+  configDir: string;
+  process: ChildProcess;
+  logs: { level: number; msg: string; [key: string]: unknown }[];
+  stderr: () => string;
+  exited: Promise<number | null>;
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export function agentConfigDir(): string {
+  return mkdtempSync(join(tmpdir(), "wheelhouse-agent-"));
+}
+
+function agentEnv(configDir: string, extra: Record<string, string> = {}) {
+  return { ...process.env, WHEELHOUSE_AGENT_CONFIG_DIR: configDir, LOG_LEVEL: "debug", ...extra };
+}
+
+/** Runs `wheelhouse-agent enroll` to completion. */
+export function enrollAgent(configDir: string, portalUrl: string, token: string) {
+  const result = spawnSync(
+    process.execPath,
+    ["--import", "tsx", cli, "enroll", "--portal", portalUrl, "--token", token],
+    {
+      env: agentEnv(configDir),
+      encoding: "utf8",
+      timeout: 30_000,
+    },
+  );
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Starts `wheelhouse-agent run` in the background. */
+export function runAgent(configDir: string, extraEnv: Record<string, string> = {}): AgentProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", cli, "run"], {
+    env: agentEnv(configDir, extraEnv),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const logs: AgentProcess["logs"] = [];
+  let stderr = "";
+  let pending = "";
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+    pending += chunk;
+    const lines = pending.split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) {
+      try {
+        logs.push(JSON.parse(line));
+      } catch {
+        // not a log line of ours
+      }
+    }
+  });
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return {
+    configDir,
+    process: child,
+    logs,
+    stderr: () => stderr,
+    exited,
+    async kill(signal = "SIGTERM") {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+export function removeConfigDir(configDir: string) {
+  rmSync(configDir, { recursive: true, force: true });
+}
