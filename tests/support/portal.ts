@@ -59,8 +59,8 @@ export interface Portal {
   process: ChildProcess;
   logs: LogLine[];
   stderr: () => string;
-  /** Stops the process, removes its data directory, and fails if it logged an unexpected error. */
-  stop(options?: { allowErrors?: boolean }): Promise<void>;
+  /** Stops the process, removes its data directory (unless kept, for a restart), and fails if it logged an unexpected error. */
+  stop(options?: { allowErrors?: boolean; keepData?: boolean }): Promise<void>;
 }
 
 export interface StartOptions {
@@ -144,14 +144,14 @@ export async function startPortal(options: StartOptions = {}): Promise<Portal> {
     process: child,
     logs,
     stderr: () => stderr,
-    async stop({ allowErrors = false } = {}) {
+    async stop({ allowErrors = false, keepData = false } = {}) {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once("exit", resolve));
         child.kill("SIGTERM");
         await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 8_000))]);
         if (child.exitCode === null) child.kill("SIGKILL");
       }
-      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir && !keepData) rmSync(dataDir, { recursive: true, force: true });
       const errors = logs.filter((line) => line.level >= 50);
       if (!allowErrors && errors.length > 0) {
         throw new Error(`the portal logged unexpected errors:\n${errors.map((e) => JSON.stringify(e)).join("\n")}`);
