@@ -12,11 +12,19 @@ bash scripts/lib/build-if-stale.sh
 export PORT="${PORT:-3000}"
 export DATA_DIR="${DATA_DIR:-./data}"
 public_url="${PUBLIC_URL:-http://localhost:${PORT}}"
+agent_dir="$DATA_DIR/local-agent"
+mkdir -p "$agent_dir" && chmod 700 "$agent_dir"
+export WHEELHOUSE_LOCAL_AGENT_TOKEN_FILE="$agent_dir/enroll.token"
+
+# The local agent manages this machine's Docker engine: make sure one runs (installing Debian's
+# docker.io when we are root); without it the portal still works and the host says so.
+bash scripts/system/ensure-docker.sh || true
 
 node --import tsx apps/web/src/server/main.ts &
 portal=$!
 trap 'kill -TERM "$portal" 2>/dev/null || true' INT TERM
 node scripts/lib/welcome.mjs "$PORT" "$public_url" "$portal" &
+bash scripts/lib/local-agent.sh "http://127.0.0.1:${PORT}" "$agent_dir" "$portal" &
 set +e
 wait "$portal"
 code=$?

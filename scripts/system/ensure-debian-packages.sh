@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that a Wheelhouse command needs, when they are missing.
 #   scripts/system/ensure-debian-packages.sh test    # what `npm test` needs
+#   scripts/system/ensure-debian-packages.sh docker  # the Docker engine, for `npm start`'s local agent
 # As root on Debian it installs them (services are not started: tests start their own servers);
 # otherwise it names them and exits 1.
 set -euo pipefail
 
 case "${1:-}" in
   test) wanted=(postgresql chromium fonts-dejavu-core prometheus docker.io busybox-static) ;;
-  *) echo "usage: $0 test" >&2; exit 2 ;;
+  docker) wanted=(docker.io) ;;
+  *) echo "usage: $0 test|docker" >&2; exit 2 ;;
 esac
 
 missing=()

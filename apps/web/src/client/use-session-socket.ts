@@ -1,15 +1,18 @@
 "use client";
 // Keeps a /ui socket open while signed in; when the server ends the session (signed out
-// elsewhere, account disabled), tell the person and go to the sign-in page at once.
+// elsewhere, account disabled), tell the person and go to the sign-in page at once. Server hints
+// ("hosts:changed") refresh the matching queries.
 import { notifications } from "@mantine/notifications";
 import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 import { io } from "socket.io-client";
+import { useTRPC } from "./trpc";
 
 export function useSessionSocket(enabled: boolean) {
   const router = useRouter();
   const queryClient = useQueryClient();
+  const trpc = useTRPC();
   useEffect(() => {
     if (!enabled) return;
     const socket = io("/ui", { transports: ["websocket"] });
@@ -18,8 +21,11 @@ export function useSessionSocket(enabled: boolean) {
       queryClient.clear();
       router.replace("/sign-in");
     });
+    socket.on("hosts:changed", () => {
+      void queryClient.invalidateQueries({ queryKey: trpc.hosts.pathKey() });
+    });
     return () => {
       socket.close();
     };
-  }, [enabled, router, queryClient]);
+  }, [enabled, router, queryClient, trpc]);
 }

@@ -8,6 +8,7 @@ export const STATUS_COLORS = {
   denied: "orange",
   pending: "yellow",
   lost: "gray",
+  revoked: "red",
   disabled: "gray",
 } as const;
 

@@ -12,6 +12,8 @@ import { loadSecretKey } from "./config/secret-key";
 import { createDb } from "./db/client";
 import { FatalDatabaseError, migrateWhenReachable } from "./db/database-readiness";
 import { AgentRegistry } from "./hosts/agent-registry";
+import { pruneSamples } from "./hosts/host-telemetry";
+import { prepareLocalAgentToken } from "./hosts/local-agent";
 import { createRequestHandler, type PageHandler } from "./http/request-handler";
 import { createLogger } from "./logging/logger";
 import { createMetrics } from "./metrics/registry";
@@ -112,6 +114,15 @@ async function main() {
   await bootstrapAdminFromEnv(services);
   // Ready only now: a script that waits for /health/ready may sign in as the bootstrap admin at once.
   services.readiness.migrationsApplied = true;
+  const prepareLocalAgent = () =>
+    prepareLocalAgentToken(services).catch((error: unknown) =>
+      logger.error({ err: error }, "could not prepare the local agent's enrolment"),
+    );
+  services.events.on("teamCreated", prepareLocalAgent);
+  await prepareLocalAgent();
+  setInterval(() => {
+    pruneSamples(db).catch((error: unknown) => logger.error({ err: error }, "could not prune old host samples"));
+  }, 60_000).unref();
   await uiReady;
   logger.info({ url: config.publicUrl }, "ready");
 }

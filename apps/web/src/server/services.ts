@@ -10,6 +10,8 @@ export interface PortalEvents {
   sessionsEnded: [userId: string];
   /** One session ended (sign-out). */
   sessionEnded: [sessionId: string];
+  /** First-run setup created the first team. */
+  teamCreated: [teamId: string];
 }
 
 export interface PortalServices {

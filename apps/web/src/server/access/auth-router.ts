@@ -32,6 +32,7 @@ export const authRouter = router({
     .mutation(async ({ ctx, input }) => {
       const { db, config } = ctx.services;
       const { user, team } = await createFirstAdmin(db, input);
+      ctx.services.events.emit("teamCreated", team.id);
       await recordAudit(db, {
         actor: user,
         teamId: team.id,

@@ -69,6 +69,12 @@ const settings = {
     describe: "Password of the first admin created from WHEELHOUSE_ADMIN_EMAIL (at least 12 characters).",
     fix: "set WHEELHOUSE_ADMIN_PASSWORD to at least 12 characters",
   },
+  WHEELHOUSE_LOCAL_AGENT_TOKEN_FILE: {
+    schema: z.string().min(1).optional(),
+    describe:
+      "Set by npm start: where to write a one-time enrolment token for this machine's agent once a team exists.",
+    fix: "set WHEELHOUSE_LOCAL_AGENT_TOKEN_FILE to a file path, or unset it",
+  },
   NODE_ENV: {
     schema: z.enum(["production", "development", "test"]).default("production"),
     describe: "development serves the UI through Next.js's dev server with hot reload (default production).",
@@ -89,6 +95,7 @@ export interface Config {
   /** Undefined when SECRET_KEY is unset: the key is then read from (or generated into) DATA_DIR. */
   secretKeyHex: string | undefined;
   bootstrapAdmin: { email: string; password: string } | undefined;
+  localAgentTokenFile: string | undefined;
   dev: boolean;
 }
 
@@ -124,6 +131,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     publicUrl: (values.PUBLIC_URL ?? `http://localhost:${values.PORT}`).replace(/\/$/, ""),
     secretKeyHex: values.SECRET_KEY?.toLowerCase(),
     bootstrapAdmin: email && password ? { email: email.toLowerCase(), password } : undefined,
+    localAgentTokenFile: values.WHEELHOUSE_LOCAL_AGENT_TOKEN_FILE
+      ? resolve(values.WHEELHOUSE_LOCAL_AGENT_TOKEN_FILE)
+      : undefined,
     dev: values.NODE_ENV === "development",
   };
 }

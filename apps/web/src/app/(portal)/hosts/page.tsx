@@ -1,19 +1,71 @@
 "use client";
-import { Text } from "@mantine/core";
-import { IconServer2 } from "@tabler/icons-react";
+import { Alert, Button, Group, Loader, SimpleGrid, Stack, Text } from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
+import { IconAlertCircle, IconPlus, IconServer2 } from "@tabler/icons-react";
+import { useQuery } from "@tanstack/react-query";
+import { errorMessage } from "../../../client/errors";
+import { useCan } from "../../../client/session";
+import { useTRPC } from "../../../client/trpc";
 import { EmptyState } from "../../../components/empty-state";
+import { AddHostModal } from "../../../components/hosts/add-host-modal";
+import { HostCard } from "../../../components/hosts/host-card";
 import { PageHeader } from "../../../components/page-header";
+import { RelativeTime } from "../../../components/relative-time";
 
 export default function HostsPage() {
+  const trpc = useTRPC();
+  const mayAdd = useCan("hosts.create");
+  const [adding, { open, close }] = useDisclosure(false);
+  // Lost is a matter of time passing, so the list refreshes on its own besides the socket's hints.
+  const list = useQuery(trpc.hosts.list.queryOptions(undefined, { refetchInterval: 5_000 }));
+  const addButton = mayAdd && (
+    <Button leftSection={<IconPlus size={16} />} onClick={open}>
+      Add host
+    </Button>
+  );
+  const hosts = list.data?.hosts ?? [];
   return (
     <>
-      <PageHeader title="Hosts" />
-      <EmptyState icon={IconServer2} title="No hosts enrolled">
-        Each Docker host running the Wheelhouse agent appears here with its status, facts and containers.
-        <Text component="span" display="block" mt="xs" fz="sm" c="dimmed">
-          Enrolling hosts arrives with the agents feature.
-        </Text>
-      </EmptyState>
+      <PageHeader
+        title="Hosts"
+        description="Docker hosts running the Wheelhouse agent: their status, facts and load."
+        actions={addButton}
+      />
+      {list.error && (
+        <Alert color="red" icon={<IconAlertCircle />} mb="md">
+          {errorMessage(list.error)}
+        </Alert>
+      )}
+      {list.isPending ? (
+        <Loader aria-label="Loading hosts" />
+      ) : hosts.length === 0 ? (
+        <EmptyState icon={IconServer2} title="No hosts enrolled" action={addButton || undefined}>
+          Each Docker host running the Wheelhouse agent appears here with its status, facts and load.
+          {!mayAdd && " Ask an admin to add one."}
+        </EmptyState>
+      ) : (
+        <SimpleGrid cols={{ base: 1, lg: 2 }}>
+          {hosts.map((host) => (
+            <HostCard key={host.id} host={host} />
+          ))}
+        </SimpleGrid>
+      )}
+      {(list.data?.pendingEnrollments.length ?? 0) > 0 && (
+        <Stack gap={4} mt="lg">
+          <Text fw={600} fz="sm">
+            Waiting for enrolment
+          </Text>
+          {list.data?.pendingEnrollments.map((pending) => (
+            <Group key={pending.id} gap="xs">
+              <Text fz="sm">{pending.hostName}</Text>
+              <Text fz="xs" c="dimmed">
+                token expires <RelativeTime value={pending.expiresAt} />
+              </Text>
+            </Group>
+          ))}
+        </Stack>
+      )}
+      {mayAdd && <AddHostModal opened={adding} onClose={close} />}
     </>
   );
 }

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The quick start's local agent (run by scripts/start.sh in the background):
+# waits for the portal's one-time enrolment token (written once a team exists), enrols, then runs
+# the agent until the portal process (PID $3) ends. Usage: local-agent.sh PORTAL_URL CONFIG_DIR PORTAL_PID
+set -uo pipefail
+portal_url=$1 config_dir=$2 portal_pid=$3
+token_file="$config_dir/enroll.token"
+agent=(node apps/agent/bin/wheelhouse-agent.mjs)
+export WHEELHOUSE_AGENT_CONFIG_DIR="$config_dir"
+
+if [ ! -f "$config_dir/agent.json" ]; then
+  while kill -0 "$portal_pid" 2>/dev/null && [ ! -s "$token_file" ]; do sleep 1; done
+  kill -0 "$portal_pid" 2>/dev/null || exit 0
+  if ! "${agent[@]}" enroll --portal "$portal_url" --token "$(cat "$token_file")" >/dev/null; then
+    echo "The local agent could not enrol; add this machine from the Hosts page instead." >&2
+    exit 1
+  fi
+  rm -f "$token_file"
+  echo "This machine is enrolled as a host; it appears on the Hosts page." >&2
+fi
+
+"${agent[@]}" run >>"$config_dir/agent.log" 2>&1 &
+agent_pid=$!
+while kill -0 "$portal_pid" 2>/dev/null && kill -0 "$agent_pid" 2>/dev/null; do sleep 1; done
+kill "$agent_pid" 2>/dev/null
+wait "$agent_pid" 2>/dev/null
