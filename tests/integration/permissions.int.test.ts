@@ -75,7 +75,30 @@ const attempts: Record<Action, (client: ApiClient, role: Role) => Promise<number
   "hosts.create": async (client, role) =>
     (await client.mutate("hosts.createEnrollment", { name: `by-${role}-${++counter}` })).status,
   "hosts.revoke": async (client) => (await client.mutate("hosts.revoke", { hostId: await newHost() })).status,
+  // A refused role gets 403; an allowed one gets past the check to "no such container" (404) or
+  // "agent not connected" (503) on a host without an agent.
+  "containers.inspect": async (client) =>
+    okIfPastPermission(
+      (await client.query("containers.inspect", { hostId: await sharedHost(), id: "0".repeat(64) })).status,
+    ),
+  "containers.manage": async (client) =>
+    okIfPastPermission(
+      (await client.mutate("containers.action", { hostId: await sharedHost(), id: "0".repeat(64), action: "stop" }))
+        .status,
+    ),
 };
+
+/** 403 stays 403; "no such container" (404) or "agent not connected" (503) mean the check let the call through. */
+function okIfPastPermission(status: number): number {
+  if (status === 404 || status === 503) return 200;
+  return status;
+}
+
+let sharedHostId: Promise<string> | undefined;
+function sharedHost(): Promise<string> {
+  sharedHostId ??= newHost();
+  return sharedHostId;
+}
 
 beforeAll(async () => {
   portal = await startPortal();

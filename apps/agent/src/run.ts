@@ -2,6 +2,7 @@
 import { CommandRunner } from "./commands/command-runner";
 import { createHandlers } from "./commands/handlers";
 import { type AgentSettings, readAgentFile } from "./config/settings";
+import { DockerWatcher } from "./docker/docker-watcher";
 import { createDockerClient, dockerStatus } from "./host/docker-client";
 import { hostFacts } from "./host/facts";
 import { createSampler } from "./host/sampler";
@@ -18,6 +19,13 @@ export function run(settings: AgentSettings): void {
   const logger = createLogger(settings.logLevel, file.hostName);
   const docker = createDockerClient(settings.dockerSocket);
   const sample = createSampler();
+  const watcher = new DockerWatcher(docker, logger, {
+    inventory: (payload) => link.send("agent:inventory", payload),
+    container: (container) => link.send("agent:container", { container }),
+    removed: (id) => link.send("agent:container-removed", { id }),
+    images: (images) => link.send("agent:images", { images }),
+    status: (payload) => link.send("agent:docker-status", payload),
+  });
   const link = connectToPortal({
     portalUrl,
     agentKey: file.agentKey,
@@ -29,15 +37,19 @@ export function run(settings: AgentSettings): void {
       return { version: AGENT_VERSION, facts: hostFacts(status.version), dockerError: status.error };
     },
     heartbeat: () => ({ sample: sample() }),
+    onConnected: () => watcher.resync(),
     onKeyRefused(message) {
       process.stderr.write(`\nwheelhouse-agent stopped: ${message}\n`);
+      watcher.stop();
       link.close();
       process.exit(EXIT_KEY_REFUSED);
     },
   });
+  watcher.start();
   logger.info({ portal: portalUrl, version: AGENT_VERSION }, "agent started");
   const stop = (signal: string) => {
     logger.info({ signal }, "agent stopping");
+    watcher.stop();
     link.close();
     process.exit(0);
   };

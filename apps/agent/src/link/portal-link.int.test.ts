@@ -49,6 +49,12 @@ beforeAll(async () => {
       "host.facts": async () => {
         throw new Error("not in this test");
       },
+      "docker.container.action": async () => {
+        throw new Error("not in this test");
+      },
+      "docker.container.inspect": async () => {
+        throw new Error("not in this test");
+      },
     }),
     hello: async () => ({
       version: "test",

@@ -22,6 +22,9 @@ import {
 import { io, type Socket } from "socket.io-client";
 import type { CommandRunner } from "../commands/command-runner";
 import type { Logger } from "../logger";
+import { backoffDelay } from "./backoff";
+
+export { backoffDelay };
 
 export interface PortalLinkOptions {
   portalUrl: string;
@@ -33,18 +36,20 @@ export interface PortalLinkOptions {
   heartbeat(): AgentEventPayload<"agent:heartbeat">;
   /** Called when the portal refuses the key for good. */
   onKeyRefused(message: string): void;
+  /** Called after hello on every (re)connect: time to send the full state again. */
+  onConnected?(): void;
 }
 
-/** The delay before retry `attempt` (0-based): doubling, capped, spread by ±RECONNECT_JITTER. */
-export function backoffDelay(attempt: number, random = Math.random): number {
-  const base = Math.min(RECONNECT_DELAY_MAX_MS, RECONNECT_DELAY_MS * 2 ** attempt);
-  const spread = base * RECONNECT_JITTER;
-  return Math.round(base - spread + random() * 2 * spread);
+export interface PortalLink {
+  socket: Socket;
+  /** Sends an event if connected; while disconnected it is dropped (the next connect resends state). */
+  send<E extends AgentEvent>(event: E, payload: AgentEventPayload<E>): void;
+  close(): void;
 }
 
 const KNOWN_PORTAL_EVENTS = new Set([COMMAND_EVENT, PORTAL_REFUSED_EVENT]);
 
-export function connectToPortal(options: PortalLinkOptions): { socket: Socket; close(): void } {
+export function connectToPortal(options: PortalLinkOptions): PortalLink {
   const { logger } = options;
   const socket = io(new URL("/agent", options.portalUrl).toString(), {
     transports: ["websocket"],
@@ -59,14 +64,19 @@ export function connectToPortal(options: PortalLinkOptions): { socket: Socket; c
   let refusedAttempts = 0;
   let closed = false;
 
-  const send = <E extends AgentEvent>(event: E, payload: AgentEventPayload<E>) => socket.emit(event, payload);
+  const send = <E extends AgentEvent>(event: E, payload: AgentEventPayload<E>) => {
+    if (socket.connected) socket.emit(event, payload);
+  };
 
   socket.on("connect", () => {
     refusedAttempts = 0;
     logger.info({ portal: options.portalUrl }, "connected to the portal");
     options
       .hello()
-      .then((payload) => send("agent:hello", payload))
+      .then((payload) => {
+        send("agent:hello", payload);
+        options.onConnected?.();
+      })
       .catch((error: unknown) => logger.error({ err: error }, "could not gather host facts"));
     clearInterval(heartbeat);
     heartbeat = setInterval(() => send("agent:heartbeat", options.heartbeat()), HEARTBEAT_INTERVAL_MS);
@@ -126,6 +136,7 @@ export function connectToPortal(options: PortalLinkOptions): { socket: Socket; c
 
   return {
     socket,
+    send,
     close() {
       closed = true;
       clearInterval(heartbeat);

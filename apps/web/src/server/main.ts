@@ -12,6 +12,7 @@ import { loadSecretKey } from "./config/secret-key";
 import { createDb } from "./db/client";
 import { FatalDatabaseError, migrateWhenReachable } from "./db/database-readiness";
 import { AgentRegistry } from "./hosts/agent-registry";
+import { InventoryStore } from "./hosts/docker-inventory";
 import { pruneSamples } from "./hosts/host-telemetry";
 import { prepareLocalAgentToken } from "./hosts/local-agent";
 import { createRequestHandler, type PageHandler } from "./http/request-handler";
@@ -64,6 +65,7 @@ async function main() {
     events: new EventEmitter<PortalEvents>(),
     readiness: { migrationsApplied: false, migrationError: null },
     agents,
+    inventory: new InventoryStore(),
   };
   let pages: PageHandler | null = null;
   const server = createServer(createRequestHandler(services, metrics, () => pages));

@@ -3,6 +3,7 @@ import type { EventEmitter } from "node:events";
 import type { Config } from "./config/env";
 import type { Db } from "./db/client";
 import type { AgentRegistry } from "./hosts/agent-registry";
+import type { InventoryStore } from "./hosts/docker-inventory";
 import type { Logger } from "./logging/logger";
 
 export interface PortalEvents {
@@ -23,4 +24,6 @@ export interface PortalServices {
   readiness: { migrationsApplied: boolean; migrationError: string | null };
   /** Agents connected to this process; the one way to send them commands. */
   agents: AgentRegistry;
+  /** Each host's Docker inventory as its agent last reported it. */
+  inventory: InventoryStore;
 }

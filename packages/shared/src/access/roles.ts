@@ -20,6 +20,9 @@ export const ACTIONS = {
   "hosts.read": "viewer",
   "hosts.create": "admin",
   "hosts.revoke": "admin",
+  // Inspect shows a container's environment, which may hold secrets: operators and up.
+  "containers.inspect": "operator",
+  "containers.manage": "operator",
 } as const satisfies Record<string, Role>;
 
 export type Action = keyof typeof ACTIONS;

@@ -2,6 +2,7 @@
 // ends parse both (STYLE.md "One typed protocol"). Add a command here first; the compiler then asks
 // for its handler on the agent and types its result on the portal.
 import { z } from "zod";
+import { CONTAINER_ACTIONS } from "./docker-inventory";
 import { hostFactsSchema } from "./host-facts";
 import { DEFAULT_COMMAND_TIMEOUT_MS, MAX_COMMAND_TIMEOUT_MS } from "./limits";
 
@@ -10,6 +11,16 @@ export const COMMANDS = {
   "agent.ping": { params: z.object({}).strict(), result: z.object({ at: z.number() }) },
   /** Fresh host facts. */
   "host.facts": { params: z.object({}).strict(), result: hostFactsSchema },
+  /** Start, stop, restart or remove one container (by full id). */
+  "docker.container.action": {
+    params: z.object({ id: z.string().regex(/^[0-9a-f]{64}$/), action: z.enum(CONTAINER_ACTIONS) }).strict(),
+    result: z.object({ done: z.literal(true) }),
+  },
+  /** The engine's own inspect document of one container. */
+  "docker.container.inspect": {
+    params: z.object({ id: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
+    result: z.record(z.string(), z.unknown()),
+  },
 } as const;
 
 export type CommandType = keyof typeof COMMANDS;

@@ -1,5 +1,6 @@
 // Events on the /agent namespace, each with its payload schema. Anything else is refused and logged.
 import { z } from "zod";
+import { containerSchema, imageSchema, inventorySchema } from "./docker-inventory";
 import { hostFactsSchema, metricsSampleSchema } from "./host-facts";
 
 /** Agent → portal. */
@@ -12,6 +13,14 @@ export const AGENT_EVENTS = {
     dockerError: z.string().max(2_000).nullable(),
   }),
   "agent:heartbeat": z.object({ sample: metricsSampleSchema }),
+  /** The whole inventory: after (re)connecting and whenever the engine comes back. */
+  "agent:inventory": inventorySchema,
+  /** One container changed (from Docker's event stream). */
+  "agent:container": z.object({ container: containerSchema }),
+  "agent:container-removed": z.object({ id: z.string().regex(/^[0-9a-f]{64}$/) }),
+  "agent:images": z.object({ images: z.array(imageSchema).max(5_000) }),
+  /** The engine stopped or started answering; error is null when it answers. */
+  "agent:docker-status": z.object({ version: z.string().max(100).nullable(), error: z.string().max(2_000).nullable() }),
 } as const;
 export type AgentEvent = keyof typeof AGENT_EVENTS;
 export type AgentEventPayload<E extends AgentEvent> = z.infer<(typeof AGENT_EVENTS)[E]>;

@@ -44,3 +44,14 @@ export async function recordDisconnect(db: Db, hostId: string) {
 export async function pruneSamples(db: Db, now = Date.now()) {
   await db.hostMetricSample.deleteMany({ where: { at: { lt: new Date(now - SAMPLE_RETENTION_MS) } } });
 }
+
+/** The engine came or went: keep the host's facts and its error in step. */
+export async function recordDockerStatus(db: Db, hostId: string, version: string | null, error: string | null) {
+  const host = await db.host.findUnique({ where: { id: hostId } });
+  if (!host) return;
+  const facts = JSON.parse(host.facts) as Partial<HostFacts>;
+  await db.host.update({
+    where: { id: hostId },
+    data: { dockerError: error, facts: JSON.stringify({ ...facts, dockerVersion: version }) },
+  });
+}

@@ -11,7 +11,7 @@ import {
 } from "@wheelhouse/shared";
 import type { Namespace, Socket } from "socket.io";
 import { hostForKey } from "../hosts/enrollment";
-import { recordDisconnect, recordHello, recordSample } from "../hosts/host-telemetry";
+import { recordDisconnect, recordDockerStatus, recordHello, recordSample } from "../hosts/host-telemetry";
 import type { PortalServices } from "../services";
 
 interface AgentSocketData {
@@ -30,7 +30,7 @@ export function attachAgentNamespace(
   services: PortalServices,
   notifyTeam: (teamId: string) => void,
 ) {
-  const { db, logger, agents } = services;
+  const { db, logger, agents, inventory } = services;
 
   agentNs.use(async (socket, next) => {
     const handshake = parseMessage(agentHandshakeSchema, socket.handshake.auth);
@@ -87,6 +87,27 @@ export function attachAgentNamespace(
         "agent:heartbeat": async ({ sample }) => {
           agents.touch(hostId);
           await recordSample(db, hostId, sample);
+          notifyTeam(teamId);
+        },
+        "agent:inventory": async ({ containers, images }) => {
+          inventory.replace(hostId, containers, images);
+          notifyTeam(teamId);
+        },
+        "agent:container": async ({ container }) => {
+          inventory.upsertContainer(hostId, container);
+          notifyTeam(teamId);
+        },
+        "agent:container-removed": async ({ id }) => {
+          inventory.removeContainer(hostId, id);
+          notifyTeam(teamId);
+        },
+        "agent:images": async ({ images }) => {
+          inventory.setImages(hostId, images);
+          notifyTeam(teamId);
+        },
+        "agent:docker-status": async ({ version, error }) => {
+          inventory.setDockerStatus(hostId, version, error);
+          await recordDockerStatus(db, hostId, version, error);
           notifyTeam(teamId);
         },
       };

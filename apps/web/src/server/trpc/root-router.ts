@@ -2,6 +2,7 @@
 import { authRouter } from "../access/auth-router";
 import { usersRouter } from "../access/users-router";
 import { auditRouter } from "../audit/audit-router";
+import { containersRouter } from "../hosts/containers-router";
 import { hostsRouter } from "../hosts/hosts-router";
 import { router } from "./trpc";
 
@@ -10,6 +11,7 @@ export const appRouter = router({
   users: usersRouter,
   audit: auditRouter,
   hosts: hostsRouter,
+  containers: containersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,207 @@
+// A host's Docker inventory against the real engine: the `docker` CLI is the oracle. Containers
+// created, stopped and removed outside Wheelhouse show up as they are; actions taken through
+// Wheelhouse show up in `docker ps`; an unreachable engine is reported and recovers.
+import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AgentProcess, agentConfigDir, enrollAgent, removeConfigDir, runAgent } from "../support/agents.ts";
+import { type ApiClient, setUpAdmin } from "../support/api-client.ts";
+import { dockerAvailable, removeTestContainers, runDocker, runTestContainer } from "../support/docker.ts";
+import { type Portal, startPortal } from "../support/portal.ts";
+
+interface ContainerRow {
+  id: string;
+  name: string;
+  state: string;
+  managed: boolean;
+  labels: Record<string, string>;
+}
+interface InventoryView {
+  connected: boolean;
+  syncedAt: number | null;
+  dockerError: string | null;
+  containers: ContainerRow[];
+  images: { id: string; tags: string[] }[];
+}
+
+/** A container that stops at once on SIGTERM (a bare `sleep` as PID 1 ignores it for the whole grace period). */
+const SLEEPER = ["sh", "-c", "trap 'exit 0' TERM; sleep 300 & wait"];
+
+let portal: Portal;
+let admin: ApiClient;
+const agents: AgentProcess[] = [];
+const dirs: string[] = [];
+
+async function enrol(name: string, env: Record<string, string> = {}): Promise<string> {
+  const created = await admin.mutate<{ token: string }>("hosts.createEnrollment", { name });
+  const dir = agentConfigDir();
+  dirs.push(dir);
+  const result = enrollAgent(dir, portal.url, created.data?.token ?? "");
+  if (result.code !== 0) throw new Error(result.stderr);
+  agents.push(runAgent(dir, env));
+  const hosts = await admin.query<{ hosts: { id: string; name: string }[] }>("hosts.list");
+  const host = hosts.data?.hosts.find((h) => h.name === name);
+  if (!host) throw new Error(`${name} not listed`);
+  return host.id;
+}
+
+const view = async (hostId: string) => (await admin.query<InventoryView>("containers.list", { hostId })).data;
+
+async function eventually<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await probe();
+  while (!accept(last)) {
+    if (Date.now() > deadline)
+      throw new Error(`${what}: not within ${timeoutMs} ms; last seen ${JSON.stringify(last)?.slice(0, 500)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    last = await probe();
+  }
+  return last;
+}
+
+/** `docker ps -a` as id → state: the oracle. */
+async function dockerPs(): Promise<Map<string, string>> {
+  const out = await runDocker(["ps", "--all", "--no-trunc", "--format", "{{.ID}} {{.State}}"]);
+  return new Map(
+    out
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => line.split(" ") as [string, string]),
+  );
+}
+
+function same(a: Map<string, string>, b: Map<string, string>): boolean {
+  return a.size === b.size && [...a].every(([id, state]) => b.get(id) === state);
+}
+
+const portalPs = async (hostId: string) => new Map((await view(hostId))?.containers.map((c) => [c.id, c.state]) ?? []);
+
+let hostId: string;
+
+beforeAll(async () => {
+  if (!(await dockerAvailable()))
+    throw new Error("No Docker engine answers: npm test starts one (scripts/system/docker-engine.sh start).");
+  portal = await startPortal();
+  admin = await setUpAdmin(portal.url);
+  hostId = await enrol("docker-host");
+  await eventually(
+    () => view(hostId),
+    (v) => v?.syncedAt != null,
+    20_000,
+    "first inventory",
+  );
+});
+
+afterAll(async () => {
+  await Promise.all(agents.map((a) => a.kill()));
+  await removeTestContainers();
+  for (const dir of dirs) removeConfigDir(dir);
+  await portal?.stop({ allowErrors: true });
+});
+
+describe("Docker inventory", () => {
+  it("equals docker ps -a as containers are created, stopped and removed outside Wheelhouse", async () => {
+    const running = await runTestContainer({ command: SLEEPER, name: `inv-running-${Date.now()}` });
+    const exited = await runTestContainer({ command: ["true"] });
+    await runDocker(["wait", exited.id]);
+    await eventually(
+      async () => [await portalPs(hostId), await dockerPs()] as const,
+      ([ours, theirs]) => same(ours, theirs),
+      10_000,
+      "inventory equals docker ps -a after creating",
+    );
+    const listed = (await view(hostId))?.containers.find((c) => c.id === running.id);
+    expect(listed).toMatchObject({ state: "running", managed: false, labels: { "wheelhouse.test": "1" } });
+    expect((await view(hostId))?.containers.find((c) => c.id === exited.id)?.state).toBe("exited");
+
+    await runDocker(["stop", "--time", "1", running.id]);
+    await eventually(
+      () => portalPs(hostId),
+      (ps) => ps.get(running.id) === "exited",
+      10_000,
+      "stop seen",
+    );
+    await runDocker(["rm", running.id, exited.id]);
+    await eventually(
+      async () => [await portalPs(hostId), await dockerPs()] as const,
+      ([ours, theirs]) => !ours.has(running.id) && !ours.has(exited.id) && same(ours, theirs),
+      10_000,
+      "inventory equals docker ps -a after removing",
+    );
+    const images = (await view(hostId))?.images ?? [];
+    expect(images.some((image) => image.tags.includes("wheelhouse-test/busybox:1"))).toBe(true);
+  });
+
+  it("an action in Wheelhouse shows in docker ps, and removing an unmanaged container asks for confirmation", async () => {
+    const target = await runTestContainer({ command: SLEEPER });
+    await eventually(
+      () => portalPs(hostId),
+      (ps) => ps.get(target.id) === "running",
+      10_000,
+      "target listed",
+    );
+
+    expect((await admin.mutate("containers.action", { hostId, id: target.id, action: "stop" })).status).toBe(200);
+    expect(await runDocker(["inspect", "--format", "{{.State.Status}}", target.id])).toBe("exited");
+    await eventually(
+      () => portalPs(hostId),
+      (ps) => ps.get(target.id) === "exited",
+      10_000,
+      "stop reflected",
+    );
+
+    expect((await admin.mutate("containers.action", { hostId, id: target.id, action: "start" })).status).toBe(200);
+    expect(await runDocker(["inspect", "--format", "{{.State.Status}}", target.id])).toBe("running");
+
+    const inspected = await admin.query<{ Id: string }>("containers.inspect", { hostId, id: target.id });
+    expect(inspected.data?.Id).toBe(target.id);
+
+    const unconfirmed = await admin.mutate("containers.action", { hostId, id: target.id, action: "remove" });
+    expect(unconfirmed.status).toBe(409);
+    expect(unconfirmed.error?.message).toMatch(/is not managed by Wheelhouse\. Confirm that you want to remove it\./);
+    expect((await dockerPs()).has(target.id)).toBe(true);
+
+    expect(
+      (await admin.mutate("containers.action", { hostId, id: target.id, action: "remove", confirmUnmanaged: true }))
+        .status,
+    ).toBe(200);
+    expect((await dockerPs()).has(target.id)).toBe(false);
+    await eventually(
+      () => portalPs(hostId),
+      (ps) => !ps.has(target.id),
+      10_000,
+      "removal reflected",
+    );
+  });
+
+  it("says plainly when the engine is unreachable, and recovers when it answers again", async () => {
+    const socketDir = mkdtempSync(join(tmpdir(), "wheelhouse-docker-sock-"));
+    dirs.push(socketDir);
+    const socketPath = join(socketDir, "docker.sock");
+    const blindHost = await enrol("blind-host", { DOCKER_SOCKET: socketPath });
+    const down = await eventually(
+      () => view(blindHost),
+      (v) => Boolean(v?.dockerError),
+      15_000,
+      "engine error reported",
+    );
+    expect(down?.dockerError).toMatch(/^Docker engine unreachable: .*ENOENT/);
+
+    // The engine "comes back": its socket appears where the agent looks.
+    symlinkSync("/var/run/docker.sock", socketPath);
+    const up = await eventually(
+      () => view(blindHost),
+      (v) => v?.dockerError === null && v.syncedAt !== null,
+      30_000,
+      "engine recovered",
+    );
+    expect(up?.containers.length).toBe((await dockerPs()).size);
+    rmSync(socketPath);
+  });
+});
