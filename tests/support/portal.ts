@@ -109,9 +109,11 @@ export async function startPortal(options: StartOptions = {}): Promise<Portal> {
     options.databaseUrl ??
     (testDatabaseKind() === "postgres" ? await createPostgresDatabase() : `file:${join(dataDir, "wheelhouse.db")}`);
   const port = options.port ?? (await freePort());
+  // PUBLIC_URL on 127.0.0.1, as the tests reach it: "localhost" may resolve to ::1 first.
   const child = spawnPortal({
     PORT: String(port),
     HOST: "127.0.0.1",
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
     DATA_DIR: dataDir,
     DATABASE_URL: databaseUrl,
     ...options.env,

@@ -47,6 +47,7 @@ export class DockerWatcher {
   private imageTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private failures = 0;
+  private version: string | null = null;
 
   constructor(
     private readonly docker: Docker,
@@ -61,6 +62,7 @@ export class DockerWatcher {
   /** After the portal link reconnects: send everything again (or the engine's error). */
   resync(): void {
     if (this.healthy) {
+      this.out.status({ version: this.version, error: null });
       this.fullSync().catch((error: unknown) => this.lost(error));
     } else {
       this.docker.version().then(
@@ -88,6 +90,7 @@ export class DockerWatcher {
       this.follow(stream);
       this.healthy = true;
       this.failures = 0;
+      this.version = version.Version;
       this.out.status({ version: version.Version, error: null });
       await this.fullSync();
       this.logger.info({ dockerVersion: version.Version }, "watching the Docker engine");

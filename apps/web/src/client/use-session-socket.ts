@@ -23,6 +23,7 @@ export function useSessionSocket(enabled: boolean) {
     });
     socket.on("hosts:changed", () => {
       void queryClient.invalidateQueries({ queryKey: trpc.hosts.pathKey() });
+      void queryClient.invalidateQueries({ queryKey: trpc.containers.list.pathKey() });
     });
     return () => {
       socket.close();

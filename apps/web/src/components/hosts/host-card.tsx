@@ -1,10 +1,11 @@
 "use client";
-import { Alert, Button, Card, Group, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { Alert, Anchor, Button, Card, Group, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { modals } from "@mantine/modals";
 import { notifications } from "@mantine/notifications";
 import { IconAlertTriangle, IconServer2 } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
+import Link from "next/link";
 import { errorMessage } from "../../client/errors";
 import { useCan } from "../../client/session";
 import { useTRPC } from "../../client/trpc";
@@ -71,7 +72,9 @@ export function HostCard({ host }: { host: Host }) {
         <Group gap="sm" wrap="nowrap">
           <IconServer2 size={22} stroke={1.5} aria-hidden />
           <Title order={2} fz="h4">
-            {host.name}
+            <Anchor component={Link} href={`/hosts/${host.id}`} inherit>
+              {host.name}
+            </Anchor>
           </Title>
           <HostStatusBadge status={host.status} />
         </Group>
@@ -100,6 +103,11 @@ export function HostCard({ host }: { host: Host }) {
           </SimpleGrid>
         )}
         {host.status !== "revoked" && <UsageChart points={samples.data ?? []} />}
+        {host.status !== "revoked" && (
+          <Anchor component={Link} href={`/hosts/${host.id}`} fz="sm">
+            Containers and images →
+          </Anchor>
+        )}
         <Text fz="xs" c="dimmed">
           {host.lastSeenAt ? (
             <>
