@@ -42,6 +42,13 @@ afterAll(async () => {
   await portal?.stop({ allowErrors: true });
 });
 
+/** A config directory removed after the file. */
+function trackedDir(): string {
+  const dir = agentConfigDir();
+  dirs.push(dir);
+  return dir;
+}
+
 async function token(name = `host-${++counter}`): Promise<{ name: string; token: string; command: string }> {
   const created = await admin.mutate<{ token: string; command: string }>("hosts.createEnrollment", { name });
   if (!created.data) throw new Error(`createEnrollment failed: ${JSON.stringify(created.error)}`);
@@ -74,7 +81,7 @@ async function enrolledAgent(name?: string) {
   const { name: hostName, token: t } = await token(name);
   const dir = agentConfigDir();
   dirs.push(dir);
-  const enrolled = enrollAgent(dir, portal.url, t);
+  const enrolled = await enrollAgent(dir, portal.url, t);
   expect(enrolled.code, enrolled.stderr).toBe(0);
   const agent = runAgent(dir);
   agents.push(agent);
@@ -88,7 +95,7 @@ describe("enrolment", () => {
     expect(command).toContain(`--token ${t}`);
     const dir = agentConfigDir();
     dirs.push(dir);
-    const result = enrollAgent(dir, portal.url, t);
+    const result = await enrollAgent(dir, portal.url, t);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/Enrolled as enrol-happy/);
     const path = join(dir, "agent.json");
@@ -108,8 +115,8 @@ describe("enrolment", () => {
     const reused = await token();
     const dir = agentConfigDir();
     dirs.push(dir);
-    expect(enrollAgent(dir, portal.url, reused.token).code).toBe(0);
-    const again = enrollAgent(agentConfigDir(), portal.url, reused.token);
+    expect((await enrollAgent(dir, portal.url, reused.token)).code).toBe(0);
+    const again = await enrollAgent(trackedDir(), portal.url, reused.token);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(
       "This enrolment token was already used. Create a new one on the portal's Hosts page.",
@@ -120,11 +127,11 @@ describe("enrolment", () => {
       portal.databaseUrl.startsWith("file:") ? Date.now() - 1000 : new Date(Date.now() - 1000),
       expired.name,
     ]);
-    const late = enrollAgent(agentConfigDir(), portal.url, expired.token);
+    const late = await enrollAgent(trackedDir(), portal.url, expired.token);
     expect(late.code).toBe(1);
     expect(late.stderr).toContain("This enrolment token has expired.");
 
-    const forged = enrollAgent(agentConfigDir(), portal.url, `whe_${"A".repeat(32)}`);
+    const forged = await enrollAgent(trackedDir(), portal.url, `whe_${"A".repeat(32)}`);
     expect(forged.code).toBe(1);
     expect(forged.stderr).toContain("This enrolment token is not valid.");
     expect((await hosts()).filter((h) => h.name === expired.name)).toEqual([]);

@@ -37,7 +37,7 @@ async function enrol(name: string, env: Record<string, string> = {}): Promise<st
   const created = await admin.mutate<{ token: string }>("hosts.createEnrollment", { name });
   const dir = agentConfigDir();
   dirs.push(dir);
-  const result = enrollAgent(dir, portal.url, created.data?.token ?? "");
+  const result = await enrollAgent(dir, portal.url, created.data?.token ?? "");
   if (result.code !== 0) throw new Error(result.stderr);
   agents.push(runAgent(dir, env));
   const hosts = await admin.query<{ hosts: { id: string; name: string }[] }>("hosts.list");

@@ -1,6 +1,6 @@
 // Real agent processes for tests: `wheelhouse-agent enroll` and `run`, each with its own config
 // directory, talking to a test portal over loopback.
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -38,18 +38,34 @@ function agentEnv(configDir: string, extra: Record<string, string> = {}) {
   return { ...process.env, WHEELHOUSE_AGENT_CONFIG_DIR: configDir, LOG_LEVEL: "debug", ...extra };
 }
 
-/** Runs `wheelhouse-agent enroll` to completion. */
-export function enrollAgent(configDir: string, portalUrl: string, token: string) {
-  const result = spawnSync(
-    process.execPath,
-    ["--import", "tsx", cli, "enroll", "--portal", portalUrl, "--token", token],
-    {
+/**
+ * Runs `wheelhouse-agent enroll` to completion. Asynchronous on purpose: a blocking spawnSync would
+ * stall the test's event loop, so HTTP keep-alive sockets the portal closed meanwhile would be
+ * reused and fail with "other side closed".
+ */
+export function enrollAgent(
+  configDir: string,
+  portalUrl: string,
+  token: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", cli, "enroll", "--portal", portalUrl, "--token", token], {
       env: agentEnv(configDir),
-      encoding: "utf8",
-      timeout: 30_000,
-    },
-  );
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
 }
 
 /** Starts `wheelhouse-agent run` in the background. */
