@@ -131,6 +131,14 @@ describe("enrolment", () => {
     expect(late.code).toBe(1);
     expect(late.stderr).toContain("This enrolment token has expired.");
 
+    // Two tokens for one name: the second enrolment is refused, not a server error.
+    const first = await token("twin-host");
+    const second = await admin.mutate<{ token: string }>("hosts.createEnrollment", { name: "twin-host" });
+    expect((await enrollAgent(trackedDir(), portal.url, first.token)).code).toBe(0);
+    const twin = await enrollAgent(trackedDir(), portal.url, second.data?.token ?? "");
+    expect(twin.code).toBe(1);
+    expect(twin.stderr).toContain("A host named twin-host is already enrolled.");
+
     const forged = await enrollAgent(trackedDir(), portal.url, `whe_${"A".repeat(32)}`);
     expect(forged.code).toBe(1);
     expect(forged.stderr).toContain("This enrolment token is not valid.");

@@ -42,13 +42,18 @@ export async function handleEnroll(services: PortalServices, req: IncomingMessag
       parsed.data.version,
     );
     await recordAudit(services.db, {
-      actor: { id: createdById, email: "" },
+      actor: null,
       teamId: host.teamId,
       action: "hosts.enroll",
       target: { type: "host", id: host.id },
       outcome: "success",
       ip,
-      details: { hostName: host.name, hostname: parsed.data.facts.hostname, version: parsed.data.version },
+      details: {
+        hostName: host.name,
+        hostname: parsed.data.facts.hostname,
+        version: parsed.data.version,
+        tokenCreatedBy: createdById,
+      },
     });
     services.logger.info({ hostId: host.id, host: host.name }, "host enrolled");
     reply(res, 200, { hostId: host.id, hostName: host.name, agentKey });

@@ -69,8 +69,15 @@ export async function redeemEnrollmentToken(db: Db, token: string, facts: HostFa
         "UNAUTHENTICATED",
         "This enrolment token was already used. Create a new one on the portal's Hosts page.",
       );
-    // A revoked host of the same name is replaced: its history stays in the audit trail.
+    // A revoked host of the same name is replaced: its history stays in the audit trail. A live one
+    // (two tokens made for one name) is not: the second agent must be named differently.
     await tx.host.deleteMany({ where: { teamId: row.teamId, name: row.hostName, revokedAt: { not: null } } });
+    if (await tx.host.findFirst({ where: { teamId: row.teamId, name: row.hostName } })) {
+      throw new AppError(
+        "CONFLICT",
+        `A host named ${row.hostName} is already enrolled. Create a token with another name on the portal's Hosts page.`,
+      );
+    }
     const host = await tx.host.create({
       data: {
         teamId: row.teamId,
