@@ -151,8 +151,12 @@ describe("a connected agent", () => {
     const { host } = await enrolledAgent("facts-host");
     expect(host.facts?.hostname).toBe(hostname());
     if (host.facts?.dockerVersion === null) expect(host.dockerError).toMatch(/Docker engine unreachable/);
+    const pinged = await admin.mutate<{ results: { hostId: string; ok: boolean; ms: number }[] }>("hosts.pingAll");
+    expect(pinged.data?.results).toContainEqual(expect.objectContaining({ hostId: host.id, ok: true }));
     const metrics = await (await fetch(`${portal.url}/metrics`)).text();
     expect(metrics).toMatch(/^wheelhouse_agents_connected [1-9]/m);
+    expect(metrics).toMatch(/^wheelhouse_agent_commands_total\{type="agent.ping",outcome="ok"\} [1-9]/m);
+    expect(metrics).toMatch(/^wheelhouse_agent_command_duration_seconds_count\{type="agent.ping"\} [1-9]/m);
   });
 
   it("revoking disconnects it within 2 s, the agent stops, and its key is refused afterwards", async () => {

@@ -75,6 +75,7 @@ const attempts: Record<Action, (client: ApiClient, role: Role) => Promise<number
   "hosts.create": async (client, role) =>
     (await client.mutate("hosts.createEnrollment", { name: `by-${role}-${++counter}` })).status,
   "hosts.revoke": async (client) => (await client.mutate("hosts.revoke", { hostId: await newHost() })).status,
+  "hosts.ping": async (client) => (await client.mutate("hosts.pingAll")).status,
   // A refused role gets 403; an allowed one gets past the check to "no such container" (404) or
   // "agent not connected" (503) on a host without an agent.
   "containers.inspect": async (client) =>

@@ -69,7 +69,7 @@ async function main() {
   };
   let pages: PageHandler | null = null;
   const server = createServer(createRequestHandler(services, metrics, () => pages));
-  const io = attachSockets(server, services, metrics);
+  const sockets = attachSockets(server, services, metrics);
 
   await new Promise<void>((resolve) => {
     server.once("error", (error: NodeJS.ErrnoException) => {
@@ -92,10 +92,11 @@ async function main() {
   const shutdown = (signal: string) => {
     logger.info({ signal }, "shutting down");
     stopping.abort();
-    io.close();
-    server.close(() => {
-      void db.$disconnect().finally(() => process.exit(0));
-    });
+    // Closing Socket.IO closes the HTTP server it is attached to as well.
+    sockets
+      .close()
+      .catch((error: unknown) => logger.error({ err: error }, "could not write the last host samples"))
+      .finally(() => void db.$disconnect().finally(() => process.exit(0)));
     setTimeout(() => process.exit(0), 5_000).unref();
   };
   process.once("SIGTERM", () => shutdown("SIGTERM"));

@@ -20,6 +20,7 @@ export const ACTIONS = {
   "hosts.read": "viewer",
   "hosts.create": "admin",
   "hosts.revoke": "admin",
+  "hosts.ping": "operator",
   // Inspect shows a container's environment, which may hold secrets: operators and up.
   "containers.inspect": "operator",
   "containers.manage": "operator",

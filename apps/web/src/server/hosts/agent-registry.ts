@@ -51,6 +51,11 @@ export class AgentRegistry {
     return true;
   }
 
+  /** The connected agents of one team. */
+  ofTeam(teamId: string): ConnectedAgent[] {
+    return [...this.agents.values()].filter((agent) => agent.teamId === teamId);
+  }
+
   get(hostId: string): ConnectedAgent | undefined {
     return this.agents.get(hostId);
   }

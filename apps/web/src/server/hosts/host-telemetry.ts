@@ -20,21 +20,60 @@ export async function recordHello(
   });
 }
 
-export async function recordSample(db: Db, hostId: string, sample: MetricsSample) {
-  await db.$transaction([
-    db.hostMetricSample.create({
-      data: {
-        hostId,
-        at: new Date(sample.at),
-        cpuPercent: sample.cpuPercent,
-        memoryUsedBytes: BigInt(sample.memoryUsedBytes),
-        memoryTotal: BigInt(sample.memoryTotalBytes),
-        diskUsedBytes: BigInt(sample.diskUsedBytes),
-        diskTotal: BigInt(sample.diskTotalBytes),
-      },
-    }),
-    db.host.update({ where: { id: hostId }, data: { lastSeenAt: new Date() } }),
-  ]);
+/**
+ * Heartbeat samples, written in one transaction per interval instead of one per heartbeat: with
+ * thousands of agents each reporting every 5 s, per-heartbeat writes would queue up behind the
+ * database (SQLite serialises writers). Last-seen for the listing comes from the live connection,
+ * so the stored value may lag by one interval.
+ */
+export class SampleWriter {
+  private pending = new Map<string, MetricsSample>();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Db,
+    private readonly onError: (error: unknown) => void,
+    private readonly intervalMs = 2_000,
+  ) {}
+
+  /** Keeps the newest sample per host until the next flush. */
+  add(hostId: string, sample: MetricsSample): void {
+    this.pending.set(hostId, sample);
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.flushing = this.flushing.then(() => this.flush()).catch(this.onError);
+    }, this.intervalMs);
+  }
+
+  async flush(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const batch = this.pending;
+    this.pending = new Map();
+    const now = new Date();
+    await this.db.$transaction([
+      this.db.hostMetricSample.createMany({
+        data: [...batch].map(([hostId, sample]) => ({
+          hostId,
+          at: new Date(sample.at),
+          cpuPercent: sample.cpuPercent,
+          memoryUsedBytes: BigInt(sample.memoryUsedBytes),
+          memoryTotal: BigInt(sample.memoryTotalBytes),
+          diskUsedBytes: BigInt(sample.diskUsedBytes),
+          diskTotal: BigInt(sample.diskTotalBytes),
+        })),
+      }),
+      this.db.host.updateMany({ where: { id: { in: [...batch.keys()] } }, data: { lastSeenAt: now } }),
+    ]);
+  }
+
+  /** Writes what is pending (shutdown). */
+  async close(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.flushing;
+    await this.flush();
+  }
 }
 
 export async function recordDisconnect(db: Db, hostId: string) {

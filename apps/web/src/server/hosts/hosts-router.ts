@@ -3,6 +3,7 @@ import { recordAudit } from "../audit/audit-log";
 import { router, withPermission } from "../trpc/trpc";
 import { createEnrollmentToken, enrollCommand, revokeHost } from "./enrollment";
 import { hostSamples, listHosts } from "./hosts";
+import { pingTeamHosts } from "./ping";
 
 /** Host names: what a person would call the machine; letters, digits, dots, dashes. */
 const hostName = z
@@ -22,6 +23,12 @@ export const hostsRouter = router({
   samples: withPermission("hosts.read")
     .input(z.object({ hostId: z.string().min(1).max(64) }))
     .query(({ ctx, input }) => hostSamples(ctx.services.db, ctx.user.team.id, input.hostId)),
+
+  /** Round trip through every connected agent of the team; per-host times in milliseconds. */
+  pingAll: withPermission("hosts.ping").mutation(async ({ ctx }) => {
+    const results = await pingTeamHosts(ctx.services.agents, ctx.user.team.id);
+    return { results };
+  }),
 
   createEnrollment: withPermission("hosts.create")
     .input(

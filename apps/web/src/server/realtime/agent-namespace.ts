@@ -11,7 +11,7 @@ import {
 } from "@wheelhouse/shared";
 import type { Namespace, Socket } from "socket.io";
 import { hostForKey } from "../hosts/enrollment";
-import { recordDisconnect, recordDockerStatus, recordHello, recordSample } from "../hosts/host-telemetry";
+import { recordDisconnect, recordDockerStatus, recordHello, type SampleWriter } from "../hosts/host-telemetry";
 import type { PortalServices } from "../services";
 
 interface AgentSocketData {
@@ -28,6 +28,7 @@ function refuse(message: string, code: "KEY_REFUSED" | "BAD_HANDSHAKE" | "UNAVAI
 export function attachAgentNamespace(
   agentNs: Namespace,
   services: PortalServices,
+  samples: SampleWriter,
   notifyTeam: (teamId: string) => void,
 ) {
   const { db, logger, agents, inventory } = services;
@@ -86,7 +87,7 @@ export function attachAgentNamespace(
         },
         "agent:heartbeat": async ({ sample }) => {
           agents.touch(hostId);
-          await recordSample(db, hostId, sample);
+          samples.add(hostId, sample);
           notifyTeam(teamId);
         },
         "agent:inventory": async ({ containers, images }) => {

@@ -10,6 +10,7 @@ import { authorize } from "../access/authorize";
 import { readSessionToken } from "../access/session-cookie";
 import { resolveSession, type SessionUser } from "../access/sessions";
 import { AppError } from "../errors/app-error";
+import { SampleWriter } from "../hosts/host-telemetry";
 import type { PortalMetrics } from "../metrics/registry";
 import type { PortalServices } from "../services";
 import { attachAgentNamespace } from "./agent-namespace";
@@ -29,7 +30,13 @@ function originAllowed(origin: string | undefined, host: string | undefined, pub
   }
 }
 
-export function attachSockets(httpServer: HttpServer, services: PortalServices, metrics: PortalMetrics): Server {
+export interface Sockets {
+  io: Server;
+  /** Closes every socket and writes what the agents reported but is not stored yet. */
+  close(): Promise<void>;
+}
+
+export function attachSockets(httpServer: HttpServer, services: PortalServices, metrics: PortalMetrics): Sockets {
   const io = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: TRANSPORT_MAX_BYTES,
@@ -76,7 +83,16 @@ export function attachSockets(httpServer: HttpServer, services: PortalServices, 
       ui.to(`team:${teamId}`).emit("hosts:changed");
     }, 1_000).unref();
   };
-  attachAgentNamespace(io.of("/agent"), services, notifyTeam);
+  const samples = new SampleWriter(services.db, (error) =>
+    services.logger.error({ err: error }, "could not write host samples"),
+  );
+  attachAgentNamespace(io.of("/agent"), services, samples, notifyTeam);
 
-  return io;
+  return {
+    io,
+    async close() {
+      io.close();
+      await samples.close();
+    },
+  };
 }

@@ -1,8 +1,9 @@
 "use client";
 import { Alert, Button, Group, Loader, SimpleGrid, Stack, Text } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { IconAlertCircle, IconPlus, IconServer2 } from "@tabler/icons-react";
-import { useQuery } from "@tanstack/react-query";
+import { notifications } from "@mantine/notifications";
+import { IconActivityHeartbeat, IconAlertCircle, IconPlus, IconServer2 } from "@tabler/icons-react";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { errorMessage } from "../../../client/errors";
 import { useCan } from "../../../client/session";
 import { useTRPC } from "../../../client/trpc";
@@ -18,10 +19,40 @@ export default function HostsPage() {
   const [adding, { open, close }] = useDisclosure(false);
   // Lost is a matter of time passing, so the list refreshes on its own besides the socket's hints.
   const list = useQuery(trpc.hosts.list.queryOptions(undefined, { refetchInterval: 5_000 }));
+  const mayPing = useCan("hosts.ping");
+  const ping = useMutation(
+    trpc.hosts.pingAll.mutationOptions({
+      onSuccess: ({ results }) => {
+        const answered = results.filter((r) => r.ok);
+        const slowest = Math.max(0, ...answered.map((r) => r.ms));
+        notifications.show({
+          color: answered.length === results.length ? "teal" : "orange",
+          title: `${answered.length} of ${results.length} connected hosts answered`,
+          message: answered.length > 0 ? `Slowest round trip: ${Math.round(slowest)} ms.` : "No agent is connected.",
+        });
+      },
+      onError: (error) => notifications.show({ color: "red", title: "Ping failed", message: errorMessage(error) }),
+    }),
+  );
   const addButton = mayAdd && (
     <Button leftSection={<IconPlus size={16} />} onClick={open}>
       Add host
     </Button>
+  );
+  const actions = (
+    <Group gap="sm">
+      {mayPing && (list.data?.hosts.length ?? 0) > 0 && (
+        <Button
+          variant="default"
+          leftSection={<IconActivityHeartbeat size={16} />}
+          onClick={() => ping.mutate()}
+          loading={ping.isPending}
+        >
+          Ping all
+        </Button>
+      )}
+      {addButton}
+    </Group>
   );
   const hosts = list.data?.hosts ?? [];
   return (
@@ -29,7 +60,7 @@ export default function HostsPage() {
       <PageHeader
         title="Hosts"
         description="Docker hosts running the Wheelhouse agent: their status, facts and load."
-        actions={addButton}
+        actions={actions}
       />
       {list.error && (
         <Alert color="red" icon={<IconAlertCircle />} mb="md">

@@ -1,0 +1,242 @@
+// bench/agents: N simulated agents connected to one portal vs. a bare `ws` server speaking the same
+// messages, measured in the same run on the same machine:
+//   - server memory (RSS) per connected agent, and idle CPU (heartbeats only) over 10 s;
+//   - fan-out: one command to every agent at once, p50/p99 time until each acknowledges;
+//   - reconnect: time for all agents to be back after the server restarts.
+// Targets (issue "Agents…"): memory ≤ 1.5× the bare server's; fan-out to 1,000 agents p99 ≤ 250 ms;
+// 1,000 agents reconnected ≤ 10 s.
+//   npm run bench -- agents [N ...]      (default 100 1000 5000 10000)
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import Database from "better-sqlite3";
+import { secretHash } from "../../apps/web/src/server/hosts/agent-keys.ts";
+import { freePort } from "../../scripts/lib/postgres-cluster.ts";
+import { setUpAdmin } from "../../tests/support/api-client.ts";
+import { type Portal, repoRoot, startPortal } from "../../tests/support/portal.ts";
+
+const CLK_TCK = 100;
+const IDLE_WINDOW_MS = 10_000;
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
+const fleetSizes = sizes.length > 0 ? sizes : [100, 1000, 5000, 10000];
+
+function rssBytes(pid: number): number {
+  const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+  return Number(kb) * 1024;
+}
+function cpuTicks(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return Number(fields[11]) + Number(fields[12]);
+}
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+};
+
+/** Starts simulated agents across a few processes; resolves when every one is connected. */
+async function startFleet(mode: "wheelhouse" | "ws", url: string, keys: string[]) {
+  const processes = Math.min(4, Math.max(1, Math.ceil(keys.length / 2500)));
+  const children: ChildProcess[] = [];
+  const counts = new Array<number>(processes).fill(0);
+  const ready = Promise.all(
+    Array.from({ length: processes }, (_, i) => {
+      const share = keys.filter((_, k) => k % processes === i);
+      const child = spawn(
+        process.execPath,
+        ["--max-old-space-size=4096", "--import", "tsx", "bench/agents/simulated-agents.ts", mode, url],
+        {
+          cwd: repoRoot,
+          stdio: ["pipe", "pipe", "inherit"],
+        },
+      );
+      children.push(child);
+      child.stdin?.end(share.join("\n"));
+      return new Promise<void>((resolve) => {
+        createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
+          const match = /^connected (\d+)/.exec(line);
+          if (match) counts[i] = Number(match[1]);
+          if (line === "ready") resolve();
+        });
+      });
+    }),
+  );
+  return {
+    ready,
+    connected: () => counts.reduce((a, b) => a + b, 0),
+    stop: () => {
+      for (const child of children) child.kill("SIGKILL");
+    },
+  };
+}
+
+async function until(probe: () => boolean | Promise<boolean>, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  while (!(await probe())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms`);
+    await sleep(100);
+  }
+  return Date.now() - started;
+}
+
+interface Row {
+  server: string;
+  agents: number;
+  rssPerAgentKiB: number;
+  idleCpuPercent: number;
+  fanoutP50: number;
+  fanoutP99: number;
+  reconnectS: number;
+}
+
+async function measureIdle(pid: number) {
+  const t0 = cpuTicks(pid);
+  await sleep(IDLE_WINDOW_MS);
+  return ((cpuTicks(pid) - t0) / CLK_TCK / (IDLE_WINDOW_MS / 1000)) * 100;
+}
+
+async function benchWheelhouse(n: number): Promise<Row> {
+  let portal: Portal = await startPortal({ env: { LOG_LEVEL: "warn" } });
+  const admin = await setUpAdmin(portal.url);
+  // Hosts go straight into the database: enrolment is not what is measured here.
+  const keys = Array.from({ length: n }, () => `wha_${randomBytes(32).toString("base64url")}`);
+  const db = new Database(portal.databaseUrl.slice("file:".length));
+  const teamId = (db.prepare(`SELECT id FROM "Team" LIMIT 1`).get() as { id: string }).id;
+  const insert = db.prepare(
+    `INSERT INTO "Host" (id, "teamId", name, "keyHash", facts, "createdAt") VALUES (?, ?, ?, ?, '{}', ?)`,
+  );
+  db.transaction(() => {
+    for (const [i, key] of keys.entries()) insert.run(`bench${i}`, teamId, `sim-${i}`, secretHash(key), Date.now());
+  })();
+  db.close();
+
+  await sleep(2_000);
+  const pid = portal.process.pid as number;
+  const rssBefore = rssBytes(pid);
+  const fleet = await startFleet("wheelhouse", portal.url, keys);
+  await fleet.ready;
+  await sleep(5_000);
+  const idleCpu = await measureIdle(pid);
+  const rssAfter = rssBytes(pid);
+
+  let times: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    const res = await admin.mutate<{ results: { ok: boolean; ms: number }[] }>("hosts.pingAll");
+    const results = res.data?.results ?? [];
+    if (results.length !== n || results.some((r) => !r.ok))
+      throw new Error(`fan-out reached ${results.filter((r) => r.ok).length} of ${n}`);
+    times = results.map((r) => r.ms);
+  }
+
+  const { port, databaseUrl, dataDir } = portal;
+  await portal.stop({ allowErrors: true, keepData: true });
+  await until(() => fleet.connected() === 0, 30_000);
+  const restarted = Date.now();
+  portal = await startPortal({ port, databaseUrl, dataDir, waitFor: "live", env: { LOG_LEVEL: "warn" } });
+  await until(() => fleet.connected() === n, 120_000);
+  const reconnect = (Date.now() - restarted) / 1000;
+
+  fleet.stop();
+  await portal.stop({ allowErrors: true });
+  return {
+    server: "Wheelhouse portal (Socket.IO)",
+    agents: n,
+    rssPerAgentKiB: (rssAfter - rssBefore) / n / 1024,
+    idleCpuPercent: idleCpu,
+    fanoutP50: percentile(times, 50),
+    fanoutP99: percentile(times, 99),
+    reconnectS: reconnect,
+  };
+}
+
+async function startBaseline(port: number, keys: string[]) {
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/agents/ws-baseline-server.ts", String(port)], {
+    cwd: repoRoot,
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  child.stdin?.end(keys.join("\n"));
+  await new Promise<void>((resolve) =>
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on(
+      "line",
+      (line) => line === "listening" && resolve(),
+    ),
+  );
+  return child;
+}
+
+async function benchBaseline(n: number): Promise<Row> {
+  const port = await freePort();
+  const keys = Array.from({ length: n }, () => `wha_${randomBytes(32).toString("base64url")}`);
+  let server = await startBaseline(port, keys);
+  await sleep(2_000);
+  const pid = server.pid as number;
+  const rssBefore = rssBytes(pid);
+  const fleet = await startFleet("ws", `ws://127.0.0.1:${port}/`, keys);
+  await fleet.ready;
+  await sleep(5_000);
+  const idleCpu = await measureIdle(pid);
+  const rssAfter = rssBytes(pid);
+  let times: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    const res = (await (await fetch(`http://127.0.0.1:${port}/fanout`, { method: "POST" })).json()) as {
+      results: { ok: boolean; ms: number }[];
+    };
+    if (res.results.length !== n || res.results.some((r) => !r.ok)) throw new Error("baseline fan-out incomplete");
+    times = res.results.map((r) => r.ms);
+  }
+  server.kill("SIGTERM");
+  await until(() => fleet.connected() === 0, 30_000);
+  const restarted = Date.now();
+  server = await startBaseline(port, keys);
+  await until(() => fleet.connected() === n, 120_000);
+  const reconnect = (Date.now() - restarted) / 1000;
+  fleet.stop();
+  server.kill("SIGTERM");
+  return {
+    server: "bare ws server (baseline)",
+    agents: n,
+    rssPerAgentKiB: (rssAfter - rssBefore) / n / 1024,
+    idleCpuPercent: idleCpu,
+    fanoutP50: percentile(times, 50),
+    fanoutP99: percentile(times, 99),
+    reconnectS: reconnect,
+  };
+}
+
+const rows: Row[] = [];
+for (const n of fleetSizes) {
+  console.error(`… ${n} agents: baseline`);
+  const base = await benchBaseline(n);
+  console.error(`… ${n} agents: Wheelhouse`);
+  const ours = await benchWheelhouse(n);
+  rows.push(base, ours);
+  console.error(
+    `   ${n}: memory ratio ${(ours.rssPerAgentKiB / base.rssPerAgentKiB).toFixed(2)}×, fan-out p99 ${ours.fanoutP99.toFixed(1)} ms (baseline ${base.fanoutP99.toFixed(1)}), reconnect ${ours.reconnectS.toFixed(1)} s`,
+  );
+}
+
+const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : "—");
+console.log(
+  "\n| server | agents | RSS per agent (KiB) | idle CPU (% of a core) | fan-out p50 (ms) | fan-out p99 (ms) | all reconnected (s) |",
+);
+console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+for (const r of rows) {
+  console.log(
+    `| ${r.server} | ${r.agents} | ${f(r.rssPerAgentKiB)} | ${f(r.idleCpuPercent)} | ${f(r.fanoutP50)} | ${f(r.fanoutP99)} | ${f(r.reconnectS)} |`,
+  );
+}
+console.log(
+  "\n| agents | memory per agent, Wheelhouse ÷ baseline (target ≤ 1.5) | fan-out p99 (target ≤ 250 ms at 1,000) | reconnect (target ≤ 10 s at 1,000) |",
+);
+console.log("| ---: | ---: | ---: | ---: |");
+for (let i = 0; i < rows.length; i += 2) {
+  const base = rows[i] as Row;
+  const ours = rows[i + 1] as Row;
+  console.log(
+    `| ${ours.agents} | ${f(ours.rssPerAgentKiB / base.rssPerAgentKiB, 2)} | ${f(ours.fanoutP99)} ms | ${f(ours.reconnectS)} s |`,
+  );
+}

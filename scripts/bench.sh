@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# `npm run bench [-- NAME [ARGS...]]`: runs the benchmarks under bench/ (all of them without a name).
+# Each compares Wheelhouse with a baseline measured in the same run; see bench/README.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
+bash scripts/lib/install-npm-packages.sh
+bash scripts/lib/build-if-stale.sh
+name=${1:-all}
+[ "$#" -gt 0 ] && shift
+case "$name" in
+  agents) node --import tsx bench/agents/run.ts "$@" ;;
+  all) node --import tsx bench/agents/run.ts ;;
+  *) echo "unknown benchmark: $name (known: agents)" >&2; exit 2 ;;
+esac
