@@ -24,9 +24,16 @@ const sizes = process.argv
   .filter((n) => n > 0);
 const fleetSizes = sizes.length > 0 ? sizes : [100, 1000, 5000, 10000];
 
-function rssBytes(pid: number): number {
+function rssNow(pid: number): number {
   const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
   return Number(kb) * 1024;
+}
+
+/** RSS after a full garbage collection (both servers run with --expose-gc and collect on SIGUSR2). */
+async function rssBytes(pid: number): Promise<number> {
+  process.kill(pid, "SIGUSR2");
+  await sleep(1_500);
+  return rssNow(pid);
 }
 function cpuTicks(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
@@ -100,7 +107,7 @@ async function measureIdle(pid: number) {
 }
 
 async function benchWheelhouse(n: number): Promise<Row> {
-  let portal: Portal = await startPortal({ env: { LOG_LEVEL: "warn" } });
+  let portal: Portal = await startPortal({ env: { LOG_LEVEL: "warn", NODE_OPTIONS: "--expose-gc" } });
   const admin = await setUpAdmin(portal.url);
   // Hosts go straight into the database: enrolment is not what is measured here.
   const keys = Array.from({ length: n }, () => `wha_${randomBytes(32).toString("base64url")}`);
@@ -116,12 +123,12 @@ async function benchWheelhouse(n: number): Promise<Row> {
 
   await sleep(2_000);
   const pid = portal.process.pid as number;
-  const rssBefore = rssBytes(pid);
+  const rssBefore = await rssBytes(pid);
   const fleet = await startFleet("wheelhouse", portal.url, keys);
   await fleet.ready;
   await sleep(5_000);
   const idleCpu = await measureIdle(pid);
-  const rssAfter = rssBytes(pid);
+  const rssAfter = await rssBytes(pid);
 
   let times: number[] = [];
   for (let round = 0; round < 3; round++) {
@@ -154,10 +161,14 @@ async function benchWheelhouse(n: number): Promise<Row> {
 }
 
 async function startBaseline(port: number, keys: string[]) {
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/agents/ws-baseline-server.ts", String(port)], {
-    cwd: repoRoot,
-    stdio: ["pipe", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--expose-gc", "--import", "tsx", "bench/agents/ws-baseline-server.ts", String(port)],
+    {
+      cwd: repoRoot,
+      stdio: ["pipe", "pipe", "inherit"],
+    },
+  );
   child.stdin?.end(keys.join("\n"));
   await new Promise<void>((resolve) =>
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on(
@@ -174,12 +185,12 @@ async function benchBaseline(n: number): Promise<Row> {
   let server = await startBaseline(port, keys);
   await sleep(2_000);
   const pid = server.pid as number;
-  const rssBefore = rssBytes(pid);
+  const rssBefore = await rssBytes(pid);
   const fleet = await startFleet("ws", `ws://127.0.0.1:${port}/`, keys);
   await fleet.ready;
   await sleep(5_000);
   const idleCpu = await measureIdle(pid);
-  const rssAfter = rssBytes(pid);
+  const rssAfter = await rssBytes(pid);
   let times: number[] = [];
   for (let round = 0; round < 3; round++) {
     const res = (await (await fetch(`http://127.0.0.1:${port}/fanout`, { method: "POST" })).json()) as {

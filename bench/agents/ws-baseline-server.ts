@@ -100,4 +100,8 @@ setInterval(() => {
   }
 }, 5_000).unref();
 
+// As the portal: with --expose-gc, SIGUSR2 collects garbage before a memory reading.
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc) process.on("SIGUSR2", () => gc());
+
 http.listen(port, "127.0.0.1", () => process.stdout.write("listening\n"));

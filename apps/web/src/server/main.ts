@@ -100,6 +100,10 @@ async function main() {
     setTimeout(() => process.exit(0), 5_000).unref();
   };
   process.once("SIGTERM", () => shutdown("SIGTERM"));
+  // Diagnostics: with node --expose-gc, SIGUSR2 runs a full garbage collection, so a memory
+  // measurement (bench/agents) sees what is retained rather than what is not yet collected.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc) process.on("SIGUSR2", () => gc());
   process.once("SIGINT", () => shutdown("SIGINT"));
 
   const ui = next({ dev: config.dev, dir: webDir, hostname: config.host, port: config.port });

