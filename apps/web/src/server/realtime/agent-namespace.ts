@@ -62,6 +62,10 @@ export function attachAgentNamespace(
 
   agentNs.on("connection", (socket: Socket) => {
     const { hostId, teamId, hostName } = socket.data as AgentSocketData;
+    // Socket.IO keeps the connection's first HTTP request (headers, buffers) for the socket's whole
+    // life; with thousands of idle agents that adds up (bench/agents). Everything we read from it
+    // was copied into socket.handshake when the socket was created, so let it go.
+    (socket.conn as unknown as { request: unknown }).request = null;
     // A child logger per connection costs memory for every idle agent: bind the fields only when
     // something is logged.
     const log = {

@@ -44,13 +44,6 @@ export function attachSockets(httpServer: HttpServer, services: PortalServices, 
     pingTimeout: 5_000,
   });
 
-  // Socket.IO keeps each connection's first HTTP request (headers, buffers) for the socket's whole
-  // life; with thousands of idle agents that is most of the memory per connection (bench/agents).
-  // Handshake data (headers, auth, address) is copied into socket.handshake first, which is all we read.
-  io.engine.on("connection", (rawSocket: { request: unknown }) => {
-    rawSocket.request = null;
-  });
-
   const ui = io.of("/ui");
   ui.use(async (socket: Socket, next) => {
     const { headers } = socket.handshake;
