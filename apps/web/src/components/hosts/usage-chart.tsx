@@ -22,7 +22,7 @@ export function UsageChart({ points }: { points: Point[] }) {
   if (points.length < 2) {
     return (
       <Text fz="xs" c="dimmed">
-        The chart fills in as the agent reports (every 5 seconds).
+        The chart fills in as the agent reports (a point every 15 seconds).
       </Text>
     );
   }

@@ -5,18 +5,38 @@ import type { Db } from "../db/client";
 
 /** Samples older than this are deleted: the host page charts the last hour. */
 export const SAMPLE_RETENTION_MS = 60 * 60 * 1000;
+/**
+ * One stored sample per host per interval (the newest): the chart needs no finer grain, and with
+ * thousands of agents the database work is the portal's main cost (bench/agents).
+ */
+export const SAMPLE_INTERVAL_MS = 15_000;
+const FLUSH_CHUNK = 250;
 
+/** What the database holds of a host's report, to skip writing it again unchanged. */
+export interface StoredReport {
+  version: string | null;
+  facts: string;
+  dockerError: string | null;
+}
+
+/**
+ * Stores facts from an agent's hello, unless they are what the database already holds: after a
+ * portal restart thousands of agents say hello at once, and their facts rarely changed.
+ */
 export async function recordHello(
   db: Db,
   hostId: string,
   version: string,
   facts: HostFacts,
   dockerError: string | null,
+  stored?: StoredReport,
 ) {
+  const factsText = JSON.stringify(facts);
+  if (stored && stored.version === version && stored.facts === factsText && stored.dockerError === dockerError) return;
   const now = new Date();
   await db.host.update({
     where: { id: hostId },
-    data: { agentVersion: version, facts: JSON.stringify(facts), dockerError, connectedAt: now, lastSeenAt: now },
+    data: { agentVersion: version, facts: factsText, dockerError, connectedAt: now, lastSeenAt: now },
   });
 }
 
@@ -34,7 +54,7 @@ export class SampleWriter {
   constructor(
     private readonly db: Db,
     private readonly onError: (error: unknown) => void,
-    private readonly intervalMs = 2_000,
+    private readonly intervalMs = SAMPLE_INTERVAL_MS,
   ) {}
 
   /** Keeps the newest sample per host until the next flush. */
@@ -48,23 +68,29 @@ export class SampleWriter {
 
   async flush(): Promise<void> {
     if (this.pending.size === 0) return;
-    const batch = this.pending;
+    const batch = [...this.pending];
     this.pending = new Map();
     const now = new Date();
-    await this.db.$transaction([
-      this.db.hostMetricSample.createMany({
-        data: [...batch].map(([hostId, sample]) => ({
-          hostId,
-          at: new Date(sample.at),
-          cpuPercent: sample.cpuPercent,
-          memoryUsedBytes: BigInt(sample.memoryUsedBytes),
-          memoryTotal: BigInt(sample.memoryTotalBytes),
-          diskUsedBytes: BigInt(sample.diskUsedBytes),
-          diskTotal: BigInt(sample.diskTotalBytes),
-        })),
-      }),
-      this.db.host.updateMany({ where: { id: { in: [...batch.keys()] } }, data: { lastSeenAt: now } }),
-    ]);
+    // In chunks, yielding between them: SQLite's driver runs on the event loop, and one insert of
+    // thousands of rows would stall every socket for its whole duration.
+    for (let start = 0; start < batch.length; start += FLUSH_CHUNK) {
+      const chunk = batch.slice(start, start + FLUSH_CHUNK);
+      await this.db.$transaction([
+        this.db.hostMetricSample.createMany({
+          data: chunk.map(([hostId, sample]) => ({
+            hostId,
+            at: new Date(sample.at),
+            cpuPercent: sample.cpuPercent,
+            memoryUsedBytes: BigInt(sample.memoryUsedBytes),
+            memoryTotal: BigInt(sample.memoryTotalBytes),
+            diskUsedBytes: BigInt(sample.diskUsedBytes),
+            diskTotal: BigInt(sample.diskTotalBytes),
+          })),
+        }),
+        this.db.host.updateMany({ where: { id: { in: chunk.map(([hostId]) => hostId) } }, data: { lastSeenAt: now } }),
+      ]);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Writes what is pending (shutdown). */

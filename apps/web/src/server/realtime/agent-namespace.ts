@@ -11,13 +11,20 @@ import {
 } from "@wheelhouse/shared";
 import type { Namespace, Socket } from "socket.io";
 import { hostForKey } from "../hosts/enrollment";
-import { recordDisconnect, recordDockerStatus, recordHello, type SampleWriter } from "../hosts/host-telemetry";
+import {
+  recordDisconnect,
+  recordDockerStatus,
+  recordHello,
+  type SampleWriter,
+  type StoredReport,
+} from "../hosts/host-telemetry";
 import type { PortalServices } from "../services";
 
 interface AgentSocketData {
   hostId: string;
   teamId: string;
   hostName: string;
+  stored: StoredReport;
 }
 
 /** Refusals of the handshake carry a code, so the agent can tell "stop" from "try later". */
@@ -52,7 +59,12 @@ export function attachAgentNamespace(
         );
         return;
       }
-      (socket.data as AgentSocketData) = { hostId: host.id, teamId: host.teamId, hostName: host.name };
+      (socket.data as AgentSocketData) = {
+        hostId: host.id,
+        teamId: host.teamId,
+        hostName: host.name,
+        stored: { version: host.agentVersion, facts: host.facts, dockerError: host.dockerError },
+      };
       next();
     } catch (error) {
       logger.error({ err: error }, "could not check an agent key");
@@ -61,7 +73,7 @@ export function attachAgentNamespace(
   });
 
   agentNs.on("connection", (socket: Socket) => {
-    const { hostId, teamId, hostName } = socket.data as AgentSocketData;
+    const { hostId, teamId, hostName, stored } = socket.data as AgentSocketData;
     // Socket.IO keeps the connection's first HTTP request (headers, buffers) for the socket's whole
     // life; with thousands of idle agents that adds up (bench/agents). Everything we read from it
     // was copied into socket.handshake when the socket was created, so let it go.
@@ -94,7 +106,7 @@ export function attachAgentNamespace(
     const handlers: { [E in AgentEvent]: (payload: import("zod").output<(typeof AGENT_EVENTS)[E]>) => Promise<void> } =
       {
         "agent:hello": async ({ version, facts, dockerError }) => {
-          await recordHello(db, hostId, version, facts, dockerError);
+          await recordHello(db, hostId, version, facts, dockerError, stored);
           notifyTeam(teamId);
         },
         "agent:heartbeat": async ({ sample }) => {
