@@ -218,6 +218,15 @@ async function benchBaseline(n: number): Promise<Row> {
   };
 }
 
+/**
+ * Wheelhouse's memory per agent over the baseline's. A delta at or below zero means the growth was
+ * lost in the process's own fluctuation (GC, lazy start-up work): no ratio can be read from it.
+ */
+function memoryRatio(ours: Row, base: Row): string {
+  if (ours.rssPerAgentKiB <= 0 || base.rssPerAgentKiB <= 0) return "below noise";
+  return (ours.rssPerAgentKiB / base.rssPerAgentKiB).toFixed(2);
+}
+
 const rows: Row[] = [];
 for (const n of fleetSizes) {
   console.error(`… ${n} agents: baseline`);
@@ -226,7 +235,7 @@ for (const n of fleetSizes) {
   const ours = await benchWheelhouse(n);
   rows.push(base, ours);
   console.error(
-    `   ${n}: memory ratio ${(ours.rssPerAgentKiB / base.rssPerAgentKiB).toFixed(2)}×, fan-out p99 ${ours.fanoutP99.toFixed(1)} ms (baseline ${base.fanoutP99.toFixed(1)}), reconnect ${ours.reconnectS.toFixed(1)} s`,
+    `   ${n}: memory per agent ${ours.rssPerAgentKiB.toFixed(1)} vs ${base.rssPerAgentKiB.toFixed(1)} KiB, fan-out p99 ${ours.fanoutP99.toFixed(1)} ms (baseline ${base.fanoutP99.toFixed(1)}), reconnect ${ours.reconnectS.toFixed(1)} s`,
   );
 }
 
@@ -247,7 +256,5 @@ console.log("| ---: | ---: | ---: | ---: |");
 for (let i = 0; i < rows.length; i += 2) {
   const base = rows[i] as Row;
   const ours = rows[i + 1] as Row;
-  console.log(
-    `| ${ours.agents} | ${f(ours.rssPerAgentKiB / base.rssPerAgentKiB, 2)} | ${f(ours.fanoutP99)} ms | ${f(ours.reconnectS)} s |`,
-  );
+  console.log(`| ${ours.agents} | ${memoryRatio(ours, base)} | ${f(ours.fanoutP99)} ms | ${f(ours.reconnectS)} s |`);
 }
