@@ -8,7 +8,7 @@
 //   npm run bench -- agents [N ...]      (default 100 1000 5000 10000)
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { createInterface } from "node:readline";
 import Database from "better-sqlite3";
 import { secretHash } from "../../apps/web/src/server/hosts/agent-keys.ts";
@@ -149,6 +149,8 @@ async function benchWheelhouse(n: number): Promise<Row> {
 
   fleet.stop();
   await portal.stop({ allowErrors: true });
+  // The restarted portal was handed the first one's data directory, so it is ours to remove.
+  rmSync(dataDir, { recursive: true, force: true });
   return {
     server: "Wheelhouse portal (Socket.IO)",
     agents: n,
