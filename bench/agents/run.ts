@@ -106,11 +106,65 @@ async function measureIdle(pid: number) {
   return ((cpuTicks(pid) - t0) / CLK_TCK / (IDLE_WINDOW_MS / 1000)) * 100;
 }
 
+/** One server under test: how to reach it, ask it to fan out, and restart it. */
+interface ServerUnderTest {
+  name: string;
+  pid: number;
+  agentUrl: string;
+  mode: "wheelhouse" | "ws";
+  /** One command to every agent; the per-agent round trips. */
+  fanout(): Promise<{ ok: boolean; ms: number }[]>;
+  stop(): Promise<void>;
+  /** Starts it again on the same address and state; resolves once it listens. */
+  restart(): Promise<void>;
+  cleanUp(): Promise<void>;
+}
+
+/** The same measurements, in the same order, for either server. */
+async function measure(server: ServerUnderTest, keys: string[]): Promise<Row> {
+  const n = keys.length;
+  await sleep(2_000);
+  const rssBefore = await rssBytes(server.pid);
+  const fleet = await startFleet(server.mode, server.agentUrl, keys);
+  await fleet.ready;
+  await sleep(5_000);
+  const idleCpu = await measureIdle(server.pid);
+  const rssAfter = await rssBytes(server.pid);
+
+  let times: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    const results = await server.fanout();
+    const answered = results.filter((r) => r.ok).length;
+    if (results.length !== n || answered !== n) throw new Error(`${server.name}: fan-out reached ${answered} of ${n}`);
+    times = results.map((r) => r.ms);
+  }
+
+  await server.stop();
+  await until(() => fleet.connected() === 0, 30_000);
+  const restarted = Date.now();
+  await server.restart();
+  await until(() => fleet.connected() === n, 120_000);
+  const reconnect = (Date.now() - restarted) / 1000;
+  fleet.stop();
+  await server.cleanUp();
+  return {
+    server: server.name,
+    agents: n,
+    rssPerAgentKiB: (rssAfter - rssBefore) / n / 1024,
+    idleCpuPercent: idleCpu,
+    fanoutP50: percentile(times, 50),
+    fanoutP99: percentile(times, 99),
+    reconnectS: reconnect,
+  };
+}
+
+const newKeys = (n: number) => Array.from({ length: n }, () => `wha_${randomBytes(32).toString("base64url")}`);
+
 async function benchWheelhouse(n: number): Promise<Row> {
   let portal: Portal = await startPortal({ env: { LOG_LEVEL: "warn", NODE_OPTIONS: "--expose-gc" } });
   const admin = await setUpAdmin(portal.url);
   // Hosts go straight into the database: enrolment is not what is measured here.
-  const keys = Array.from({ length: n }, () => `wha_${randomBytes(32).toString("base64url")}`);
+  const keys = newKeys(n);
   const db = new Database(portal.databaseUrl.slice("file:".length));
   const teamId = (db.prepare(`SELECT id FROM "Team" LIMIT 1`).get() as { id: string }).id;
   const insert = db.prepare(
@@ -120,46 +174,27 @@ async function benchWheelhouse(n: number): Promise<Row> {
     for (const [i, key] of keys.entries()) insert.run(`bench${i}`, teamId, `sim-${i}`, secretHash(key), Date.now());
   })();
   db.close();
-
-  await sleep(2_000);
-  const pid = portal.process.pid as number;
-  const rssBefore = await rssBytes(pid);
-  const fleet = await startFleet("wheelhouse", portal.url, keys);
-  await fleet.ready;
-  await sleep(5_000);
-  const idleCpu = await measureIdle(pid);
-  const rssAfter = await rssBytes(pid);
-
-  let times: number[] = [];
-  for (let round = 0; round < 3; round++) {
-    const res = await admin.mutate<{ results: { ok: boolean; ms: number }[] }>("hosts.pingAll");
-    const results = res.data?.results ?? [];
-    if (results.length !== n || results.some((r) => !r.ok))
-      throw new Error(`fan-out reached ${results.filter((r) => r.ok).length} of ${n}`);
-    times = results.map((r) => r.ms);
-  }
-
   const { port, databaseUrl, dataDir } = portal;
-  await portal.stop({ allowErrors: true, keepData: true });
-  await until(() => fleet.connected() === 0, 30_000);
-  const restarted = Date.now();
-  portal = await startPortal({ port, databaseUrl, dataDir, waitFor: "live", env: { LOG_LEVEL: "warn" } });
-  await until(() => fleet.connected() === n, 120_000);
-  const reconnect = (Date.now() - restarted) / 1000;
-
-  fleet.stop();
-  await portal.stop({ allowErrors: true });
-  // The restarted portal was handed the first one's data directory, so it is ours to remove.
-  rmSync(dataDir, { recursive: true, force: true });
-  return {
-    server: "Wheelhouse portal (Socket.IO)",
-    agents: n,
-    rssPerAgentKiB: (rssAfter - rssBefore) / n / 1024,
-    idleCpuPercent: idleCpu,
-    fanoutP50: percentile(times, 50),
-    fanoutP99: percentile(times, 99),
-    reconnectS: reconnect,
-  };
+  return measure(
+    {
+      name: "Wheelhouse portal (Socket.IO)",
+      pid: portal.process.pid as number,
+      agentUrl: portal.url,
+      mode: "wheelhouse",
+      fanout: async () =>
+        (await admin.mutate<{ results: { ok: boolean; ms: number }[] }>("hosts.pingAll")).data?.results ?? [],
+      stop: () => portal.stop({ allowErrors: true, keepData: true }),
+      restart: async () => {
+        portal = await startPortal({ port, databaseUrl, dataDir, waitFor: "live", env: { LOG_LEVEL: "warn" } });
+      },
+      cleanUp: async () => {
+        await portal.stop({ allowErrors: true });
+        // The restarted portal was handed the first one's data directory, so it is ours to remove.
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    },
+    keys,
+  );
 }
 
 async function startBaseline(port: number, keys: string[]) {
@@ -183,41 +218,32 @@ async function startBaseline(port: number, keys: string[]) {
 
 async function benchBaseline(n: number): Promise<Row> {
   const port = await freePort();
-  const keys = Array.from({ length: n }, () => `wha_${randomBytes(32).toString("base64url")}`);
+  const keys = newKeys(n);
   let server = await startBaseline(port, keys);
-  await sleep(2_000);
-  const pid = server.pid as number;
-  const rssBefore = await rssBytes(pid);
-  const fleet = await startFleet("ws", `ws://127.0.0.1:${port}/`, keys);
-  await fleet.ready;
-  await sleep(5_000);
-  const idleCpu = await measureIdle(pid);
-  const rssAfter = await rssBytes(pid);
-  let times: number[] = [];
-  for (let round = 0; round < 3; round++) {
-    const res = (await (await fetch(`http://127.0.0.1:${port}/fanout`, { method: "POST" })).json()) as {
-      results: { ok: boolean; ms: number }[];
-    };
-    if (res.results.length !== n || res.results.some((r) => !r.ok)) throw new Error("baseline fan-out incomplete");
-    times = res.results.map((r) => r.ms);
-  }
-  server.kill("SIGTERM");
-  await until(() => fleet.connected() === 0, 30_000);
-  const restarted = Date.now();
-  server = await startBaseline(port, keys);
-  await until(() => fleet.connected() === n, 120_000);
-  const reconnect = (Date.now() - restarted) / 1000;
-  fleet.stop();
-  server.kill("SIGTERM");
-  return {
-    server: "bare ws server (baseline)",
-    agents: n,
-    rssPerAgentKiB: (rssAfter - rssBefore) / n / 1024,
-    idleCpuPercent: idleCpu,
-    fanoutP50: percentile(times, 50),
-    fanoutP99: percentile(times, 99),
-    reconnectS: reconnect,
-  };
+  return measure(
+    {
+      name: "bare ws server (baseline)",
+      pid: server.pid as number,
+      agentUrl: `ws://127.0.0.1:${port}/`,
+      mode: "ws",
+      fanout: async () =>
+        (
+          (await (await fetch(`http://127.0.0.1:${port}/fanout`, { method: "POST" })).json()) as {
+            results: { ok: boolean; ms: number }[];
+          }
+        ).results,
+      stop: async () => {
+        server.kill("SIGTERM");
+      },
+      restart: async () => {
+        server = await startBaseline(port, keys);
+      },
+      cleanUp: async () => {
+        server.kill("SIGTERM");
+      },
+    },
+    keys,
+  );
 }
 
 /**

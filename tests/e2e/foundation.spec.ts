@@ -1,22 +1,9 @@
 // A new team's first minutes: first-run setup, sign-in, adding a viewer, and what the viewer may do.
 import { expect, type Page, test } from "@playwright/test";
-
-const base = () => {
-  const url = process.env.WHEELHOUSE_E2E_URL;
-  if (!url) throw new Error("WHEELHOUSE_E2E_URL is not set (tests/e2e/global-setup.ts starts the portal).");
-  return url;
-};
+import { baseUrl, signIn } from "./helpers.ts";
 
 const admin = { name: "Ada Admin", email: "ada@example.com", password: "correct horse battery", team: "Platform" };
 const viewer = { name: "Vic Viewer", email: "vic@example.com", password: "viewer password 1" };
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(`${base()}/sign-in`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByRole("textbox", { name: "Password" }).fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/apps$/);
-}
 
 async function signOut(page: Page) {
   await page.getByTestId("user-menu").click();
@@ -31,7 +18,7 @@ test("a new team sets up Wheelhouse, adds a viewer, and the viewer cannot admini
   page.on("pageerror", (error) => errors.push(error.message));
 
   // 1. A fresh portal sends its first visitor to setup.
-  await page.goto(base());
+  await page.goto(baseUrl());
   await expect(page).toHaveURL(/\/setup$/);
   await expect(page.getByRole("heading", { name: "Set up Wheelhouse" })).toBeVisible();
 
@@ -81,7 +68,7 @@ test("a new team sets up Wheelhouse, adds a viewer, and the viewer cannot admini
   await page.screenshot({ path: "test-results/e2e/screens/settings-viewer.png", fullPage: true });
 
   // 5. A hand-made call to an admin procedure with the viewer's cookie is refused…
-  const response = await page.request.post(`${base()}/api/trpc/users.create`, {
+  const response = await page.request.post(`${baseUrl()}/api/trpc/users.create`, {
     data: { email: "sneaky@example.com", name: "Sneaky", password: "sneaky password", role: "admin" },
   });
   expect(response.status()).toBe(403);

@@ -4,15 +4,11 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type APIRequestContext, expect, type Page, test } from "@playwright/test";
+import { type APIRequestContext, expect, test } from "@playwright/test";
 import { removeTestContainers, runDocker, runTestContainer } from "../support/docker.ts";
 import { repoRoot } from "../support/portal.ts";
+import { baseUrl, signIn } from "./helpers.ts";
 
-const base = () => {
-  const url = process.env.WHEELHOUSE_E2E_URL;
-  if (!url) throw new Error("WHEELHOUSE_E2E_URL is not set (tests/e2e/global-setup.ts starts the portal).");
-  return url;
-};
 const admin = { name: "Hana Hosts", email: "hana@example.com", password: "hosts admin password", team: "Hosts team" };
 const viewer = { name: "Vera Viewer", email: "vera@example.com", password: "vera viewer password" };
 
@@ -27,32 +23,24 @@ test.afterAll(async () => {
 
 /** Signs in as this file's admin, setting the portal up first when it is fresh, or adding the admin through an existing one. */
 async function ensureAdmin(request: APIRequestContext) {
-  const status = await (await request.get(`${base()}/api/trpc/auth.status`)).json();
+  const status = await (await request.get(`${baseUrl()}/api/trpc/auth.status`)).json();
   if (status.result.data.setupRequired) {
-    await request.post(`${base()}/api/trpc/auth.setup`, {
+    await request.post(`${baseUrl()}/api/trpc/auth.setup`, {
       data: { email: admin.email, name: admin.name, password: admin.password, teamName: admin.team },
     });
     return;
   }
   // Another spec set the portal up: its admin (see foundation.spec.ts) adds ours.
-  const signedIn = await request.post(`${base()}/api/trpc/auth.signIn`, {
+  const signedIn = await request.post(`${baseUrl()}/api/trpc/auth.signIn`, {
     data: { email: admin.email, password: admin.password },
   });
   if (signedIn.ok()) return;
-  await request.post(`${base()}/api/trpc/auth.signIn`, {
+  await request.post(`${baseUrl()}/api/trpc/auth.signIn`, {
     data: { email: "ada@example.com", password: "correct horse battery" },
   });
-  await request.post(`${base()}/api/trpc/users.create`, {
+  await request.post(`${baseUrl()}/api/trpc/users.create`, {
     data: { email: admin.email, name: admin.name, password: admin.password, role: "admin" },
   });
-}
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(`${base()}/sign-in`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByRole("textbox", { name: "Password" }).fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/apps$/);
 }
 
 test("an admin adds a host by running the shown command, and sees it Online with its containers", async ({
@@ -108,7 +96,7 @@ test("an admin adds a host by running the shown command, and sees it Online with
 
 test("a viewer cannot add or revoke hosts, in the UI or by a direct call", async ({ browser, request }) => {
   await ensureAdmin(request);
-  await request.post(`${base()}/api/trpc/users.create`, {
+  await request.post(`${baseUrl()}/api/trpc/users.create`, {
     data: { email: viewer.email, name: viewer.name, password: viewer.password, role: "viewer" },
   });
   const context = await browser.newContext();
@@ -119,11 +107,13 @@ test("a viewer cannot add or revoke hosts, in the UI or by a direct call", async
   await expect(page.getByRole("button", { name: "Add host" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Revoke" })).toHaveCount(0);
 
-  const hosts = await (await page.request.get(`${base()}/api/trpc/hosts.list`)).json();
+  const hosts = await (await page.request.get(`${baseUrl()}/api/trpc/hosts.list`)).json();
   const hostId = hosts.result.data.hosts.find((h: { name: string }) => h.name === "e2e-host").id;
-  const add = await page.request.post(`${base()}/api/trpc/hosts.createEnrollment`, { data: { name: "sneaky-host" } });
+  const add = await page.request.post(`${baseUrl()}/api/trpc/hosts.createEnrollment`, {
+    data: { name: "sneaky-host" },
+  });
   expect(add.status()).toBe(403);
-  const revoke = await page.request.post(`${base()}/api/trpc/hosts.revoke`, { data: { hostId } });
+  const revoke = await page.request.post(`${baseUrl()}/api/trpc/hosts.revoke`, { data: { hostId } });
   expect(revoke.status()).toBe(403);
   await context.close();
 });

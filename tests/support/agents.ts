@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { HostFacts } from "@wheelhouse/shared";
+import { collectJsonLines, type LogLine } from "./json-lines.ts";
 import { repoRoot } from "./portal.ts";
 
 const cli = join(repoRoot, "apps", "agent", "src", "cli.ts");
@@ -24,7 +25,7 @@ export const SAMPLE_FACTS: HostFacts = {
 export interface AgentProcess {
   configDir: string;
   process: ChildProcess;
-  logs: { level: number; msg: string; [key: string]: unknown }[];
+  logs: LogLine[];
   stderr: () => string;
   exited: Promise<number | null>;
   kill(signal?: NodeJS.Signals): Promise<number | null>;
@@ -74,21 +75,9 @@ export function runAgent(configDir: string, extraEnv: Record<string, string> = {
     env: agentEnv(configDir, extraEnv),
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const logs: AgentProcess["logs"] = [];
+  const logs: LogLine[] = [];
   let stderr = "";
-  let pending = "";
-  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-    pending += chunk;
-    const lines = pending.split("\n");
-    pending = lines.pop() ?? "";
-    for (const line of lines) {
-      try {
-        logs.push(JSON.parse(line));
-      } catch {
-        // not a log line of ours
-      }
-    }
-  });
+  collectJsonLines(child.stdout, logs);
   child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
     stderr += chunk;
   });

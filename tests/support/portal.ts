@@ -9,6 +9,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { freePort } from "../../scripts/lib/postgres-cluster.ts";
+import { collectJsonLines, type LogLine } from "./json-lines.ts";
+
+export type { LogLine };
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const mainScript = join(repoRoot, "apps", "web", "src", "server", "main.ts");
@@ -43,12 +46,6 @@ export async function createPostgresDatabase(): Promise<string> {
   const url = new URL(clusterUrl());
   url.pathname = `/${name}`;
   return url.toString();
-}
-
-export interface LogLine {
-  level: number;
-  msg: string;
-  [key: string]: unknown;
 }
 
 export interface Portal {
@@ -120,20 +117,7 @@ export async function startPortal(options: StartOptions = {}): Promise<Portal> {
   });
   const logs: LogLine[] = [];
   let stderr = "";
-  let pending = "";
-  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-    pending += chunk;
-    const lines = pending.split("\n");
-    pending = lines.pop() ?? "";
-    for (const line of lines) {
-      if (!line.startsWith("{")) continue;
-      try {
-        logs.push(JSON.parse(line) as LogLine);
-      } catch {
-        // A partial or non-JSON line from a library: not one of ours.
-      }
-    }
-  });
+  collectJsonLines(child.stdout, logs);
   child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
     stderr += chunk;
   });
