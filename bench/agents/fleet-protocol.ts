@@ -1,7 +1,7 @@
 // What the simulated agents say, shared by both sides of the benchmark: the same hello, the same
 // heartbeat sample, the same command runner as the real agent.
 import type { HostFacts, MetricsSample } from "@wheelhouse/shared";
-import { CommandRunner } from "../../apps/agent/src/commands/command-runner.ts";
+import { CommandRunner, onlyHandlers } from "../../apps/agent/src/commands/command-runner.ts";
 
 export const FACTS: HostFacts = {
   hostname: "sim",
@@ -26,13 +26,10 @@ export function sample(): MetricsSample {
 }
 
 export function simulatedRunner(): CommandRunner {
-  const refuse = async (): Promise<never> => {
-    throw new Error("not simulated");
-  };
-  return new CommandRunner({
-    "agent.ping": async () => ({ at: Date.now() }),
-    "host.facts": async () => FACTS,
-    "docker.container.action": refuse,
-    "docker.container.inspect": refuse,
-  });
+  return new CommandRunner(
+    onlyHandlers({
+      "agent.ping": async () => ({ at: Date.now() }),
+      "host.facts": async () => FACTS,
+    }),
+  );
 }

@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that a Wheelhouse command needs, when they are missing.
 #   scripts/system/ensure-debian-packages.sh test    # what `npm test` needs
-#   scripts/system/ensure-debian-packages.sh docker  # the Docker engine, for `npm start`'s local agent
+#   scripts/system/ensure-debian-packages.sh docker  # the Docker engine and nginx, for `npm start`'s local agent
 # As root on Debian it installs them (services are not started: tests start their own servers);
 # otherwise it names them and exits 1.
 set -euo pipefail
 
 case "${1:-}" in
-  test) wanted=(postgresql chromium fonts-dejavu-core prometheus docker.io busybox-static) ;;
-  docker) wanted=(docker.io) ;;
+  test) wanted=(postgresql chromium fonts-dejavu-core prometheus docker.io busybox-static nginx-light) ;;
+  docker) wanted=(docker.io nginx-light) ;;
   *) echo "usage: $0 test|docker" >&2; exit 2 ;;
 esac
 
 missing=()
 for pkg in "${wanted[@]}"; do
+  # Any nginx flavour (nginx, nginx-full, nginx-extras) will do; nginx-light is only the smallest.
+  if [ "$pkg" = nginx-light ] && [ -x /usr/sbin/nginx ]; then continue; fi
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0

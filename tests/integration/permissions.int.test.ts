@@ -87,7 +87,42 @@ const attempts: Record<Action, (client: ApiClient, role: Role) => Promise<number
       (await client.mutate("containers.action", { hostId: await sharedHost(), id: "0".repeat(64), action: "stop" }))
         .status,
     ),
+  "apps.read": async (client) => (await client.query("apps.list")).status,
+  "apps.create": async (client, role) =>
+    (
+      await client.mutate("apps.create", {
+        name: `made-by-${role}-${++counter}`,
+        image: "registry.example.com/team/app:1",
+        port: 8080,
+        hosts: [await sharedHost()],
+      })
+    ).status,
+  "apps.update": async (client) =>
+    (await client.mutate("apps.update", { name: await sharedApp(), replicas: 2 })).status,
+  // On a host without an agent the deployment is queued and fails there; the permission check is what counts.
+  "apps.deploy": async (client) => (await client.mutate("apps.deploy", { name: await sharedApp() })).status,
+  "apps.rollback": async (client) =>
+    okIfPastPermission((await client.mutate("apps.rollback", { name: await sharedApp(), releaseNumber: 99 })).status),
+  "apps.maintenance": async (client) =>
+    okIfPastPermission((await client.mutate("apps.maintenance", { name: await sharedApp(), enabled: true })).status),
+  "apikeys.manage": async (client, role) =>
+    (await client.mutate("account.createApiKey", { name: `key of ${role}` })).status,
 };
+
+let sharedAppName: Promise<string> | undefined;
+function sharedApp(): Promise<string> {
+  sharedAppName ??= (async () => {
+    const created = await admin.mutate("apps.create", {
+      name: "matrix-app",
+      image: "registry.example.com/team/app:1",
+      port: 8080,
+      hosts: [await sharedHost()],
+    });
+    if (created.status !== 200) throw new Error(`could not create the shared app: ${JSON.stringify(created.error)}`);
+    return "matrix-app";
+  })();
+  return sharedAppName;
+}
 
 /** 403 stays 403; "no such container" (404) or "agent not connected" (503) mean the check let the call through. */
 function okIfPastPermission(status: number): number {

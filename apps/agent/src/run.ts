@@ -8,6 +8,7 @@ import { hostFacts } from "./host/facts";
 import { createSampler } from "./host/sampler";
 import { connectToPortal } from "./link/portal-link";
 import { createLogger } from "./logger";
+import { NginxManager } from "./nginx/nginx-manager";
 import { AGENT_VERSION } from "./version";
 
 /** Exit code when the portal refuses our key for good: systemd's RestartPreventExitStatus keeps it down. */
@@ -19,6 +20,9 @@ export function run(settings: AgentSettings): void {
   const logger = createLogger(settings.logLevel, file.hostName);
   const docker = createDockerClient(settings.dockerSocket);
   const sample = createSampler();
+  // The managed nginx outlives the agent on purpose: apps keep serving while the agent restarts.
+  const nginx = new NginxManager(settings.nginx, logger);
+  nginx.start().catch((error: unknown) => logger.error({ err: error }, "nginx did not start"));
   const watcher = new DockerWatcher(docker, logger, {
     inventory: (payload) => link.send("agent:inventory", payload),
     container: (container) => link.send("agent:container", { container }),
@@ -31,7 +35,7 @@ export function run(settings: AgentSettings): void {
     agentKey: file.agentKey,
     version: AGENT_VERSION,
     logger,
-    commands: new CommandRunner(createHandlers(docker)),
+    commands: new CommandRunner(createHandlers({ docker, nginx, settings })),
     async hello() {
       const status = await dockerStatus(docker);
       return { version: AGENT_VERSION, facts: hostFacts(status.version), dockerError: status.error };

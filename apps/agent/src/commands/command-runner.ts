@@ -13,6 +13,18 @@ import {
 
 export type CommandHandlers = { [T in CommandType]: (params: CommandParams<T>) => Promise<CommandResult<T>> };
 
+/**
+ * For stand-ins of an agent (tests, the benchmark's simulated fleet): the given handlers, and every
+ * other command answered with a failure naming it.
+ */
+export function onlyHandlers(handlers: Partial<CommandHandlers>): CommandHandlers {
+  const refuse = (type: string) => async (): Promise<never> => {
+    throw new Error(`${type} is not supported by this stand-in agent`);
+  };
+  const all = Object.fromEntries(Object.keys(COMMANDS).map((type) => [type, refuse(type)]));
+  return { ...all, ...handlers } as CommandHandlers;
+}
+
 export class CommandRunner {
   private readonly finished = new Map<string, CommandReply>();
   private readonly running = new Map<string, Promise<CommandReply>>();

@@ -1,7 +1,13 @@
 // What this agent can do for the portal: one handler per command in packages/shared's COMMANDS.
 import type Docker from "dockerode";
+import { removeUnusedImages } from "../apps/image-cleanup";
+import { resolveImage } from "../apps/image-resolve";
+import { awaitHealthy } from "../apps/instance-health";
+import { instanceLogs, removeInstances, startInstance } from "../apps/instances";
+import type { AgentSettings } from "../config/settings";
 import { dockerStatus } from "../host/docker-client";
 import { hostFacts } from "../host/facts";
+import type { NginxManager } from "../nginx/nginx-manager";
 import type { CommandHandlers } from "./command-runner";
 
 /** Stop gives the process this long to exit on SIGTERM before the engine kills it. */
@@ -12,7 +18,13 @@ function alreadyThere(error: unknown): boolean {
   return (error as { statusCode?: number }).statusCode === 304;
 }
 
-export function createHandlers(docker: Docker): CommandHandlers {
+export interface HandlerDependencies {
+  docker: Docker;
+  nginx: NginxManager;
+  settings: Pick<AgentSettings, "portRange" | "extraLabels">;
+}
+
+export function createHandlers({ docker, nginx, settings }: HandlerDependencies): CommandHandlers {
   return {
     "agent.ping": async () => ({ at: Date.now() }),
     "host.facts": async () => hostFacts((await dockerStatus(docker)).version),
@@ -30,5 +42,14 @@ export function createHandlers(docker: Docker): CommandHandlers {
     },
     "docker.container.inspect": async ({ id }) =>
       (await docker.getContainer(id).inspect()) as unknown as Record<string, unknown>,
+    "image.resolve": ({ ref }) => resolveImage(docker, ref),
+    "app.instance.start": (spec) => startInstance(docker, spec, settings),
+    "app.instance.await-healthy": (params) => awaitHealthy(docker, params),
+    "app.instance.logs": async ({ containerId, lines }) => ({ lines: await instanceLogs(docker, containerId, lines) }),
+    "app.instance.remove": ({ containerIds, stopTimeoutSeconds }) =>
+      removeInstances(docker, containerIds, stopTimeoutSeconds),
+    "nginx.apply": ({ sites }) => nginx.apply(sites),
+    "nginx.status": () => nginx.status(),
+    "image.remove-unused": ({ candidates, keep }) => removeUnusedImages(docker, candidates, keep),
   };
 }

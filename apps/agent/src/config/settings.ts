@@ -18,20 +18,89 @@ export const SETTINGS_HELP = [
   ],
   ["DOCKER_SOCKET", "/var/run/docker.sock", "The Docker engine's API socket."],
   ["LOG_LEVEL", "info", "fatal, error, warn, info, debug, trace or silent. Logs are JSON lines on stdout."],
+  [
+    "NGINX_MODE",
+    "managed",
+    "managed: the agent runs its own nginx under <config dir>/nginx on unprivileged ports; system: it writes into the system nginx (NGINX_SITES_DIR) and reloads it; off: no nginx.",
+  ],
+  ["NGINX_BINARY", "nginx", "The nginx executable (looked up on PATH, then /usr/sbin)."],
+  ["NGINX_HTTP_PORT", "8080", "Port of the managed nginx for plain HTTP."],
+  ["NGINX_HTTPS_PORT", "8443", "Port of the managed nginx for HTTPS (used once certificates exist)."],
+  ["NGINX_SITES_DIR", "/etc/nginx/conf.d", "system mode: where the agent writes wheelhouse-*.conf."],
+  [
+    "WHEELHOUSE_AGENT_PORT_RANGE",
+    "20000-29999",
+    "Host ports the agent assigns to app instances (published on 127.0.0.1, or PORT with host networking).",
+  ],
+  [
+    "WHEELHOUSE_AGENT_EXTRA_LABELS",
+    "(none)",
+    "Labels added to every container the agent creates, as key=value,key=value (e.g. for cost tracking).",
+  ],
 ] as const;
+
+const portNumber = z.coerce.number().int().min(1).max(65_535);
 
 const envSchema = z.object({
   WHEELHOUSE_AGENT_CONFIG_DIR: z.string().min(1).optional(),
   WHEELHOUSE_PORTAL_URL: z.url({ protocol: /^https?$/ }).optional(),
   DOCKER_SOCKET: z.string().min(1).default("/var/run/docker.sock"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  NGINX_MODE: z.enum(["managed", "system", "off"]).default("managed"),
+  NGINX_BINARY: z.string().min(1).default("nginx"),
+  NGINX_HTTP_PORT: portNumber.default(8080),
+  NGINX_HTTPS_PORT: portNumber.default(8443),
+  NGINX_SITES_DIR: z.string().min(1).default("/etc/nginx/conf.d"),
+  WHEELHOUSE_AGENT_PORT_RANGE: z
+    .string()
+    .default("20000-29999")
+    .transform((value, context) => {
+      const match = /^(\d{1,5})-(\d{1,5})$/.exec(value);
+      const first = Number(match?.[1]);
+      const last = Number(match?.[2]);
+      if (!match || first < 1024 || last > 65_535 || first > last) {
+        context.addIssue({ code: "custom", message: "expected FIRST-LAST with 1024 ≤ FIRST ≤ LAST ≤ 65535" });
+        return z.NEVER;
+      }
+      return { first, last };
+    }),
+  WHEELHOUSE_AGENT_EXTRA_LABELS: z
+    .string()
+    .default("")
+    .transform((value, context) => {
+      const labels: Record<string, string> = {};
+      for (const pair of value.split(",").filter((part) => part.trim() !== "")) {
+        const at = pair.indexOf("=");
+        if (at <= 0) {
+          context.addIssue({ code: "custom", message: `"${pair}" is not key=value` });
+          return z.NEVER;
+        }
+        labels[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
+      }
+      return labels;
+    }),
 });
+
+export interface NginxSettings {
+  mode: "managed" | "system" | "off";
+  binary: string;
+  httpPort: number;
+  httpsPort: number;
+  /** managed mode: the nginx prefix (config, pid, logs, pages), inside the agent's config directory. */
+  prefixDir: string;
+  /** system mode: where site files go. */
+  systemSitesDir: string;
+}
 
 export interface AgentSettings {
   configDir: string;
   portalUrlOverride: string | undefined;
   dockerSocket: string;
   logLevel: string;
+  nginx: NginxSettings;
+  /** Host ports handed to app instances, inclusive. */
+  portRange: { first: number; last: number };
+  extraLabels: Record<string, string>;
 }
 
 export class SettingsError extends Error {}
@@ -46,13 +115,24 @@ export function readSettings(env: Record<string, string | undefined>): AgentSett
     throw new SettingsError(lines.join("\n"));
   }
   const isRoot = process.getuid?.() === 0;
+  const configDir =
+    parsed.data.WHEELHOUSE_AGENT_CONFIG_DIR ??
+    (isRoot ? "/etc/wheelhouse-agent" : join(homedir(), ".config", "wheelhouse-agent"));
   return {
-    configDir:
-      parsed.data.WHEELHOUSE_AGENT_CONFIG_DIR ??
-      (isRoot ? "/etc/wheelhouse-agent" : join(homedir(), ".config", "wheelhouse-agent")),
+    configDir,
     portalUrlOverride: parsed.data.WHEELHOUSE_PORTAL_URL,
     dockerSocket: parsed.data.DOCKER_SOCKET,
     logLevel: parsed.data.LOG_LEVEL,
+    nginx: {
+      mode: parsed.data.NGINX_MODE,
+      binary: parsed.data.NGINX_BINARY,
+      httpPort: parsed.data.NGINX_HTTP_PORT,
+      httpsPort: parsed.data.NGINX_HTTPS_PORT,
+      prefixDir: join(configDir, "nginx"),
+      systemSitesDir: parsed.data.NGINX_SITES_DIR,
+    },
+    portRange: parsed.data.WHEELHOUSE_AGENT_PORT_RANGE,
+    extraLabels: parsed.data.WHEELHOUSE_AGENT_EXTRA_LABELS,
   };
 }
 

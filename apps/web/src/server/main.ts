@@ -8,9 +8,13 @@ import next from "next";
 import { bootstrapAdminFromEnv } from "./access/bootstrap-admin";
 import { countActiveSessions } from "./access/sessions";
 import { type Config, ConfigError, describeSettings, parseConfig } from "./config/env";
+import { createSecretBox } from "./config/secret-box";
 import { loadSecretKey } from "./config/secret-key";
 import { createDb } from "./db/client";
 import { FatalDatabaseError, migrateWhenReachable } from "./db/database-readiness";
+import { DeployOrchestrator } from "./deployments/deploy-orchestrator";
+import { NginxSync } from "./deployments/nginx-sync";
+import { Reconciler } from "./deployments/reconciler";
 import { AgentRegistry } from "./hosts/agent-registry";
 import { InventoryStore } from "./hosts/docker-inventory";
 import { pruneSamples } from "./hosts/host-telemetry";
@@ -55,18 +59,31 @@ async function main() {
   const metrics = createMetrics({
     countActiveSessions: () => countActiveSessions(db),
     countConnectedAgents: () => agents?.count ?? 0,
+    countInstancesByStatus: async () => {
+      const groups = await db.containerInstance.groupBy({ by: ["status"], _count: { _all: true } });
+      return Object.fromEntries(groups.map((group) => [group.status, group._count._all]));
+    },
   });
   agents = new AgentRegistry(metrics);
+  const events = new EventEmitter<PortalEvents>();
+  const inventory = new InventoryStore();
+  const secrets = createSecretBox(secretKey);
+  const nginx = new NginxSync(db, agents);
+  const deployments = new DeployOrchestrator({ db, agents, logger, secrets, events, metrics, nginx });
   const services: PortalServices = {
     config,
     db,
     logger,
     secretKey,
-    events: new EventEmitter<PortalEvents>(),
+    events,
     readiness: { migrationsApplied: false, migrationError: null },
     agents,
-    inventory: new InventoryStore(),
+    inventory,
+    secrets,
+    deployments,
+    nginx,
   };
+  const reconciler = new Reconciler({ db, agents, inventory, nginx, logger });
   let pages: PageHandler | null = null;
   const server = createServer(createRequestHandler(services, metrics, () => pages));
   const sockets = attachSockets(server, services, metrics);
@@ -92,6 +109,7 @@ async function main() {
   const shutdown = (signal: string) => {
     logger.info({ signal }, "shutting down");
     stopping.abort();
+    deployments.stop();
     // Closing Socket.IO closes the HTTP server it is attached to as well.
     sockets
       .close()
@@ -119,6 +137,15 @@ async function main() {
     throw error;
   }
   await bootstrapAdminFromEnv(services);
+  // Only once the database is there: finish what a previous run left half-done, then reconcile
+  // each host as its agent reports in.
+  await deployments.recoverAtStartup();
+  events.on("hostInventorySynced", (hostId) => {
+    reconciler
+      .reconcileHost(hostId)
+      .catch((error: unknown) => logger.error({ err: error, hostId }, "could not reconcile a host"));
+  });
+  for (const hostId of agents.connectedHostIds()) events.emit("hostInventorySynced", hostId);
   // Ready only now: a script that waits for /health/ready may sign in as the bootstrap admin at once.
   services.readiness.migrationsApplied = true;
   const prepareLocalAgent = () =>

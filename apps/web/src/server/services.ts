@@ -1,7 +1,10 @@
 // The long-lived parts of a running portal, built once in main.ts and handed to every handler.
 import type { EventEmitter } from "node:events";
 import type { Config } from "./config/env";
+import type { SecretBox } from "./config/secret-box";
 import type { Db } from "./db/client";
+import type { DeployOrchestrator } from "./deployments/deploy-orchestrator";
+import type { NginxSync } from "./deployments/nginx-sync";
 import type { AgentRegistry } from "./hosts/agent-registry";
 import type { InventoryStore } from "./hosts/docker-inventory";
 import type { Logger } from "./logging/logger";
@@ -13,6 +16,10 @@ export interface PortalEvents {
   sessionEnded: [sessionId: string];
   /** First-run setup created the first team. */
   teamCreated: [teamId: string];
+  /** A deployment changed state or wrote to its log: browsers of that team refresh. */
+  deploymentChanged: [teamId: string, deploymentId: string];
+  /** An agent sent its whole inventory (on every connect): time to reconcile that host. */
+  hostInventorySynced: [hostId: string];
 }
 
 export interface PortalServices {
@@ -26,4 +33,8 @@ export interface PortalServices {
   agents: AgentRegistry;
   /** Each host's Docker inventory as its agent last reported it. */
   inventory: InventoryStore;
+  /** Seals and opens app secrets with SECRET_KEY. */
+  secrets: SecretBox;
+  deployments: DeployOrchestrator;
+  nginx: NginxSync;
 }

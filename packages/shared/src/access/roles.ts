@@ -24,6 +24,15 @@ export const ACTIONS = {
   // Inspect shows a container's environment, which may hold secrets: operators and up.
   "containers.inspect": "operator",
   "containers.manage": "operator",
+  "apps.read": "viewer",
+  "apps.create": "operator",
+  "apps.update": "operator",
+  "apps.deploy": "operator",
+  // The approval gate for production rollbacks comes with approvals; until then operators roll back.
+  "apps.rollback": "operator",
+  "apps.maintenance": "operator",
+  // Each person's own API keys (same permissions as the person): everyone may have them.
+  "apikeys.manage": "viewer",
 } as const satisfies Record<string, Role>;
 
 export type Action = keyof typeof ACTIONS;

@@ -2,6 +2,7 @@
 // ends parse both (STYLE.md "One typed protocol"). Add a command here first; the compiler then asks
 // for its handler on the agent and types its result on the portal.
 import { z } from "zod";
+import { APP_COMMANDS } from "./app-commands";
 import { CONTAINER_ACTIONS } from "./docker-inventory";
 import { hostFactsSchema } from "./host-facts";
 import { DEFAULT_COMMAND_TIMEOUT_MS, MAX_COMMAND_TIMEOUT_MS } from "./limits";
@@ -21,6 +22,7 @@ export const COMMANDS = {
     params: z.object({ id: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
     result: z.record(z.string(), z.unknown()),
   },
+  ...APP_COMMANDS,
 } as const;
 
 export type CommandType = keyof typeof COMMANDS;

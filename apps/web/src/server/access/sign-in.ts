@@ -16,7 +16,11 @@ export interface SignInAttempt {
 
 const WRONG = "That email and password do not match an active account.";
 
-export async function signIn(db: Db, attempt: SignInAttempt) {
+/**
+ * Checks an email and password under the sign-in rate limits, auditing refusals; the user on
+ * success. Shared by the sign-in page and the CLI's `login --email --password` (which mints a key).
+ */
+export async function verifyCredentials(db: Db, attempt: SignInAttempt) {
   const email = attempt.email.toLowerCase();
   try {
     await assertMaySignIn(email, attempt.ip);
@@ -51,6 +55,11 @@ export async function signIn(db: Db, attempt: SignInAttempt) {
     throw new AppError("UNAUTHENTICATED", WRONG);
   }
   await recordSuccessfulSignIn(email, attempt.ip);
+  return { user, teamId };
+}
+
+export async function signIn(db: Db, attempt: SignInAttempt) {
+  const { user, teamId } = await verifyCredentials(db, attempt);
   const session = await createSession(db, user.id, { ip: attempt.ip, userAgent: attempt.userAgent });
   await recordAudit(db, { actor: user, teamId, action: "session.create", outcome: "success", ip: attempt.ip });
   return session;

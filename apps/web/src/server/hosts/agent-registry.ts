@@ -51,6 +51,10 @@ export class AgentRegistry {
     return true;
   }
 
+  connectedHostIds(): string[] {
+    return [...this.agents.keys()];
+  }
+
   /** The connected agents of one team. */
   ofTeam(teamId: string): ConnectedAgent[] {
     return [...this.agents.values()].filter((agent) => agent.teamId === teamId);
@@ -98,11 +102,27 @@ export class AgentRegistry {
       }
       const envelope = { id: options.id ?? randomUUID(), type, params, timeoutMs };
       let raw: unknown;
+      // Socket.IO keeps waiting for an acknowledgement after the connection drops; a deploy step
+      // must learn at once that its agent went away.
+      let onDisconnect: (() => void) | undefined;
+      const dropped = new Promise<"dropped">((resolve) => {
+        onDisconnect = () => resolve("dropped");
+        agent.socket.once("disconnect", onDisconnect);
+      });
       try {
-        raw = await agent.socket.timeout(timeoutMs + REPLY_GRACE_MS).emitWithAck(COMMAND_EVENT, envelope);
+        raw = await Promise.race([
+          agent.socket.timeout(timeoutMs + REPLY_GRACE_MS).emitWithAck(COMMAND_EVENT, envelope),
+          dropped,
+        ]);
       } catch {
         outcome = "timeout";
         throw new AppError("NOT_READY", `The agent did not answer ${type} within ${Math.round(timeoutMs / 1000)} s.`);
+      } finally {
+        if (onDisconnect) agent.socket.off("disconnect", onDisconnect);
+      }
+      if (raw === "dropped") {
+        outcome = "offline";
+        throw new AppError("NOT_READY", `The agent disconnected before it answered ${type}.`);
       }
       const reply = parseMessage(commandReplySchema, raw);
       if (!reply.ok) {

@@ -7,6 +7,7 @@ import { type PortalMetrics, routeLabel } from "../metrics/registry";
 import type { PortalServices } from "../services";
 import { createContext } from "../trpc/context";
 import { appRouter } from "../trpc/root-router";
+import { createRestApi, REST_BASE } from "./rest-api";
 
 export type PageHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
@@ -28,6 +29,8 @@ export function createRequestHandler(
       if (error.code === "INTERNAL_SERVER_ERROR") services.logger.error({ err: error, path }, "tRPC request failed");
     },
   });
+
+  const rest = createRestApi(services);
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = process.hrtime.bigint();
@@ -56,6 +59,21 @@ export function createRequestHandler(
           });
         }
         return await handleEnroll(services, req, res);
+      }
+      if (pathname === "/api/openapi.json") {
+        res.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+        res.end(rest.openApiDocument());
+        return;
+      }
+      if (pathname === REST_BASE || pathname.startsWith(`${REST_BASE}/`)) {
+        if (!services.readiness.migrationsApplied) {
+          return sendJson(res, 503, {
+            message: "Wheelhouse is starting: the database is not ready yet. Try again in a moment.",
+            code: "SERVICE_UNAVAILABLE",
+          });
+        }
+        rest.handle(req, res);
+        return;
       }
       if (pathname.startsWith("/api/trpc/")) {
         if (!services.readiness.migrationsApplied) {

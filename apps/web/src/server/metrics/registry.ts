@@ -9,11 +9,14 @@ export interface PortalMetrics {
   uiSockets: Gauge;
   agentCommands: Counter<"type" | "outcome">;
   agentCommandDuration: Histogram<"type">;
+  deployments: Counter<"kind" | "outcome">;
+  deploymentDuration: Histogram<"kind" | "outcome">;
 }
 
 export interface MetricSources {
   countActiveSessions(): Promise<number>;
   countConnectedAgents(): number;
+  countInstancesByStatus(): Promise<Record<string, number>>;
 }
 
 export function createMetrics(sources: MetricSources): PortalMetrics {
@@ -76,7 +79,44 @@ export function createMetrics(sources: MetricSources): PortalMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60],
     registers: [registry],
   });
-  return { registry, httpRequests, httpDuration, uiSockets, agentCommands, agentCommandDuration };
+  const deployments = new Counter({
+    name: "wheelhouse_deployments_total",
+    help: "Deployments finished, by kind (deploy, rollback, restart, scale) and outcome (live, failed).",
+    labelNames: ["kind", "outcome"],
+    registers: [registry],
+  });
+  const deploymentDuration = new Histogram({
+    name: "wheelhouse_deployment_duration_seconds",
+    help: "Time from a deployment's start (leaving Queued) to Live or Failed.",
+    labelNames: ["kind", "outcome"],
+    buckets: [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600],
+    registers: [registry],
+  });
+  new Gauge({
+    name: "wheelhouse_container_instances",
+    help: "App instances Wheelhouse tracks, by status (Starting, Healthy, Unhealthy).",
+    labelNames: ["status"],
+    registers: [registry],
+    async collect() {
+      try {
+        const counts = await sources.countInstancesByStatus();
+        this.reset();
+        for (const status of ["Starting", "Healthy", "Unhealthy"]) this.set({ status }, counts[status] ?? 0);
+      } catch {
+        this.reset();
+      }
+    },
+  });
+  return {
+    registry,
+    httpRequests,
+    httpDuration,
+    uiSockets,
+    agentCommands,
+    agentCommandDuration,
+    deployments,
+    deploymentDuration,
+  };
 }
 
 /** A bounded route label: never the raw URL, so a scanner cannot explode the series count. */

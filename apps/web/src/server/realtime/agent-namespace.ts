@@ -116,6 +116,7 @@ export function attachAgentNamespace(
         },
         "agent:inventory": async ({ containers, images }) => {
           inventory.replace(hostId, containers, images);
+          services.events.emit("hostInventorySynced", hostId);
           notifyTeam(teamId);
         },
         "agent:container": async ({ container }) => {

@@ -83,6 +83,21 @@ export function attachSockets(httpServer: HttpServer, services: PortalServices, 
       ui.to(`team:${teamId}`).emit("hosts:changed");
     }, 1_000).unref();
   };
+  // Deployment progress is shown live: a hint per team at most every 200 ms, naming the deployment.
+  const pendingDeployments = new Map<string, Set<string>>();
+  services.events.on("deploymentChanged", (teamId, deploymentId) => {
+    const pending = pendingDeployments.get(teamId);
+    if (pending) {
+      pending.add(deploymentId);
+      return;
+    }
+    pendingDeployments.set(teamId, new Set([deploymentId]));
+    setTimeout(() => {
+      const ids = [...(pendingDeployments.get(teamId) ?? [])];
+      pendingDeployments.delete(teamId);
+      ui.to(`team:${teamId}`).emit("apps:changed", { deploymentIds: ids });
+    }, 200).unref();
+  });
   const samples = new SampleWriter(services.db, (error) =>
     services.logger.error({ err: error }, "could not write host samples"),
   );

@@ -1,6 +1,7 @@
 // What every procedure receives. Built per request from the cookie; the same resolveSession is
 // what the Socket.IO middleware uses, so both transports share one auth path.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { resolveApiKey } from "../access/api-keys";
 import { readSessionToken } from "../access/session-cookie";
 import { resolveSession, type SessionUser } from "../access/sessions";
 import type { PortalServices } from "../services";
@@ -23,7 +24,11 @@ export async function createContext(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<Context> {
-  const user = await resolveSession(services.db, readSessionToken(req.headers.cookie));
+  // Scripts and the CLI send `Authorization: Bearer whk_…`; browsers send the session cookie.
+  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
+  const user = bearer
+    ? await resolveApiKey(services.db, bearer)
+    : await resolveSession(services.db, readSessionToken(req.headers.cookie));
   return {
     services,
     user,

@@ -1,6 +1,8 @@
 // Every domain's router, mounted at /api/trpc. The client imports only the type.
+import { accountRouter } from "../access/account-router";
 import { authRouter } from "../access/auth-router";
 import { usersRouter } from "../access/users-router";
+import { appsRouter } from "../apps/apps-router";
 import { auditRouter } from "../audit/audit-router";
 import { containersRouter } from "../hosts/containers-router";
 import { hostsRouter } from "../hosts/hosts-router";
@@ -8,6 +10,8 @@ import { router } from "./trpc";
 
 export const appRouter = router({
   auth: authRouter,
+  account: accountRouter,
+  apps: appsRouter,
   users: usersRouter,
   audit: auditRouter,
   hosts: hostsRouter,

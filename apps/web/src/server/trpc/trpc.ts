@@ -3,6 +3,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import type { Action } from "@wheelhouse/shared";
+import type { OpenApiMeta } from "trpc-to-openapi";
 import { z } from "zod";
 import { authorize } from "../access/authorize";
 import { AppError, type AppErrorCode } from "../errors/app-error";
@@ -18,21 +19,25 @@ const TRPC_CODES: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
   NOT_READY: "SERVICE_UNAVAILABLE",
 };
 
-const t = initTRPC.context<Context>().create({
-  errorFormatter({ shape, error }) {
-    const zodError = error.cause instanceof z.ZodError ? error.cause : null;
-    return {
-      ...shape,
-      // A person reads this message: for invalid input, the field messages instead of a JSON dump.
-      message: zodError ? zodError.issues.map((issue) => issue.message).join(" ") : shape.message,
-      data: {
-        ...shape.data,
-        stack: undefined,
-        fieldErrors: zodError ? z.flattenError(zodError).fieldErrors : undefined,
-      },
-    };
-  },
-});
+// OpenApiMeta: procedures with `meta({ openapi })` are also served as REST (http/rest-api.ts).
+const t = initTRPC
+  .context<Context>()
+  .meta<OpenApiMeta>()
+  .create({
+    errorFormatter({ shape, error }) {
+      const zodError = error.cause instanceof z.ZodError ? error.cause : null;
+      return {
+        ...shape,
+        // A person reads this message: for invalid input, the field messages instead of a JSON dump.
+        message: zodError ? zodError.issues.map((issue) => issue.message).join(" ") : shape.message,
+        data: {
+          ...shape.data,
+          stack: undefined,
+          fieldErrors: zodError ? z.flattenError(zodError).fieldErrors : undefined,
+        },
+      };
+    },
+  });
 
 /** Turns domain errors into transport errors; anything unexpected is logged and hidden. */
 const edge = t.middleware(async ({ ctx, next, path }) => {

@@ -1,0 +1,229 @@
+// Apps: the team's desired state. Creating or editing an app changes nothing on a host; a deploy
+// does (deployments/). Every rule a user can break has its own sentence.
+import {
+  type App,
+  type AppDetail,
+  type CreateAppInput,
+  createAppInputSchema,
+  RESERVED_ENV_KEYS,
+  type UpdateAppInput,
+  updateAppInputSchema,
+} from "@wheelhouse/shared";
+import type { SecretBox } from "../config/secret-box";
+import type { Db } from "../db/client";
+import { deploymentInclude, isFinished, toDeploymentDto } from "../deployments/deployment-records";
+import { AppError } from "../errors/app-error";
+import { toReleaseDto } from "../releases/releases";
+import { type AppRecord, toAppRecord } from "./app-record";
+
+export async function getApp(db: Db, teamId: string, name: string): Promise<AppRecord> {
+  const row = await db.app.findUnique({ where: { teamId_name: { teamId, name } } });
+  if (!row) throw new AppError("NOT_FOUND", `There is no app named ${name} in your team.`);
+  return toAppRecord(row);
+}
+
+/** Host names or ids → ids of the team's active hosts. None given: the team's only host. */
+async function resolveHosts(db: Db, teamId: string, wanted: string[]): Promise<string[]> {
+  const hosts = await db.host.findMany({ where: { teamId, revokedAt: null }, select: { id: true, name: true } });
+  if (wanted.length === 0) {
+    if (hosts.length === 1 && hosts[0]) return [hosts[0].id];
+    throw new AppError(
+      "BAD_INPUT",
+      hosts.length === 0
+        ? "Your team has no host yet. Add one on the Hosts page first."
+        : `Choose the hosts the app runs on (${hosts.map((h) => h.name).join(", ")}).`,
+    );
+  }
+  const ids = new Set<string>();
+  for (const name of wanted) {
+    const host = hosts.find((h) => h.id === name || h.name === name);
+    if (!host) throw new AppError("BAD_INPUT", `There is no active host named ${name} in your team.`);
+    ids.add(host.id);
+  }
+  return [...ids];
+}
+
+async function assertDomainsFree(db: Db, domains: string[], exceptAppId: string | null): Promise<void> {
+  if (domains.length === 0) return;
+  const duplicates = domains.filter((domain, index) => domains.indexOf(domain) !== index);
+  if (duplicates.length > 0) throw new AppError("BAD_INPUT", `${duplicates[0]} is listed twice.`);
+  const others = await db.app.findMany({ select: { id: true, name: true, domains: true } });
+  for (const other of others) {
+    if (other.id === exceptAppId) continue;
+    const taken = (JSON.parse(other.domains) as string[]).find((domain) => domains.includes(domain));
+    if (taken) throw new AppError("CONFLICT", `${taken} is already served by the app ${other.name}.`);
+  }
+}
+
+function assertVariables(env: Record<string, string>, secretKeys: string[]): void {
+  for (const key of [...Object.keys(env), ...secretKeys]) {
+    if ((RESERVED_ENV_KEYS as readonly string[]).includes(key)) {
+      throw new AppError("BAD_INPUT", `${key} is set by Wheelhouse for every instance; remove it from the variables.`);
+    }
+  }
+  const both = secretKeys.find((key) => key in env);
+  if (both) throw new AppError("BAD_INPUT", `${both} is both a variable and a secret; keep one.`);
+}
+
+function sealAll(box: SecretBox, secrets: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(secrets).map(([key, value]) => [key, box.seal(value)]));
+}
+
+export async function createApp(db: Db, box: SecretBox, teamId: string, raw: CreateAppInput): Promise<AppRecord> {
+  const input = createAppInputSchema.parse(raw);
+  if (await db.app.findUnique({ where: { teamId_name: { teamId, name: input.name } } })) {
+    throw new AppError("CONFLICT", `An app named ${input.name} already exists in your team.`);
+  }
+  assertVariables(input.env, Object.keys(input.secrets));
+  await assertDomainsFree(db, input.domains, null);
+  const hostIds = await resolveHosts(db, teamId, input.hosts);
+  const row = await db.app.create({
+    data: {
+      teamId,
+      name: input.name,
+      environment: input.environment,
+      image: input.image,
+      port: input.port,
+      healthPath: input.healthPath,
+      healthTimeoutSeconds: input.healthTimeoutSeconds,
+      replicas: input.replicas,
+      network: input.network,
+      restartPolicy: input.restartPolicy,
+      domains: JSON.stringify(input.domains),
+      hostIds: JSON.stringify(hostIds),
+      env: JSON.stringify(input.env),
+      secrets: JSON.stringify(sealAll(box, input.secrets)),
+    },
+  });
+  return toAppRecord(row);
+}
+
+/** What changed, by field name, for the audit trail (secret values never appear). */
+export type AppChanges = string[];
+
+export async function updateApp(
+  db: Db,
+  box: SecretBox,
+  teamId: string,
+  raw: UpdateAppInput,
+): Promise<{ app: AppRecord; changed: AppChanges }> {
+  const input = updateAppInputSchema.parse(raw);
+  const app = await getApp(db, teamId, input.name);
+  const sealed = { ...app.sealedSecrets };
+  for (const [key, value] of Object.entries(input.secrets ?? {})) {
+    if (value === null) delete sealed[key];
+    else sealed[key] = box.seal(value);
+  }
+  const env = input.env ?? app.env;
+  assertVariables(env, Object.keys(sealed));
+  if (input.domains) await assertDomainsFree(db, input.domains, app.id);
+  const hostIds = input.hosts ? await resolveHosts(db, teamId, input.hosts) : app.hostIds;
+  const { name: _name, secrets: _secrets, hosts: _hosts, ...fields } = input;
+  const changed = [
+    ...Object.keys(fields).filter((key) => fields[key as keyof typeof fields] !== undefined),
+    ...(input.hosts ? ["hosts"] : []),
+    ...(input.secrets ? Object.keys(input.secrets).map((key) => `secret ${key}`) : []),
+  ];
+  const row = await db.app.update({
+    where: { id: app.id },
+    data: {
+      ...(input.environment ? { environment: input.environment } : {}),
+      ...(input.image ? { image: input.image } : {}),
+      ...(input.port ? { port: input.port } : {}),
+      ...(input.healthPath ? { healthPath: input.healthPath } : {}),
+      ...(input.healthTimeoutSeconds ? { healthTimeoutSeconds: input.healthTimeoutSeconds } : {}),
+      ...(input.replicas ? { replicas: input.replicas } : {}),
+      ...(input.network ? { network: input.network } : {}),
+      ...(input.restartPolicy ? { restartPolicy: input.restartPolicy } : {}),
+      ...(input.domains ? { domains: JSON.stringify(input.domains) } : {}),
+      hostIds: JSON.stringify(hostIds),
+      env: JSON.stringify(env),
+      secrets: JSON.stringify(sealed),
+    },
+  });
+  return { app: toAppRecord(row), changed };
+}
+
+export async function setMaintenance(db: Db, teamId: string, name: string, enabled: boolean): Promise<AppRecord> {
+  const app = await getApp(db, teamId, name);
+  const row = await db.app.update({ where: { id: app.id }, data: { maintenance: enabled } });
+  return toAppRecord(row);
+}
+
+/** The app as the API shows it: names of hosts, the live release, the last deployment, a status word. */
+export async function toAppDto(db: Db, app: AppRecord): Promise<App> {
+  const [hosts, live, last] = await Promise.all([
+    db.host.findMany({ where: { id: { in: app.hostIds } }, select: { id: true, name: true } }),
+    db.deployment.findFirst({
+      where: { appId: app.id, status: "Live" },
+      include: { release: true },
+      orderBy: { createdAt: "desc" },
+    }),
+    db.deployment.findFirst({ where: { appId: app.id }, include: deploymentInclude, orderBy: { createdAt: "desc" } }),
+  ]);
+  const liveRelease = live?.release ? toReleaseDto(live.release, live.release.id) : null;
+  const status = app.maintenance
+    ? "Maintenance"
+    : last && !isFinished(last.status)
+      ? "Deploying"
+      : liveRelease
+        ? "Live"
+        : last?.status === "Failed"
+          ? "Failed"
+          : "NotDeployed";
+  return {
+    id: app.id,
+    name: app.name,
+    environment: app.environment,
+    image: app.image,
+    port: app.port,
+    healthPath: app.healthPath,
+    healthTimeoutSeconds: app.healthTimeoutSeconds,
+    replicas: app.replicas,
+    network: app.network,
+    restartPolicy: app.restartPolicy,
+    domains: app.domains,
+    hosts: app.hostIds.map((id) => ({ id, name: hosts.find((h) => h.id === id)?.name ?? "(removed host)" })),
+    env: app.env,
+    secretKeys: Object.keys(app.sealedSecrets).sort(),
+    maintenance: app.maintenance,
+    status,
+    liveRelease,
+    lastDeployment: last ? toDeploymentDto(last) : null,
+    createdAt: app.createdAt.toISOString(),
+  };
+}
+
+export async function listApps(db: Db, teamId: string): Promise<App[]> {
+  const rows = await db.app.findMany({ where: { teamId }, orderBy: { name: "asc" } });
+  return Promise.all(rows.map((row) => toAppDto(db, toAppRecord(row))));
+}
+
+export async function appDetail(db: Db, teamId: string, name: string): Promise<AppDetail> {
+  const app = await getApp(db, teamId, name);
+  const [dto, instances, hosts] = await Promise.all([
+    toAppDto(db, app),
+    db.containerInstance.findMany({
+      where: { appId: app.id, status: { in: ["Starting", "Healthy", "Unhealthy"] } },
+      orderBy: { createdAt: "asc" },
+    }),
+    db.host.findMany({ where: { teamId }, select: { id: true, name: true } }),
+  ]);
+  const releases = await db.release.findMany({
+    where: { id: { in: instances.map((i) => i.releaseId) } },
+    select: { id: true, number: true },
+  });
+  return {
+    ...dto,
+    instances: instances.map((instance) => ({
+      id: instance.id,
+      hostName: hosts.find((h) => h.id === instance.hostId)?.name ?? "(removed host)",
+      containerId: instance.containerId,
+      containerName: instance.containerName,
+      hostPort: instance.hostPort,
+      releaseNumber: releases.find((r) => r.id === instance.releaseId)?.number ?? null,
+      status: instance.status as AppDetail["instances"][number]["status"],
+      failureReason: instance.failureReason,
+    })),
+  };
+}

@@ -1,0 +1,96 @@
+// Reading and writing deployments: every status change is stored as a transition with its time,
+// and the deployment's own log is a table of lines the UI and the CLI read incrementally.
+import {
+  DEPLOYMENT_KINDS,
+  DEPLOYMENT_STATUSES,
+  type Deployment,
+  type DeploymentStatus,
+  FINISHED_DEPLOYMENT_STATUSES,
+} from "@wheelhouse/shared";
+import { z } from "zod";
+import type { Db } from "../db/client";
+
+export const deploymentInclude = {
+  transitions: { orderBy: { id: "asc" as const } },
+  release: { select: { number: true } },
+  app: { select: { name: true } },
+};
+
+interface DeploymentRow {
+  id: string;
+  kind: string;
+  status: string;
+  imageRef: string;
+  replicas: number;
+  reason: string | null;
+  failureReason: string | null;
+  requestedByEmail: string | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+  transitions: { status: string; at: Date }[];
+  release: { number: number } | null;
+  app: { name: string };
+}
+
+const statusSchema = z.enum(DEPLOYMENT_STATUSES);
+
+export function toDeploymentDto(row: DeploymentRow): Deployment {
+  return {
+    id: row.id,
+    appName: row.app.name,
+    kind: z.enum(DEPLOYMENT_KINDS).parse(row.kind),
+    status: statusSchema.parse(row.status),
+    releaseNumber: row.release?.number ?? null,
+    imageRef: row.imageRef,
+    replicas: row.replicas,
+    failureReason: row.failureReason,
+    reason: row.reason,
+    requestedBy: row.requestedByEmail,
+    createdAt: row.createdAt.toISOString(),
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+    transitions: row.transitions.map((t) => ({ status: statusSchema.parse(t.status), at: t.at.toISOString() })),
+  };
+}
+
+export function isFinished(status: string): boolean {
+  return (FINISHED_DEPLOYMENT_STATUSES as readonly string[]).includes(status);
+}
+
+/** Moves a deployment to `status`, storing the transition; finished states also stamp finishedAt. */
+export async function transition(
+  db: Db,
+  deploymentId: string,
+  status: DeploymentStatus,
+  extra: { failureReason?: string; releaseId?: string } = {},
+): Promise<void> {
+  const at = new Date();
+  await db.$transaction([
+    db.deployment.update({
+      where: { id: deploymentId },
+      data: {
+        status,
+        ...(extra.failureReason !== undefined ? { failureReason: extra.failureReason } : {}),
+        ...(extra.releaseId !== undefined ? { releaseId: extra.releaseId } : {}),
+        ...(isFinished(status) && status !== "Superseded" ? { finishedAt: at } : {}),
+      },
+    }),
+    db.deploymentTransition.create({ data: { deploymentId, status, at } }),
+  ]);
+}
+
+export async function appendLog(db: Db, deploymentId: string, ...lines: string[]): Promise<void> {
+  if (lines.length === 0) return;
+  const at = new Date();
+  await db.deploymentLogLine.createMany({
+    data: lines.map((text) => ({ deploymentId, at, text: text.slice(0, 4_000) })),
+  });
+}
+
+export async function readLog(db: Db, deploymentId: string, after: number) {
+  const lines = await db.deploymentLogLine.findMany({
+    where: { deploymentId, id: { gt: after } },
+    orderBy: { id: "asc" },
+    take: 1_000,
+  });
+  return lines.map((line) => ({ seq: line.id, at: line.at.toISOString(), text: line.text }));
+}

@@ -1,0 +1,103 @@
+// Makes a host match the database after anything was interrupted: when an agent sends its full
+// inventory (on every connect), containers labelled as ours that no active instance claims are
+// removed, instances whose container vanished are marked, and nginx is re-applied.
+import { APP_LABELS } from "@wheelhouse/shared";
+import type { Db } from "../db/client";
+import type { AgentRegistry } from "../hosts/agent-registry";
+import type { InventoryStore } from "../hosts/docker-inventory";
+import type { Logger } from "../logging/logger";
+import type { NginxSync } from "./nginx-sync";
+
+const ACTIVE = ["Starting", "Healthy", "Unhealthy"];
+
+export interface ReconcileResult {
+  removed: string[];
+  vanished: string[];
+  nginx: "applied" | "failed" | "skipped";
+}
+
+export class Reconciler {
+  private readonly running = new Map<string, Promise<ReconcileResult>>();
+
+  constructor(
+    private readonly deps: {
+      db: Db;
+      agents: AgentRegistry;
+      inventory: InventoryStore;
+      nginx: NginxSync;
+      logger: Logger;
+    },
+  ) {}
+
+  /** One pass per host at a time; a request during a pass waits for it and then runs again. */
+  reconcileHost(hostId: string): Promise<ReconcileResult> {
+    const previous = this.running.get(hostId) ?? Promise.resolve(null);
+    const next = previous.catch(() => null).then(() => this.pass(hostId));
+    this.running.set(hostId, next);
+    next
+      .finally(() => {
+        if (this.running.get(hostId) === next) this.running.delete(hostId);
+      })
+      .catch(() => undefined);
+    return next;
+  }
+
+  private async pass(hostId: string): Promise<ReconcileResult> {
+    const { db, agents, inventory, logger } = this.deps;
+    const result: ReconcileResult = { removed: [], vanished: [], nginx: "skipped" };
+    const report = inventory.get(hostId);
+    if (!report?.syncedAt || !agents.get(hostId)) return result;
+    const ours = [...report.containers.values()].filter((c) => c.labels[APP_LABELS.managed] === "1");
+    const instanceIds = ours.flatMap((c) => c.labels[APP_LABELS.instance] ?? []);
+    const claimed = await db.containerInstance.findMany({
+      where: { id: { in: instanceIds }, hostId, status: { in: ACTIVE } },
+      include: { deployment: { select: { status: true } } },
+    });
+    // An active instance is claimed if its deployment is running now or live.
+    const keep = new Set(
+      claimed
+        .filter((i) => ["Live", "Queued", "Pulling", "Starting", "HealthChecking"].includes(i.deployment.status))
+        .map((i) => i.id),
+    );
+    const orphans = ours.filter((c) => !keep.has(c.labels[APP_LABELS.instance] ?? ""));
+    if (orphans.length > 0) {
+      try {
+        const { removed } = await agents.command(
+          hostId,
+          "app.instance.remove",
+          { containerIds: orphans.map((c) => c.id), stopTimeoutSeconds: 10 },
+          { timeoutMs: 60_000 },
+        );
+        result.removed = removed;
+        logger.info({ hostId, containers: orphans.map((c) => c.name) }, "removed containers no deployment claims");
+      } catch (error) {
+        logger.warn({ err: error, hostId }, "could not remove orphaned containers");
+      }
+      await db.containerInstance.updateMany({
+        where: { id: { in: orphans.flatMap((c) => c.labels[APP_LABELS.instance] ?? []) }, status: { in: ACTIVE } },
+        data: { status: "Stopped" },
+      });
+    }
+    // Instances the database thinks run here but whose container is gone (removed by hand, say).
+    const present = new Set(ours.map((c) => c.id));
+    const active = await db.containerInstance.findMany({
+      where: { hostId, status: { in: ["Healthy", "Unhealthy"] }, containerId: { not: null } },
+    });
+    const vanished = active.filter((i) => i.containerId && !present.has(i.containerId));
+    if (vanished.length > 0) {
+      await db.containerInstance.updateMany({
+        where: { id: { in: vanished.map((i) => i.id) } },
+        data: { status: "Failed", failureReason: "The container disappeared from the host." },
+      });
+      result.vanished = vanished.map((i) => i.id);
+    }
+    try {
+      await this.deps.nginx.apply(hostId);
+      result.nginx = "applied";
+    } catch (error) {
+      result.nginx = "failed";
+      logger.warn({ err: error, hostId }, "could not apply nginx while reconciling");
+    }
+    return result;
+  }
+}

@@ -1,0 +1,206 @@
+// The request and response shapes of the apps, releases and deployments API. The portal's tRPC
+// procedures declare them as input/output, the REST surface (/api/v1, OpenAPI at /api/openapi.json)
+// is generated from those procedures, and the `wheelhouse` CLI parses answers with them. Dates are
+// ISO 8601 strings so that every transport carries the same plain JSON.
+import { z } from "zod";
+import {
+  appNameSchema,
+  domainSchema,
+  ENVIRONMENTS,
+  envKeySchema,
+  envMapSchema,
+  envValueSchema,
+  healthPathSchema,
+  healthTimeoutSecondsSchema,
+  imageReferenceSchema,
+  NETWORK_MODES,
+  portSchema,
+  RESTART_POLICIES,
+  replicasSchema,
+} from "../apps/app-fields";
+
+export const DEPLOYMENT_STATUSES = [
+  "Queued",
+  "Pulling",
+  "Starting",
+  "HealthChecking",
+  "Live",
+  "Failed",
+  "Superseded",
+] as const;
+export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
+/** A deployment in one of these will not change again. */
+export const FINISHED_DEPLOYMENT_STATUSES: readonly DeploymentStatus[] = ["Live", "Failed", "Superseded"];
+
+export const DEPLOYMENT_KINDS = ["deploy", "rollback", "restart", "scale"] as const;
+export type DeploymentKind = (typeof DEPLOYMENT_KINDS)[number];
+
+export const INSTANCE_STATUSES = ["Starting", "Healthy", "Unhealthy", "Stopped", "Failed"] as const;
+export type InstanceStatus = (typeof INSTANCE_STATUSES)[number];
+
+const isoDate = z.string();
+
+// ---- inputs ----
+
+export const createAppInputSchema = z
+  .object({
+    name: appNameSchema,
+    environment: z.enum(ENVIRONMENTS).default("staging"),
+    image: imageReferenceSchema,
+    port: portSchema,
+    healthPath: healthPathSchema.default("/health"),
+    healthTimeoutSeconds: healthTimeoutSecondsSchema.default(30),
+    replicas: replicasSchema.default(1),
+    /** Host names or ids. Empty means "the team's only host" (refused when there are several). */
+    hosts: z.array(z.string().min(1).max(100)).max(50).default([]),
+    domains: z.array(domainSchema).max(50).default([]),
+    env: envMapSchema.default({}),
+    /** Stored encrypted with the portal's SECRET_KEY; never shown back. */
+    secrets: envMapSchema.default({}),
+    restartPolicy: z.enum(RESTART_POLICIES).default("unless-stopped"),
+    network: z.enum(NETWORK_MODES).default("published"),
+  })
+  .strict();
+export type CreateAppInput = z.input<typeof createAppInputSchema>;
+
+export const appRefSchema = z.object({ name: appNameSchema }).strict();
+
+export const updateAppInputSchema = z
+  .object({
+    name: appNameSchema,
+    environment: z.enum(ENVIRONMENTS).optional(),
+    image: imageReferenceSchema.optional(),
+    port: portSchema.optional(),
+    healthPath: healthPathSchema.optional(),
+    healthTimeoutSeconds: healthTimeoutSecondsSchema.optional(),
+    replicas: replicasSchema.optional(),
+    hosts: z.array(z.string().min(1).max(100)).min(1).max(50).optional(),
+    domains: z.array(domainSchema).max(50).optional(),
+    env: envMapSchema.optional(),
+    /** A value sets the secret, null deletes it; secrets not named are kept. */
+    secrets: z
+      .record(z.string(), envValueSchema.nullable())
+      .superRefine((secrets, context) => {
+        for (const key of Object.keys(secrets)) {
+          if (!envKeySchema.safeParse(key).success) {
+            context.addIssue({ code: "custom", path: [key], message: `"${key}" is not a valid variable name.` });
+          }
+        }
+      })
+      .optional(),
+    restartPolicy: z.enum(RESTART_POLICIES).optional(),
+    network: z.enum(NETWORK_MODES).optional(),
+  })
+  .strict();
+export type UpdateAppInput = z.input<typeof updateAppInputSchema>;
+
+export const deployInputSchema = z
+  .object({
+    name: appNameSchema,
+    /** The image to release; the app's current image when left out. */
+    image: imageReferenceSchema.optional(),
+    reason: z.string().trim().max(500).optional(),
+  })
+  .strict();
+
+export const rollbackInputSchema = z
+  .object({
+    name: appNameSchema,
+    releaseNumber: z.number().int().min(1),
+    reason: z.string().trim().max(500).optional(),
+  })
+  .strict();
+
+export const scaleInputSchema = z.object({ name: appNameSchema, replicas: replicasSchema }).strict();
+
+export const maintenanceInputSchema = z.object({ name: appNameSchema, enabled: z.boolean() }).strict();
+
+export const deploymentRefSchema = z.object({ id: z.string().min(1).max(64) }).strict();
+
+export const deploymentLogInputSchema = z
+  .object({ id: z.string().min(1).max(64), after: z.coerce.number().int().min(0).default(0) })
+  .strict();
+
+// ---- outputs ----
+
+export const deploymentTransitionSchema = z.object({ status: z.enum(DEPLOYMENT_STATUSES), at: isoDate });
+
+export const deploymentSchema = z.object({
+  id: z.string(),
+  appName: z.string(),
+  kind: z.enum(DEPLOYMENT_KINDS),
+  status: z.enum(DEPLOYMENT_STATUSES),
+  /** Null until the image is resolved (a new release is made at Pulling). */
+  releaseNumber: z.number().int().nullable(),
+  imageRef: z.string(),
+  replicas: z.number().int(),
+  failureReason: z.string().nullable(),
+  reason: z.string().nullable(),
+  requestedBy: z.string().nullable(),
+  createdAt: isoDate,
+  finishedAt: isoDate.nullable(),
+  transitions: z.array(deploymentTransitionSchema),
+});
+export type Deployment = z.infer<typeof deploymentSchema>;
+
+export const deploymentLogLineSchema = z.object({ seq: z.number().int(), at: isoDate, text: z.string() });
+export const deploymentLogSchema = z.object({
+  lines: z.array(deploymentLogLineSchema),
+  /** Pass as `after` to get only newer lines. */
+  last: z.number().int(),
+  finished: z.boolean(),
+});
+
+export const instanceSchema = z.object({
+  id: z.string(),
+  hostName: z.string(),
+  containerId: z.string().nullable(),
+  containerName: z.string().nullable(),
+  hostPort: z.number().int().nullable(),
+  releaseNumber: z.number().int().nullable(),
+  status: z.enum(INSTANCE_STATUSES),
+  failureReason: z.string().nullable(),
+});
+
+export const releaseSchema = z.object({
+  id: z.string(),
+  number: z.number().int(),
+  imageRef: z.string(),
+  imageDigest: z.string(),
+  reason: z.string().nullable(),
+  createdBy: z.string().nullable(),
+  createdAt: isoDate,
+  /** True for the release the live deployment runs. */
+  live: z.boolean(),
+});
+export type Release = z.infer<typeof releaseSchema>;
+
+export const APP_STATUSES = ["NotDeployed", "Deploying", "Live", "Failed", "Maintenance"] as const;
+
+export const appSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  environment: z.enum(ENVIRONMENTS),
+  image: z.string(),
+  port: z.number().int(),
+  healthPath: z.string(),
+  healthTimeoutSeconds: z.number().int(),
+  replicas: z.number().int(),
+  network: z.enum(NETWORK_MODES),
+  restartPolicy: z.enum(RESTART_POLICIES),
+  domains: z.array(z.string()),
+  hosts: z.array(z.object({ id: z.string(), name: z.string() })),
+  env: z.record(z.string(), z.string()),
+  /** Names only: values never leave the portal. */
+  secretKeys: z.array(z.string()),
+  maintenance: z.boolean(),
+  /** A one-word summary: Live, Deploying, Failed (last deployment failed and nothing is live), … */
+  status: z.enum(APP_STATUSES),
+  liveRelease: releaseSchema.nullable(),
+  lastDeployment: deploymentSchema.nullable(),
+  createdAt: isoDate,
+});
+export type App = z.infer<typeof appSchema>;
+
+export const appDetailSchema = appSchema.extend({ instances: z.array(instanceSchema) });
+export type AppDetail = z.infer<typeof appDetailSchema>;
