@@ -146,6 +146,18 @@ async function main() {
       .catch((error: unknown) => logger.error({ err: error, hostId }, "could not reconcile a host"));
   });
   for (const hostId of agents.connectedHostIds()) events.emit("hostInventorySynced", hostId);
+  // Container events come in bursts (a deploy creates and removes several): one pass per burst.
+  const settling = new Map<string, NodeJS.Timeout>();
+  events.on("hostAppContainerChanged", (hostId) => {
+    clearTimeout(settling.get(hostId));
+    settling.set(
+      hostId,
+      setTimeout(() => {
+        settling.delete(hostId);
+        events.emit("hostInventorySynced", hostId);
+      }, 300),
+    );
+  });
   // Ready only now: a script that waits for /health/ready may sign in as the bootstrap admin at once.
   services.readiness.migrationsApplied = true;
   const prepareLocalAgent = () =>

@@ -20,6 +20,8 @@ export interface PortalEvents {
   deploymentChanged: [teamId: string, deploymentId: string];
   /** An agent sent its whole inventory (on every connect): time to reconcile that host. */
   hostInventorySynced: [hostId: string];
+  /** One of the host's Wheelhouse containers changed state or went away. */
+  hostAppContainerChanged: [hostId: string];
 }
 
 export interface PortalServices {

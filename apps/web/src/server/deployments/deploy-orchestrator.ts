@@ -12,6 +12,7 @@ import { AppError } from "../errors/app-error";
 import type { AgentRegistry } from "../hosts/agent-registry";
 import type { Logger } from "../logging/logger";
 import type { PortalMetrics } from "../metrics/registry";
+import { planImageCleanup } from "../releases/image-retention";
 import { readReleaseConfig } from "../releases/release-config";
 import { createRelease } from "../releases/releases";
 import type { PortalEvents } from "../services";
@@ -347,6 +348,7 @@ export class DeployOrchestrator {
         `${old.length} previous instance(s) stopped. Live in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
       );
       this.changed(teamId, deploymentId);
+      await this.cleanUpImages(app, deploymentId, hostIds, hostName);
     } catch (error) {
       const reason =
         error instanceof DeploymentFailed || error instanceof AppError
@@ -359,6 +361,47 @@ export class DeployOrchestrator {
     } finally {
       metrics.deployments.inc({ kind: deployment.kind, outcome });
       metrics.deploymentDuration.observe({ kind: deployment.kind, outcome }, (Date.now() - started) / 1000);
+    }
+  }
+
+  /** Best effort: old images of releases no longer kept go; a failure here never fails the deployment. */
+  private async cleanUpImages(
+    app: AppRecord,
+    deploymentId: string,
+    hostIds: string[],
+    hostName: (id: string) => string,
+  ): Promise<void> {
+    const { db } = this.deps;
+    try {
+      const releases = await db.release.findMany({
+        where: { app: { teamId: app.teamId } },
+        select: { id: true, appId: true, number: true, imageDigest: true },
+      });
+      const busy = await db.deployment.findMany({
+        where: {
+          app: { teamId: app.teamId },
+          status: { in: ["Live", "Queued", "Pulling", "Starting", "HealthChecking"] },
+        },
+        select: { releaseId: true },
+      });
+      const inUse = new Set(busy.flatMap((d) => (d.releaseId ? [d.releaseId] : [])));
+      const plan = planImageCleanup(releases.map((r) => ({ ...r, inUse: inUse.has(r.id) })));
+      const mine = new Set(releases.filter((r) => r.appId === app.id).map((r) => r.imageDigest));
+      const candidates = plan.candidates.filter((digest) => mine.has(digest));
+      if (candidates.length === 0) return;
+      for (const hostId of hostIds) {
+        const result = await this.deps.agents.command(
+          hostId,
+          "image.remove-unused",
+          { candidates, keep: plan.keep },
+          { timeoutMs: 120_000 },
+        );
+        if (result.removed.length > 0) {
+          await appendLog(db, deploymentId, `Removed ${result.removed.length} old image(s) on ${hostName(hostId)}`);
+        }
+      }
+    } catch (error) {
+      this.deps.logger.warn({ err: error, appId: app.id }, "could not clean up old images");
     }
   }
 
@@ -386,35 +429,35 @@ export class DeployOrchestrator {
   }
 
   /**
-   * Stops and removes instances, host by host. A host that cannot be reached keeps its containers
-   * for now; the reconciler removes them when its agent reports in.
+   * Stops and removes instances, host by host. The status is written first, so the reconciler never
+   * mistakes a container we are removing for one that vanished. A host that cannot be reached keeps
+   * its containers for now; the reconciler removes them when its agent reports in.
    */
   private async removeInstances(
     instances: { id: string; hostId: string; containerId: string | null; status: string }[],
     status: "Stopped" | "Failed",
     reason: string | null,
   ): Promise<void> {
+    await this.deps.db.containerInstance.updateMany({
+      where: { id: { in: instances.map((i) => i.id) }, status: { not: "Failed" } },
+      data: { status, ...(reason ? { failureReason: reason } : {}) },
+    });
     const byHost = new Map<string, typeof instances>();
     for (const instance of instances) byHost.set(instance.hostId, [...(byHost.get(instance.hostId) ?? []), instance]);
     await Promise.all(
       [...byHost].map(async ([hostId, list]) => {
         const ids = list.flatMap((i) => (i.containerId ? [i.containerId] : []));
+        if (ids.length === 0) return;
         try {
-          if (ids.length > 0) {
-            await this.deps.agents.command(
-              hostId,
-              "app.instance.remove",
-              { containerIds: ids, stopTimeoutSeconds: STOP_GRACE_SECONDS },
-              { timeoutMs: (STOP_GRACE_SECONDS + 30) * 1000 },
-            );
-          }
+          await this.deps.agents.command(
+            hostId,
+            "app.instance.remove",
+            { containerIds: ids, stopTimeoutSeconds: STOP_GRACE_SECONDS },
+            { timeoutMs: (STOP_GRACE_SECONDS + 30) * 1000 },
+          );
         } catch (error) {
           this.deps.logger.warn({ err: error, hostId }, "could not remove instances now; the reconciler will");
         }
-        await this.deps.db.containerInstance.updateMany({
-          where: { id: { in: list.map((i) => i.id) }, status: { not: "Failed" } },
-          data: { status, ...(reason ? { failureReason: reason } : {}) },
-        });
       }),
     );
   }

@@ -13,6 +13,8 @@ const ACTIVE = ["Starting", "Healthy", "Unhealthy"];
 export interface ReconcileResult {
   removed: string[];
   vanished: string[];
+  /** Live instances that went out of (or back into) service with their container's state. */
+  changed: string[];
   nginx: "applied" | "failed" | "skipped";
 }
 
@@ -44,7 +46,7 @@ export class Reconciler {
 
   private async pass(hostId: string): Promise<ReconcileResult> {
     const { db, agents, inventory, logger } = this.deps;
-    const result: ReconcileResult = { removed: [], vanished: [], nginx: "skipped" };
+    const result: ReconcileResult = { removed: [], vanished: [], changed: [], nginx: "skipped" };
     const report = inventory.get(hostId);
     if (!report?.syncedAt || !agents.get(hostId)) return result;
     const ours = [...report.containers.values()].filter((c) => c.labels[APP_LABELS.managed] === "1");
@@ -77,6 +79,27 @@ export class Reconciler {
         where: { id: { in: orphans.flatMap((c) => c.labels[APP_LABELS.instance] ?? []) }, status: { in: ACTIVE } },
         data: { status: "Stopped" },
       });
+    }
+    // Live instances follow their container: stopped by hand or crashed → out of nginx until it runs again.
+    const byInstance = new Map(ours.map((c) => [c.labels[APP_LABELS.instance] ?? "", c]));
+    for (const instance of claimed) {
+      if (instance.deployment.status !== "Live") continue;
+      const container = byInstance.get(instance.id);
+      if (!container) continue;
+      const running = container.state === "running";
+      if (instance.status === "Healthy" && !running) {
+        await db.containerInstance.update({
+          where: { id: instance.id },
+          data: { status: "Unhealthy", failureReason: `The container is ${container.state}.` },
+        });
+        result.changed.push(instance.id);
+      } else if (instance.status === "Unhealthy" && running) {
+        await db.containerInstance.update({
+          where: { id: instance.id },
+          data: { status: "Healthy", failureReason: null },
+        });
+        result.changed.push(instance.id);
+      }
     }
     // Instances the database thinks run here but whose container is gone (removed by hand, say).
     const present = new Set(ours.map((c) => c.id));

@@ -4,6 +4,7 @@
 import {
   AGENT_EVENTS,
   type AgentEvent,
+  APP_LABELS,
   agentHandshakeSchema,
   PORTAL_REFUSED_EVENT,
   parseMessage,
@@ -121,10 +122,13 @@ export function attachAgentNamespace(
         },
         "agent:container": async ({ container }) => {
           inventory.upsertContainer(hostId, container);
+          if (container.labels[APP_LABELS.managed] === "1") services.events.emit("hostAppContainerChanged", hostId);
           notifyTeam(teamId);
         },
         "agent:container-removed": async ({ id }) => {
+          const gone = inventory.get(hostId)?.containers.get(id);
           inventory.removeContainer(hostId, id);
+          if (gone?.labels[APP_LABELS.managed] === "1") services.events.emit("hostAppContainerChanged", hostId);
           notifyTeam(teamId);
         },
         "agent:images": async ({ images }) => {

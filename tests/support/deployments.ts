@@ -1,0 +1,126 @@
+// A host with a real agent, the real Docker engine and a managed nginx, enrolled in a test portal:
+// what the deployment suites (and the bench) deploy to. Everything it creates carries the test
+// labels and is removed by tearDown().
+import type { Deployment } from "@wheelhouse/shared";
+import { type AgentProcess, agentConfigDir, enrollAgent, removeConfigDir, runAgent } from "./agents.ts";
+import type { ApiClient } from "./api-client.ts";
+import { removeContainersWithLabel, testContainerLabels } from "./docker.ts";
+import { freePort, managedNginxEnv, requestWithHost, stopManagedNginx } from "./nginx.ts";
+import type { RestClient } from "./rest-client.ts";
+
+export interface TestHost {
+  id: string;
+  name: string;
+  configDir: string;
+  nginxPort: number;
+  agent: AgentProcess;
+  env: Record<string, string>;
+  /** Starts the agent again (after a kill) with the same settings. */
+  restartAgent(): AgentProcess;
+  tearDown(): Promise<void>;
+}
+
+export async function enrolHostWithNginx(admin: ApiClient, portalUrl: string, name: string): Promise<TestHost> {
+  const created = await admin.mutate<{ token: string }>("hosts.createEnrollment", { name });
+  if (!created.data) throw new Error(JSON.stringify(created.error));
+  const configDir = agentConfigDir();
+  const enrolled = await enrollAgent(configDir, portalUrl, created.data.token);
+  if (enrolled.code !== 0) throw new Error(enrolled.stderr);
+  const nginxPort = await freePort();
+  const labels = testContainerLabels();
+  const env = {
+    ...managedNginxEnv(nginxPort),
+    WHEELHOUSE_AGENT_EXTRA_LABELS: Object.entries(labels)
+      .map(([key, value]) => `${key}=${value}`)
+      .join(","),
+  };
+  const host: TestHost = {
+    id: "",
+    name,
+    configDir,
+    nginxPort,
+    agent: runAgent(configDir, env),
+    env,
+    restartAgent() {
+      host.agent = runAgent(configDir, env);
+      return host.agent;
+    },
+    async tearDown() {
+      await host.agent.kill();
+      await stopManagedNginx(configDir);
+      removeConfigDir(configDir);
+    },
+  };
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const hosts = await admin.query<{ hosts: { id: string; name: string; status: string }[] }>("hosts.list");
+    const found = hosts.data?.hosts.find((h) => h.name === name && h.status === "online");
+    if (found) {
+      host.id = found.id;
+      return host;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await host.tearDown();
+  throw new Error(`${name} did not come Online within 20 s`);
+}
+
+/** Removes every container the agents of this test file created (they carry its owner label). */
+export async function removeAppContainers(): Promise<void> {
+  const [key, value] = Object.entries(testContainerLabels()).find(([k]) => k !== "wheelhouse.test") ?? [];
+  if (key) await removeContainersWithLabel(`${key}=${value}`);
+}
+
+/** Polls a deployment until it has finished; returns it. */
+export async function waitForDeployment(rest: RestClient, id: string, timeoutMs = 60_000): Promise<Deployment> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { body } = await rest.call<{ deployment: Deployment }>("GET", `/deployments/${id}`);
+    const deployment = body.deployment;
+    if (["Live", "Failed", "Superseded"].includes(deployment.status)) return deployment;
+    if (Date.now() > deadline) throw new Error(`deployment ${id} still ${deployment.status} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export async function deploymentLog(rest: RestClient, id: string): Promise<string> {
+  const { body } = await rest.call<{ lines: { text: string }[] }>("GET", `/deployments/${id}/log?after=0`);
+  return body.lines.map((line) => line.text).join("\n");
+}
+
+/**
+ * Sends requests through nginx without pause (a new connection each, as keep-alive connections to
+ * a reloading nginx are closed between requests by design) and records every answer.
+ */
+export class LoadGenerator {
+  readonly answers: { at: number; status: number; body: string }[] = [];
+  readonly failures: { at: number; error: string }[] = [];
+  private running = true;
+  private readonly loop: Promise<void>;
+
+  constructor(port: number, domain: string, concurrency = 4) {
+    const worker = async () => {
+      while (this.running) {
+        try {
+          const answer = await requestWithHost(port, domain);
+          this.answers.push({ at: Date.now(), status: answer.status, body: answer.body });
+        } catch (error) {
+          this.failures.push({ at: Date.now(), error: (error as Error).message });
+        }
+      }
+    };
+    this.loop = Promise.all(Array.from({ length: concurrency }, worker)).then(() => undefined);
+  }
+
+  async stop() {
+    this.running = false;
+    await this.loop;
+    return {
+      total: this.answers.length + this.failures.length,
+      failed: this.failures.length + this.answers.filter((a) => a.status !== 200).length,
+      bodies: [...new Set(this.answers.map((a) => a.body))],
+      notOk: this.answers.filter((a) => a.status !== 200).slice(0, 5),
+      errors: this.failures.slice(0, 5),
+    };
+  }
+}
