@@ -10,6 +10,10 @@ name=${1:-all}
 [ "$#" -gt 0 ] && shift
 case "$name" in
   agents) node --import tsx bench/agents/run.ts "$@" ;;
-  all) node --import tsx bench/agents/run.ts ;;
-  *) echo "unknown benchmark: $name (known: agents)" >&2; exit 2 ;;
+  deploy) bash scripts/system/docker-engine.sh start && node --import tsx bench/deploy/run.ts "$@" ;;
+  all)
+    node --import tsx bench/agents/run.ts
+    bash scripts/system/docker-engine.sh start && node --import tsx bench/deploy/run.ts
+    ;;
+  *) echo "unknown benchmark: $name (known: agents, deploy)" >&2; exit 2 ;;
 esac

@@ -35,8 +35,12 @@ export function agentConfigDir(): string {
   return mkdtempSync(join(tmpdir(), "wheelhouse-agent-"));
 }
 
+/**
+ * nginx is off unless the caller asks for it (`extra`, e.g. managedNginxEnv from ./nginx.ts): agents
+ * run in parallel, and a managed nginx on the default port 8080 would be shared, or refused, between them.
+ */
 function agentEnv(configDir: string, extra: Record<string, string> = {}) {
-  return { ...process.env, WHEELHOUSE_AGENT_CONFIG_DIR: configDir, LOG_LEVEL: "debug", ...extra };
+  return { ...process.env, WHEELHOUSE_AGENT_CONFIG_DIR: configDir, LOG_LEVEL: "debug", NGINX_MODE: "off", ...extra };
 }
 
 /**

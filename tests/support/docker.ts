@@ -153,6 +153,118 @@ export function ensureHttpdImage(): Promise<string> {
   });
 }
 
+/** What the test app images do: two versions that serve, one that crashes at once, one without /health. */
+export type TestAppVariant = "v1" | "v2" | "crash" | "unhealthy";
+
+/** Tags are `<variant>-<recipe version>`; bump APP_RECIPE when a recipe below changes. */
+const APP_REPOSITORY = "wheelhouse-test/app";
+const APP_RECIPE = 2;
+
+/** The tag of a test app image (whether or not it is built yet). */
+export function testAppImage(variant: TestAppVariant): string {
+  return `${APP_REPOSITORY}:${variant}-${APP_RECIPE}`;
+}
+
+/** What a serving test app answers at `/`. */
+export function testAppPage(variant: TestAppVariant): string {
+  return `version ${variant}\n`;
+}
+
+/** The line the crash variant writes to stderr before it exits with TEST_APP_CRASH_CODE. */
+export const TEST_APP_CRASH_LINE = "fatal: DATABASE_URL is not set";
+export const TEST_APP_CRASH_CODE = 3;
+
+/** A shell command that writes the pages and serves them with busybox httpd on $PORT (as PID 1). */
+function serveCommand(variant: TestAppVariant, withHealth: boolean): string {
+  const prepare = [
+    `echo "starting version ${variant} on port $PORT"`,
+    ...(withHealth ? ["echo ok > /www/health"] : []),
+    `echo "version ${variant}" > /www/index.html`,
+  ].join(" && ");
+  // httpd as PID 1 would ignore SIGTERM (the kernel drops signals PID 1 has no handler for), so
+  // every stop would wait out the engine's grace period: the shell stays PID 1, traps it and exits.
+  return `${prepare} || exit 1; trap 'exit 0' TERM; httpd -f -v -p "$PORT" -h /www & wait`;
+}
+
+const APP_COMMANDS: Record<TestAppVariant, string> = {
+  v1: serveCommand("v1", true),
+  v2: serveCommand("v2", true),
+  crash: `echo "starting version crash" && echo "${TEST_APP_CRASH_LINE}" >&2 && exit ${TEST_APP_CRASH_CODE}`,
+  unhealthy: serveCommand("unhealthy", false),
+};
+
+/**
+ * A test app image FROM the base: on start it writes /www/health ("ok") and /www/index.html
+ * (testAppPage) and serves them on $PORT, as Wheelhouse runs apps. Each variant has its own image id.
+ * Like the base images these are shared by every test file and stay on the engine between runs.
+ */
+export function ensureTestAppImage(variant: TestAppVariant): Promise<string> {
+  const tag = testAppImage(variant);
+  return once(tag, async () => {
+    const base = await ensureTestImage();
+    await buildImage(tag, [
+      `FROM ${base}`,
+      `LABEL ${TEST_LABEL} wheelhouse.test.app=${variant}`,
+      // Shell form so $PORT is expanded when the container starts.
+      `CMD ${APP_COMMANDS[variant]}`,
+    ]);
+  });
+}
+
+/** Builds a Dockerfile (no context files) into `tag`, labelled TEST_LABEL. */
+async function buildImage(tag: string, dockerfile: string[], labels: Record<string, string> = {}): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "wheelhouse-build-"));
+  try {
+    writeFileSync(join(dir, "Dockerfile"), `${dockerfile.join("\n")}\n`);
+    const labelArgs = Object.entries(labels).flatMap(([key, value]) => ["--label", `${key}=${value}`]);
+    await runDocker(["build", "--quiet", "--label", TEST_LABEL, ...labelArgs, "--tag", tag, dir]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * An image with an id of its own, owned by this test file (removeTestImages removes it): for tests
+ * that delete images. Resolves with its tag.
+ */
+export async function buildThrowawayImage(): Promise<string> {
+  const nonce = randomBytes(6).toString("hex");
+  const tag = `wheelhouse-test/throwaway:${owner}-${nonce}`;
+  const base = await ensureTestImage();
+  await buildImage(tag, [`FROM ${base}`, `LABEL wheelhouse.test.nonce=${nonce}`], { [OWNER_LABEL_KEY]: owner });
+  return tag;
+}
+
+/** Removes the images this test file made (buildThrowawayImage), after its containers are gone. */
+export async function removeTestImages(): Promise<void> {
+  const out = await runDocker([
+    "image",
+    "ls",
+    "--quiet",
+    "--no-trunc",
+    "--filter",
+    `label=${OWNER_LABEL_KEY}=${owner}`,
+  ]);
+  const ids = [...new Set(out.split("\n").filter(Boolean))];
+  if (ids.length > 0) await runDocker(["image", "rm", "--force", ...ids]);
+}
+
+/**
+ * Labels to pass where code under test creates containers itself (the agent's settings.extraLabels):
+ * TEST_LABEL and this file's owner label, so removeTestContainers finds them.
+ */
+export function testContainerLabels(): Record<string, string> {
+  const [key = "", value = ""] = TEST_LABEL.split("=");
+  return { [key]: value, [OWNER_LABEL_KEY]: owner };
+}
+
+/** Force-removes every container (running or not) carrying `label` ("key" or "key=value"). */
+export async function removeContainersWithLabel(label: string): Promise<void> {
+  const out = await runDocker(["ps", "--all", "--quiet", "--no-trunc", "--filter", `label=${label}`]);
+  const ids = out.split("\n").filter(Boolean);
+  if (ids.length > 0) await runDocker(["rm", "--force", "--volumes", ...ids]);
+}
+
 export interface TestContainerOptions {
   /** Defaults to the base test image (ensureTestImage). */
   image?: string;

@@ -1,0 +1,297 @@
+// The agent's nginx: renders every Wheelhouse site, checks the result with `nginx -t`, and reloads.
+// managed mode runs nginx under its own prefix in daemon mode, so it outlives the agent and apps
+// keep serving while the agent restarts; system mode writes into the host's own nginx. A refused
+// or unloadable configuration is never left in place: the last good set is put back.
+// Why: docs/decisions/009-agent-managed-nginx.md.
+import { readFile, writeFile } from "node:fs/promises";
+import type { NginxSite, NginxStatus } from "@wheelhouse/shared";
+import type { NginxSettings } from "../config/settings";
+import type { Logger } from "../logger";
+import { type ManagedLayout, managedLayout, renderMainConfig, stateLayout } from "./main-config";
+import { prepareManagedPrefix } from "./managed-prefix";
+import {
+  anyNginxMaster,
+  childPids,
+  execNginx,
+  fileSize,
+  findNginx,
+  isAlive,
+  isMasterOf,
+  NGINX_MISSING,
+  NginxMissingError,
+  processTitle,
+  readPidFile,
+  readSince,
+  sleep,
+  waitUntil,
+} from "./nginx-process";
+import { configHash, renderSites } from "./render-site";
+import { SiteFiles } from "./site-files";
+
+export const NGINX_OFF = "nginx is off on this host (NGINX_MODE=off)";
+
+/** The system nginx serves Wheelhouse sites on the standard port; NGINX_HTTP_PORT is the managed one's. */
+const SYSTEM_HTTP_PORT = 80;
+const RELOAD_TIMEOUT_MS = 10_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class NginxManager {
+  private readonly layout: ManagedLayout;
+  private readonly sites: SiteFiles;
+  private queue: Promise<void> = Promise.resolve();
+  private lastError: string | null = null;
+  private found: { binary: string; version: string | null } | null = null;
+
+  constructor(
+    private readonly settings: NginxSettings,
+    private readonly logger: Logger,
+  ) {
+    this.layout = managedLayout(settings.prefixDir);
+    const liveDir = settings.mode === "system" ? settings.systemSitesDir : this.layout.sitesDir;
+    this.sites = new SiteFiles(liveDir, stateLayout(settings.prefixDir));
+  }
+
+  /** managed: adopt the nginx already running for this prefix (reloading it) or start one. */
+  start(): Promise<void> {
+    return this.enqueue(() => this.recordingError(() => this.startNow()));
+  }
+
+  /** Makes these sites, and only these, what nginx serves. */
+  apply(sites: NginxSite[]): Promise<{ reloaded: boolean; configHash: string }> {
+    return this.enqueue(() => this.recordingError(() => this.applyNow(sites)));
+  }
+
+  async status(): Promise<NginxStatus> {
+    const { mode } = this.settings;
+    if (mode === "off") {
+      return { mode, running: false, httpPort: null, httpsPort: null, version: null, error: NGINX_OFF };
+    }
+    const httpPort = mode === "managed" ? this.settings.httpPort : SYSTEM_HTTP_PORT;
+    let version: string | null;
+    try {
+      version = (await this.nginx()).version;
+    } catch (error) {
+      if (!(error instanceof NginxMissingError)) throw error;
+      return { mode, running: false, httpPort, httpsPort: null, version: null, error: NGINX_MISSING };
+    }
+    const running = await this.isRunning();
+    const notRunning = mode === "managed" ? "the managed nginx is not running" : "the system nginx is not running";
+    // Nothing listens on HTTPS until certificates exist.
+    return {
+      mode,
+      running,
+      httpPort,
+      httpsPort: null,
+      version,
+      error: this.lastError ?? (running ? null : notRunning),
+    };
+  }
+
+  /** Quits the managed nginx and waits for it to exit. For tests and teardown: normally it outlives the agent. */
+  stopManaged(): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.settings.mode !== "managed") return;
+      const master = await this.managedMaster();
+      if (master === null) return;
+      const gone = async () => !(await isAlive(master));
+      process.kill(master, "SIGQUIT");
+      if (await waitUntil(gone, STOP_TIMEOUT_MS)) return;
+      // Graceful quit waits for open connections; a fast stop does not.
+      process.kill(master, "SIGTERM");
+      if (!(await waitUntil(gone, 5_000))) throw new Error(`nginx (pid ${master}) did not stop`);
+    });
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task);
+    // The chain only orders the tasks; each caller receives its own outcome through `run`.
+    this.queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private async recordingError<T>(task: () => Promise<T>): Promise<T> {
+    try {
+      const result = await task();
+      this.lastError = null;
+      return result;
+    } catch (error) {
+      this.lastError = messageOf(error);
+      throw error;
+    }
+  }
+
+  private async nginx(): Promise<{ binary: string; version: string | null }> {
+    this.found ??= await findNginx(this.settings.binary);
+    return this.found;
+  }
+
+  private listenPort(): number {
+    return this.settings.mode === "managed" ? this.settings.httpPort : SYSTEM_HTTP_PORT;
+  }
+
+  private async startNow(): Promise<void> {
+    if (this.settings.mode === "off") {
+      this.logger.info(NGINX_OFF);
+      return;
+    }
+    const { binary, version } = await this.nginx();
+    await this.sites.ensureLiveDir();
+    if (this.settings.mode === "system") {
+      this.logger.info({ version, sitesDir: this.settings.systemSitesDir }, "using the system nginx");
+      return;
+    }
+    await this.prepareManaged();
+    await this.testOrRecover(binary);
+    const master = await this.managedMaster();
+    if (master !== null) {
+      await this.reloadManaged(master);
+      this.logger.info({ pid: master, version, port: this.settings.httpPort }, "adopted the running managed nginx");
+    } else {
+      await this.launchManaged(binary);
+      this.logger.info({ version, port: this.settings.httpPort, prefix: this.layout.prefix }, "managed nginx started");
+    }
+  }
+
+  private async applyNow(sites: NginxSite[]): Promise<{ reloaded: boolean; configHash: string }> {
+    if (this.settings.mode === "off") throw new Error(NGINX_OFF);
+    const { binary } = await this.nginx();
+    const files = renderSites(sites, { listenPort: this.listenPort() });
+    const hash = configHash(files);
+    if (this.settings.mode === "managed") await this.prepareManaged();
+    const running = await this.isRunning();
+    if (running && (await this.sites.liveHash()) === hash) return { reloaded: false, configHash: hash };
+
+    await this.sites.swapIn(files);
+    const test = await this.testConfig(binary);
+    if (!test.ok) {
+      await this.sites.restoreLastGood();
+      this.logger.warn({ stderr: test.stderr }, "nginx refused the configuration; the last good one is back");
+      throw new Error(`nginx refused the configuration: ${test.stderr.trim()}`);
+    }
+    try {
+      if (this.settings.mode === "system") await this.reloadSystem(binary);
+      else {
+        const master = await this.managedMaster();
+        if (master === null) await this.launchManaged(binary);
+        else await this.reloadManaged(master);
+      }
+    } catch (error) {
+      await this.sites.restoreLastGood();
+      throw error;
+    }
+    this.logger.info({ sites: sites.length, configHash: hash }, "nginx configuration applied");
+    return { reloaded: true, configHash: hash };
+  }
+
+  private async prepareManaged(): Promise<void> {
+    const workerUser = await prepareManagedPrefix(this.layout, this.logger);
+    const config = renderMainConfig(this.layout, { httpPort: this.settings.httpPort, workerUser });
+    let current: string | null = null;
+    try {
+      current = await readFile(this.layout.configFile, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
+    if (current !== config) await writeFile(this.layout.configFile, config, { mode: 0o644 });
+  }
+
+  private testConfig(binary: string) {
+    const args =
+      this.settings.mode === "managed" ? ["-t", "-p", this.layout.prefix, "-c", this.layout.configArg] : ["-t"];
+    return execNginx(binary, args);
+  }
+
+  /** At start the live set may be one an interrupted apply never finished checking: fall back to last-good. */
+  private async testOrRecover(binary: string): Promise<void> {
+    const first = await this.testConfig(binary);
+    if (first.ok) return;
+    if (await this.sites.hasLastGood()) {
+      this.logger.warn({ stderr: first.stderr }, "nginx refused the live sites; putting the last good set back");
+      await this.sites.restoreLastGood();
+      if ((await this.testConfig(binary)).ok) return;
+    }
+    throw new Error(`nginx refused the configuration: ${first.stderr.trim()}`);
+  }
+
+  private async managedMaster(): Promise<number | null> {
+    const pid = await readPidFile(this.layout.pidFile);
+    return pid !== null && (await isMasterOf(pid, this.layout.prefix)) ? pid : null;
+  }
+
+  private async isRunning(): Promise<boolean> {
+    if (this.settings.mode === "managed") return (await this.managedMaster()) !== null;
+    if (this.settings.mode === "system") return (await anyNginxMaster()) !== null;
+    return false;
+  }
+
+  private async launchManaged(binary: string): Promise<void> {
+    const run = await execNginx(binary, ["-p", this.layout.prefix, "-c", this.layout.configArg]);
+    if (!run.ok) throw this.failure("nginx did not start", run.stderr);
+    // With `daemon on` the command returns once the master has forked; it writes its pid file just after.
+    if (!(await waitUntil(async () => (await this.managedMaster()) !== null, 5_000))) {
+      throw new Error(`nginx started but no master process is running; see ${this.layout.errorLog}`);
+    }
+  }
+
+  /**
+   * Sends reload and waits until it took effect: new workers are running and every old one is
+   * shutting down. `-s reload` only delivers the signal; a master that cannot load the new
+   * configuration says so in its error log and keeps the old workers, which is a failure too.
+   */
+  private async reloadManaged(master: number): Promise<void> {
+    const before = new Set(await childPids(master));
+    const logOffset = await fileSize(this.layout.errorLog);
+    // What `nginx -s reload` does, without starting a second nginx process to read the pid file.
+    try {
+      process.kill(master, "SIGHUP");
+    } catch (error) {
+      throw this.failure("nginx did not reload", (error as Error).message);
+    }
+    const deadline = Date.now() + RELOAD_TIMEOUT_MS;
+    for (;;) {
+      const logged = await readSince(this.layout.errorLog, logOffset);
+      const failure = logged.split("\n").filter((line) => /\[(emerg|alert)\]/.test(line));
+      if (failure.length > 0) throw this.failure("nginx did not reload", failure.join("\n"));
+      if (await this.reloadDone(master, before)) return;
+      if (!(await isAlive(master))) throw new Error(`nginx exited while reloading; see ${this.layout.errorLog}`);
+      if (Date.now() >= deadline) {
+        throw new Error(`nginx did not take the new configuration within ${RELOAD_TIMEOUT_MS / 1000} s`);
+      }
+      // A reload takes tens of milliseconds; a deploy waits on it, so look often.
+      await sleep(10);
+    }
+  }
+
+  private async reloadDone(master: number, before: ReadonlySet<number>): Promise<boolean> {
+    const children = await childPids(master);
+    if (!children.some((pid) => !before.has(pid))) return false;
+    for (const pid of children.filter((child) => before.has(child))) {
+      const title = await processTitle(pid);
+      if (title !== null && !title.includes("shutting down")) return false;
+    }
+    return true;
+  }
+
+  /** nginx's own words, with the sentence a person can act on first when the cause is a taken port. */
+  private failure(what: string, stderr: string): Error {
+    const said = stderr.trim();
+    if (/Address already in use/.test(said)) {
+      return new Error(
+        `Port ${this.listenPort()} is already in use by another program, so nginx cannot listen on it. Free the port or set NGINX_HTTP_PORT to a free one. nginx said: ${said}`,
+      );
+    }
+    return new Error(`${what}: ${said}`);
+  }
+
+  private async reloadSystem(binary: string): Promise<void> {
+    const run = await execNginx(binary, ["-s", "reload"]);
+    if (!run.ok) throw this.failure("the system nginx did not reload", run.stderr);
+  }
+}

@@ -1,0 +1,185 @@
+// bench/deploy: the same zero-downtime deploy done by a shell script (script-deploy.sh: docker run
+// → poll health → nginx reload → docker stop) and by Wheelhouse (portal → agent → Docker engine and
+// the agent's managed nginx), alternated in one run on this machine, plus warm rollbacks.
+// Targets (issue "Apps and releases…"): Wheelhouse wall time ≤ 1.1× the script's; warm rollback ≤ 1 s.
+//   npm run bench -- deploy [ROUNDS]      (default 7)
+// Each side's wall time runs from the request until the new version serves through nginx and the
+// old container is gone. The test images stop on SIGTERM at once, so no grace period dominates.
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import type { Deployment } from "@wheelhouse/shared";
+import { ADMIN, setUpAdmin } from "../../tests/support/api-client.ts";
+import { enrolHostWithNginx, removeAppContainers } from "../../tests/support/deployments.ts";
+import {
+  dockerAvailable,
+  ensureTestAppImage,
+  removeContainersWithLabel,
+  testAppImage,
+  testAppPage,
+  testContainerLabels,
+} from "../../tests/support/docker.ts";
+import { freePort, requestWithHost } from "../../tests/support/nginx.ts";
+import { repoRoot, startPortal } from "../../tests/support/portal.ts";
+import { apiKeyFor } from "../../tests/support/rest-client.ts";
+import { startBaselineNginx } from "./baseline-nginx.ts";
+
+const run = promisify(execFile);
+const rounds = Number(process.argv[2] ?? 7);
+const DOMAIN = "bench.test";
+const POLL_MS = 10;
+const images = [testAppImage("v1"), testAppImage("v2")];
+const pages = [testAppPage("v1"), testAppPage("v2")];
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+};
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function main() {
+  if (!(await dockerAvailable()))
+    throw new Error("No Docker engine answers: run scripts/system/docker-engine.sh start.");
+  await Promise.all((["v1", "v2"] as const).map(ensureTestAppImage));
+  const portal = await startPortal();
+  const admin = await setUpAdmin(portal.url);
+  const host = await enrolHostWithNginx(admin, portal.url, "bench-host");
+  const rest = await apiKeyFor(portal.url, ADMIN.email, ADMIN.password);
+  const baseline = startBaselineNginx(await freePort(), DOMAIN);
+  const labels = Object.entries(testContainerLabels()).map(([key, value]) => `${key}=${value}`);
+  let scriptContainer = "-";
+
+  const scriptDeploy = async (index: number) => {
+    const started = performance.now();
+    const { stdout } = await run("bash", [
+      join(repoRoot, "bench", "deploy", "script-deploy.sh"),
+      images[index % 2] ?? "",
+      "8080",
+      baseline.prefix,
+      scriptContainer,
+      ...labels,
+    ]);
+    // nginx -s reload only signals: the deploy is done when the new version answers.
+    while ((await requestWithHost(baseline.port, DOMAIN)).body !== pages[index % 2]) await sleep(POLL_MS);
+    scriptContainer = stdout.trim();
+    return performance.now() - started;
+  };
+
+  const wheelhouseDeploy = async (started: number, request: Promise<{ deployment: Deployment }>, page: string) => {
+    const { deployment } = await request;
+    let live = 0;
+    for (;;) {
+      const log = await rest.call<{ lines: { text: string }[] }>("GET", `/deployments/${deployment.id}/log?after=0`);
+      const text = log.body.lines.map((line) => line.text).join("\n");
+      if (!live && /Live in/.test(text)) live = performance.now() - started;
+      if (/Failed:/.test(text)) throw new Error(`deployment failed:\n${text}`);
+      if (/previous instance\(s\) stopped/.test(text)) break;
+      await sleep(POLL_MS);
+    }
+    if ((await requestWithHost(host.nginxPort, DOMAIN)).body !== page)
+      throw new Error("nginx does not serve the new version");
+    if (process.env.BENCH_VERBOSE) {
+      const log = await rest.call<{ lines: { at: string; text: string }[] }>(
+        "GET",
+        `/deployments/${deployment.id}/log?after=0`,
+      );
+      const t0 = Date.parse(deployment.createdAt);
+      for (const line of log.body.lines) process.stdout.write(`  +${Date.parse(line.at) - t0} ms ${line.text}\n`);
+    }
+    return { done: performance.now() - started, live };
+  };
+  const call = async <T>(method: string, path: string, body?: unknown) => {
+    const result = await rest.call<T>(method, path, body);
+    if (result.status !== 200) throw new Error(`${method} ${path}: ${JSON.stringify(result.body)}`);
+    return result.body;
+  };
+
+  try {
+    await call("POST", "/apps", {
+      name: "bench",
+      image: images[0],
+      port: 8080,
+      domains: [DOMAIN],
+      healthTimeoutSeconds: 30,
+    });
+    // One warm-up deploy each, so images, nginx and the database are warm on both sides.
+    await scriptDeploy(0);
+    await wheelhouseDeploy(
+      performance.now(),
+      call("POST", "/apps/bench/deployments", { image: images[0] }),
+      pages[0] ?? "",
+    );
+
+    const script: number[] = [];
+    const wheelhouse: number[] = [];
+    for (let round = 1; round <= rounds; round += 1) {
+      const page = pages[round % 2] ?? "";
+      script.push(await scriptDeploy(round));
+      const started = performance.now();
+      const result = await wheelhouseDeploy(
+        started,
+        call("POST", "/apps/bench/deployments", { image: images[round % 2] }),
+        page,
+      );
+      wheelhouse.push(result.done);
+      process.stdout.write(
+        `round ${round}: script ${script.at(-1)?.toFixed(0)} ms, Wheelhouse ${result.done.toFixed(0)} ms\n`,
+      );
+    }
+
+    // Warm rollbacks: alternate between the two newest releases; both images are on the host.
+    const rollbackLive: number[] = [];
+    const rollbackDone: number[] = [];
+    for (let round = 0; round < rounds; round += 1) {
+      const { releases } = await call<{ releases: { number: number; live: boolean; imageRef: string }[] }>(
+        "GET",
+        "/apps/bench/releases",
+      );
+      const target = releases.find((r) => !r.live);
+      if (!target) throw new Error("no release to roll back to");
+      const page = target.imageRef === images[0] ? pages[0] : pages[1];
+      const started = performance.now();
+      const result = await wheelhouseDeploy(
+        started,
+        call("POST", "/apps/bench/rollback", { releaseNumber: target.number }),
+        page ?? "",
+      );
+      rollbackLive.push(result.live);
+      rollbackDone.push(result.done);
+    }
+
+    const ratio = median(wheelhouse) / median(script);
+    const rows = [
+      ["", "median", "min", "max"],
+      ["script deploy (ms)", median(script), Math.min(...script), Math.max(...script)],
+      ["Wheelhouse deploy (ms)", median(wheelhouse), Math.min(...wheelhouse), Math.max(...wheelhouse)],
+      ["warm rollback to Live (ms)", median(rollbackLive), Math.min(...rollbackLive), Math.max(...rollbackLive)],
+      ["warm rollback, old stopped (ms)", median(rollbackDone), Math.min(...rollbackDone), Math.max(...rollbackDone)],
+    ];
+    process.stdout.write(`\nbench/deploy, ${rounds} rounds alternated\n`);
+    for (const row of rows) {
+      process.stdout.write(
+        `${String(row[0]).padEnd(34)}${row
+          .slice(1)
+          .map((v) => (typeof v === "number" ? v.toFixed(0) : v).padStart(9))
+          .join("")}\n`,
+      );
+    }
+    process.stdout.write(
+      `\nWheelhouse / script: ${ratio.toFixed(2)}× (target ≤ 1.1 ${ratio <= 1.1 ? "✓" : "✗"}); warm rollback to Live ${median(rollbackLive).toFixed(0)} ms (target ≤ 1000 ${median(rollbackLive) <= 1000 ? "✓" : "✗"})\n`,
+    );
+  } finally {
+    if (scriptContainer !== "-") await run("docker", ["rm", "-f", scriptContainer]).catch(() => undefined);
+    baseline.stop();
+    await host.tearDown();
+    await removeAppContainers();
+    await removeContainersWithLabel(labels[1] ?? "wheelhouse.test.owner=none");
+    await portal.stop({ allowErrors: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench/deploy failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

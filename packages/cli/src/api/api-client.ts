@@ -1,0 +1,104 @@
+// The portal's REST API as the CLI uses it: one method per endpoint, each answer parsed with the
+// schema from @wheelhouse/shared that the portal declares for it.
+import {
+  appDetailSchema,
+  appSchema,
+  type CreateAppInput,
+  createdApiKeySchema,
+  deploymentLogSchema,
+  deploymentSchema,
+  meSchema,
+  releaseSchema,
+  teamUserSchema,
+} from "@wheelhouse/shared";
+import { z } from "zod";
+import { type Connection, request } from "./request";
+
+export interface PasswordKeyInput {
+  email: string;
+  password: string;
+  name: string;
+}
+
+export interface CreateUserInput {
+  email: string;
+  name?: string;
+  password: string;
+  role: string;
+  team?: string;
+}
+
+const appsAnswer = z.object({ apps: z.array(appSchema) });
+const appAnswer = z.object({ app: appSchema });
+const appDetailAnswer = z.object({ app: appDetailSchema });
+const deploymentAnswer = z.object({ deployment: deploymentSchema });
+const releasesAnswer = z.object({ releases: z.array(releaseSchema) });
+const usersAnswer = z.object({ users: z.array(teamUserSchema) });
+const userAnswer = z.object({ user: teamUserSchema });
+
+function segment(value: string): string {
+  return encodeURIComponent(value);
+}
+
+export class ApiClient {
+  constructor(readonly connection: Connection) {}
+
+  /** Signs in with a password and mints an API key in one step (no key needed). */
+  createPasswordKey(input: PasswordKeyInput) {
+    return request(this.connection, "POST", "/auth/api-keys/password", createdApiKeySchema, { body: input });
+  }
+
+  me() {
+    return request(this.connection, "GET", "/me", meSchema);
+  }
+
+  async listApps() {
+    return (await request(this.connection, "GET", "/apps", appsAnswer)).apps;
+  }
+
+  async createApp(input: CreateAppInput) {
+    return (await request(this.connection, "POST", "/apps", appAnswer, { body: input })).app;
+  }
+
+  async getApp(name: string) {
+    return (await request(this.connection, "GET", `/apps/${segment(name)}`, appDetailAnswer)).app;
+  }
+
+  async deploy(name: string, body: { image?: string; reason?: string }) {
+    const path = `/apps/${segment(name)}/deployments`;
+    return (await request(this.connection, "POST", path, deploymentAnswer, { body })).deployment;
+  }
+
+  async rollback(name: string, body: { releaseNumber: number; reason?: string }) {
+    const path = `/apps/${segment(name)}/rollback`;
+    return (await request(this.connection, "POST", path, deploymentAnswer, { body })).deployment;
+  }
+
+  async getDeployment(id: string) {
+    return (await request(this.connection, "GET", `/deployments/${segment(id)}`, deploymentAnswer)).deployment;
+  }
+
+  getDeploymentLog(id: string, after: number) {
+    return request(this.connection, "GET", `/deployments/${segment(id)}/log`, deploymentLogSchema, {
+      query: { after: String(after) },
+    });
+  }
+
+  /** Newest first. */
+  async listReleases(name: string) {
+    return (await request(this.connection, "GET", `/apps/${segment(name)}/releases`, releasesAnswer)).releases;
+  }
+
+  async setMaintenance(name: string, enabled: boolean) {
+    const path = `/apps/${segment(name)}/maintenance`;
+    return (await request(this.connection, "PUT", path, appAnswer, { body: { enabled } })).app;
+  }
+
+  async listUsers() {
+    return (await request(this.connection, "GET", "/users", usersAnswer)).users;
+  }
+
+  async createUser(input: CreateUserInput) {
+    return (await request(this.connection, "POST", "/users", userAnswer, { body: input })).user;
+  }
+}

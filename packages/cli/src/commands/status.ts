@@ -1,0 +1,68 @@
+// wheelhouse status NAME: the app at a glance — what is live, how the last deployment went, and
+// each instance.
+import type { AppDetail } from "@wheelhouse/shared";
+import type { Command } from "commander";
+import { type Context, connect } from "../context";
+import { clean, formatRelativeTime, shortDigest } from "../output/format";
+import { renderTable } from "../output/table";
+import { printJson, statusTone } from "../output/terminal";
+import { parseAppName } from "./arguments";
+
+export function describeApp(app: AppDetail, context: Context): string {
+  const { paint } = context.terminal;
+  const now = context.now();
+  const lines: string[] = [];
+  const field = (label: string, value: string) => lines.push(`${`${label}:`.padEnd(13)}${value}`);
+
+  lines.push(`${app.name} (${app.environment})  ${paint(app.status, statusTone(app.status))}`);
+  field("Image", clean(app.image));
+  field("Domains", app.domains.length > 0 ? app.domains.join(", ") : "none");
+  field("Maintenance", app.maintenance ? paint("on", "busy") : "off");
+  const live = app.liveRelease;
+  field(
+    "Live",
+    live
+      ? `release ${live.number} (${clean(live.imageRef)}, ${shortDigest(live.imageDigest)}) by ${live.createdBy ?? "unknown"}, ${formatRelativeTime(live.createdAt, now)}`
+      : "nothing yet",
+  );
+  const last = app.lastDeployment;
+  if (last) {
+    const reason = last.reason ? ` — "${clean(last.reason)}"` : "";
+    field(
+      "Last deploy",
+      `${last.kind} ${last.id} ${paint(last.status, statusTone(last.status))} by ${last.requestedBy ?? "unknown"}, ${formatRelativeTime(last.createdAt, now)}${reason}`,
+    );
+    if (last.failureReason) field("  Failure", clean(last.failureReason));
+  } else {
+    field("Last deploy", `none; start one with: wheelhouse deploy ${app.name}`);
+  }
+  lines.push("");
+  const body = lines.join("\n");
+  if (app.instances.length === 0) return `${body}\nNo instances running.\n`;
+  return `${body}\n${renderTable(
+    ["HOST", "CONTAINER", "PORT", "RELEASE", "STATUS", "PROBLEM"],
+    app.instances.map((instance) => [
+      instance.hostName,
+      instance.containerName,
+      instance.hostPort,
+      instance.releaseNumber,
+      paint(instance.status, statusTone(instance.status)),
+      instance.failureReason === null ? null : clean(instance.failureReason),
+    ]),
+  )}`;
+}
+
+async function showStatus(context: Context, rawName: string, options: { json?: boolean }): Promise<void> {
+  const app = await connect(context).getApp(parseAppName(rawName));
+  if (options.json) return printJson(context.terminal, app);
+  context.terminal.out(describeApp(app, context));
+}
+
+export function registerStatusCommand(program: Command, context: Context): void {
+  program
+    .command("status")
+    .description("Show an app: its live release, last deployment and instances.")
+    .argument("<name>", "the app")
+    .option("--json", "print the app as a JSON object")
+    .action((name: string, options: { json?: boolean }) => showStatus(context, name, options));
+}

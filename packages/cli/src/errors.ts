@@ -1,0 +1,61 @@
+// The CLI's failures, each carrying the exit code scripts rely on (README.md "Exit codes"). Code
+// anywhere may throw one; only program.ts turns it into a line on stderr and an exit code.
+
+export const EXIT = {
+  ok: 0,
+  /** The operation failed: a deployment failed, or the portal said no (4xx other than 401, 5xx). */
+  failed: 1,
+  /** Bad flags or values; nothing was sent. */
+  usage: 2,
+  /** Not logged in, or the portal refused the key (401). */
+  notLoggedIn: 3,
+  /** The portal could not be reached (connection refused, DNS, timeout). */
+  unreachable: 4,
+} as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode,
+  ) {
+    super(message);
+    this.name = "CliError";
+  }
+}
+
+export class UsageError extends CliError {
+  constructor(message: string) {
+    super(message, EXIT.usage);
+  }
+}
+
+export class NotLoggedInError extends CliError {
+  constructor(message: string) {
+    super(message, EXIT.notLoggedIn);
+  }
+}
+
+export class UnreachableError extends CliError {
+  constructor(message: string) {
+    super(message, EXIT.unreachable);
+  }
+}
+
+/** The portal answered with an error status (other than 401) or with something this CLI cannot read. */
+export class ApiError extends CliError {
+  constructor(
+    message: string,
+    readonly status: number | null,
+    readonly code: string | null,
+  ) {
+    super(message, EXIT.failed);
+  }
+}
+
+/** The operation ran and did not succeed, e.g. a deployment ended Failed. */
+export class OperationFailedError extends CliError {
+  constructor(message: string) {
+    super(message, EXIT.failed);
+  }
+}

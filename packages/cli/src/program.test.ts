@@ -1,0 +1,143 @@
+// The command line run in-process: usage errors exit 2 with one sentence and send nothing. The
+// environment points at 127.0.0.1:9, a port fetch refuses outright, so any request that slipped
+// out would end in exit code 4 instead of 2.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { buildCreateAppInput } from "./commands/apps";
+import { runCli } from "./program";
+
+let configHome: string;
+
+beforeEach(() => {
+  configHome = mkdtempSync(join(tmpdir(), "wheelhouse-program-"));
+});
+
+afterEach(() => {
+  rmSync(configHome, { recursive: true, force: true });
+});
+
+async function run(argv: string[], env: Record<string, string> = {}) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli({
+    argv,
+    env: {
+      XDG_CONFIG_HOME: configHome,
+      WHEELHOUSE_URL: "http://127.0.0.1:9",
+      WHEELHOUSE_TOKEN: "wh_unit_test_key",
+      ...env,
+    },
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    hostname: "test-box",
+    sleep: async () => {},
+  });
+  return { code, stdout, stderr };
+}
+
+const CREATE = ["apps", "create", "billing-api", "--image", "registry.example.com/billing:1.4.2", "--port", "8080"];
+
+describe("usage errors exit 2 before anything is sent", () => {
+  it.each([
+    [["apps", "create", "Billing_API", "--image", "nginx:1.25", "--port", "80"], /NAME "Billing_API": An app name is/],
+    [[...CREATE.slice(0, 4), "Not An Image", "--port", "80"], /--image: An image reference looks like/],
+    [[...CREATE.slice(0, 6), "80.5"], /--port: A port is a whole number from 1 to 65535\./],
+    [[...CREATE.slice(0, 6), "70000"], /--port: A port is a whole number from 1 to 65535\./],
+    [[...CREATE, "--env", "NOEQUALS"], /--env NOEQUALS: "NOEQUALS" is not KEY=VALUE\./],
+    [[...CREATE, "--env", "1BAD=x"], /--env 1BAD=x: A variable name is letters, digits and underscores/],
+    [[...CREATE, "--env", "PORT=3000"], /Wheelhouse sets PORT for every instance/],
+    [[...CREATE, "--env", "A=1", "--env", "A=2"], /--env A is given twice/],
+    [[...CREATE, "--env", "TOKEN=1", "--secret", "TOKEN=2"], /TOKEN is given both as --env and as --secret/],
+    [[...CREATE, "--domain", "bad domain!"], /--domain: A domain is dot-separated labels/],
+    [[...CREATE, "--replicas", "0"], /--replicas: Replicas is a whole number from 1 to 20\./],
+    [[...CREATE, "--health", "health"], /--health: A health-check path starts with \//],
+    [[...CREATE, "--environment", "dev"], /argument 'dev' is invalid\. Allowed choices are staging, production/],
+    [CREATE.slice(0, 5), /required option '--port <port>' not specified/],
+    [["deploy", "billing-api", "--image", "UPPER:case"], /--image: An image reference looks like/],
+    [["rollback", "billing-api", "--to", "zero"], /--to "zero": A release number is a whole number from 1/],
+    [["rollback", "billing-api", "--to", "0"], /--to "0": A release number is a whole number from 1/],
+    [["deploy", "billing-api", "--reason", "x".repeat(501)], /--reason: A reason is at most 500 characters/],
+    [["rollback", "billing-api"], /required option '--to <release>' not specified/],
+    [["maintenance", "billing-api", "maybe"], /Allowed choices are on, off/],
+    [["users", "create", "not-an-email", "--role", "admin", "--password", "long enough pass"], /EMAIL: Enter an email/],
+    [["users", "create", "ada@example.com", "--role", "god", "--password", "long enough pass"], /Allowed choices are/],
+    [["users", "create", "ada@example.com", "--role", "admin", "--password", "short"], /--password: Use at least 12/],
+    [["status", "billing-api", "extra"], /too many arguments/],
+    [["apps", "list", "--bogus"], /unknown option '--bogus'/],
+    [["deploi", "billing-api"], /unknown command 'deploi'/],
+    [["login", "--token", "wh_x", "--email", "ada@example.com"], /either --token or --email with --password/],
+    [["login"], /login needs --token KEY, or --email EMAIL with --password PASSWORD/],
+    [["login", "--email", "ada@example.com"], /--email and --password go together/],
+    [["login", "--url", "ftp://portal", "--token", "wh_x"], /--url "ftp:\/\/portal" must start with http/],
+  ])("wheelhouse %j", async (argv, message) => {
+    const result = await run(argv);
+
+    expect(result.stderr).toMatch(message);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("refuses a malformed WHEELHOUSE_URL with a sentence that names it", async () => {
+    const result = await run(["apps", "list"], { WHEELHOUSE_URL: "portal.example.com" });
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'wheelhouse: WHEELHOUSE_URL "portal.example.com" is not a URL; use the portal\'s address, e.g. https://wheelhouse.example.com.\n',
+    );
+  });
+});
+
+describe("the rest of the exit-code contract", () => {
+  it("exits 0 for --help and --version, and 2 for a bare command group", async () => {
+    const help = await run(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("Exit codes:");
+
+    expect(await run(["--version"])).toMatchObject({ code: 0, stdout: "0.1.0\n" });
+    expect((await run(["apps"])).code).toBe(2);
+  });
+
+  it("exits 3 with how to log in when there is no key", async () => {
+    const result = await run(["apps", "list"], { WHEELHOUSE_TOKEN: "" });
+
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/^wheelhouse: Not logged in: run wheelhouse login/);
+  });
+
+  it("reaches the network only once arguments are valid (exit 4 here)", async () => {
+    const result = await run(["apps", "list"]);
+
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain("Could not reach the portal at http://127.0.0.1:9");
+    expect(result.stderr).not.toContain("wh_unit_test_key");
+  });
+});
+
+describe("apps create's request", () => {
+  it("holds the parsed values: domains lower-cased, variables as maps, defaults filled in", () => {
+    const input = buildCreateAppInput("billing-api", {
+      image: "registry.example.com/billing:1.4.2",
+      port: "8080",
+      environment: "production",
+      domain: ["Billing.Example.com"],
+      host: [],
+      env: ["LOG_LEVEL=info", "GREETING=a=b"],
+      secret: ["DATABASE_URL=postgres://db/billing"],
+    });
+
+    expect(input).toMatchObject({
+      name: "billing-api",
+      environment: "production",
+      port: 8080,
+      healthPath: "/health",
+      replicas: 1,
+      hosts: [],
+      domains: ["billing.example.com"],
+      env: { LOG_LEVEL: "info", GREETING: "a=b" },
+      secrets: { DATABASE_URL: "postgres://db/billing" },
+    });
+  });
+});

@@ -1,0 +1,99 @@
+// The `wheelhouse` command line: builds the commander program and runs it, turning every failure
+// into one sentence on stderr and the exit code scripts rely on. Never calls process.exit, so tests
+// run it in-process.
+import { setTimeout as sleep } from "node:timers/promises";
+import { Command, CommanderError } from "commander";
+import packageJson from "../package.json" with { type: "json" };
+import { registerAppsCommands } from "./commands/apps";
+import { registerDeployCommands } from "./commands/deploy";
+import { registerLoginCommands } from "./commands/login";
+import { registerMaintenanceCommand } from "./commands/maintenance";
+import { registerReleasesCommand } from "./commands/releases";
+import { registerStatusCommand } from "./commands/status";
+import { registerUsersCommands } from "./commands/users";
+import { ENVIRONMENT_HELP, readEnvironment } from "./config/environment";
+import type { Context } from "./context";
+import { CliError, EXIT, type ExitCode } from "./errors";
+import { createTerminal } from "./output/terminal";
+
+const EXIT_CODE_HELP = [
+  ["0", "done"],
+  ["1", "the operation failed: the deployment failed, or the portal said no"],
+  ["2", "usage error: a bad flag or value (nothing was sent)"],
+  ["3", "not logged in, or the portal refused the key"],
+  ["4", "the portal could not be reached"],
+] as const;
+
+const HELP_FOOTER = `
+Environment variables:
+${ENVIRONMENT_HELP.map(([name, what]) => `  ${name.padEnd(18)} ${what}`).join("\n")}
+
+Exit codes:
+${EXIT_CODE_HELP.map(([code, what]) => `  ${code}  ${what}`).join("\n")}
+
+Start with: wheelhouse login --url https://wheelhouse.example.com --token KEY`;
+
+export function buildProgram(context: Context): Command {
+  const { terminal } = context;
+  const program = new Command("wheelhouse")
+    .description("The command line for a Wheelhouse portal: apps, deploys, releases, rollbacks and users.")
+    .version(packageJson.version, "-V, --version", "print the CLI's version")
+    // Set before the subcommands are added, which inherit them.
+    .exitOverride()
+    .configureOutput({ writeOut: terminal.out, writeErr: terminal.err })
+    .showHelpAfterError("(add --help for usage)")
+    .addHelpText("after", HELP_FOOTER);
+
+  registerLoginCommands(program, context);
+  registerAppsCommands(program, context);
+  registerDeployCommands(program, context);
+  registerReleasesCommand(program, context);
+  registerStatusCommand(program, context);
+  registerMaintenanceCommand(program, context);
+  registerUsersCommands(program, context);
+  return program;
+}
+
+interface Stream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+export interface Io {
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: Stream;
+  stderr: Stream;
+  hostname: string;
+  now?: () => Date;
+  sleep?: (milliseconds: number) => Promise<void>;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Runs one command line and returns its exit code. */
+export async function runCli(io: Io): Promise<ExitCode> {
+  try {
+    const environment = readEnvironment(io.env);
+    const context: Context = {
+      environment,
+      terminal: createTerminal(io.stdout, io.stderr, environment.noColor),
+      hostname: io.hostname,
+      now: io.now ?? (() => new Date()),
+      sleep: io.sleep ?? ((milliseconds) => sleep(milliseconds)),
+    };
+    await buildProgram(context).parseAsync([...io.argv], { from: "user" });
+    return EXIT.ok;
+  } catch (error) {
+    // Commander has already printed its message (or the help) by the time it throws.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (error instanceof CliError) {
+      io.stderr.write(`wheelhouse: ${error.message}\n`);
+      return error.exitCode;
+    }
+    io.stderr.write(`wheelhouse: unexpected error: ${describe(error)}\n`);
+    return EXIT.failed;
+  }
+}

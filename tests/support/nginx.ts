@@ -1,0 +1,79 @@
+// A managed nginx for tests that want one: a free loopback port, the agent's environment for it,
+// requests with a chosen Host header, and stopping it afterwards. The managed nginx daemonises on
+// purpose (it outlives the agent), so stopping the agent does not stop it: every test that starts
+// one calls stopManagedNginx in its clean-up.
+import { request } from "node:http";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { createLogger } from "../../apps/agent/src/logger.ts";
+import { NginxManager } from "../../apps/agent/src/nginx/nginx-manager.ts";
+
+/** A port nothing listens on right now (the kernel's pick on 127.0.0.1). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => {
+        if (address !== null && typeof address === "object") resolve(address.port);
+        else reject(new Error("no port was assigned"));
+      });
+    });
+  });
+}
+
+/** Extra environment for runAgent: a managed nginx on this port instead of the tests' default, off. */
+export function managedNginxEnv(httpPort: number): Record<string, string> {
+  return { NGINX_MODE: "managed", NGINX_HTTP_PORT: String(httpPort) };
+}
+
+/** Quits the managed nginx an agent with this config directory started, if it runs, and waits for it to exit. */
+export async function stopManagedNginx(configDir: string): Promise<void> {
+  const manager = new NginxManager(
+    {
+      mode: "managed",
+      binary: "nginx",
+      httpPort: 1,
+      httpsPort: 1,
+      prefixDir: join(configDir, "nginx"),
+      systemSitesDir: "/nonexistent",
+    },
+    createLogger("silent"),
+  );
+  await manager.stopManaged();
+}
+
+export interface HostResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/**
+ * GET (or another method) http://127.0.0.1:port{path} with this Host header. fetch cannot: Host is a
+ * forbidden header there. No connection is kept, so nothing holds a stopping nginx open.
+ */
+export function requestWithHost(
+  port: number,
+  host: string,
+  { path = "/", method = "GET", body }: { path?: string; method?: string; body?: Buffer } = {},
+): Promise<HostResponse> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request(
+      { host: "127.0.0.1", port, path, method, headers: { host }, agent: false, timeout: 10_000 },
+      (response) => {
+        let text = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => {
+          text += chunk;
+        });
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text }));
+        response.on("error", reject);
+      },
+    );
+    outgoing.on("timeout", () => outgoing.destroy(new Error(`no answer from 127.0.0.1:${port} within 10 s`)));
+    outgoing.on("error", reject);
+    outgoing.end(body);
+  });
+}
