@@ -31,6 +31,12 @@ export const ACTIONS = {
   // The approval gate for production rollbacks comes with approvals; until then operators roll back.
   "apps.rollback": "operator",
   "apps.maintenance": "operator",
+  // Reading container, app, deployment and agent logs (they may hold data a viewer should not see).
+  "logs.read": "operator",
+  // A shell inside a container: operators and up who also hold the shell grant (DESIGN.md "Access").
+  "containers.shell": "operator",
+  // A shell on the host itself is root on the machine: admins only.
+  "hosts.shell": "admin",
   // Each person's own API keys (same permissions as the person): everyone may have them.
   "apikeys.manage": "viewer",
 } as const satisfies Record<string, Role>;
