@@ -73,13 +73,15 @@ async function appContainers(): Promise<{ id: string; image: string; release: st
     '{{.ID}} {{.Label "wheelhouse.release.number"}}',
   ]);
   const rows = out.split("\n").filter(Boolean);
-  return Promise.all(
+  const found = await Promise.all(
     rows.map(async (row) => {
       const [id = "", release = ""] = row.split(" ");
-      const image = await runDocker(["inspect", "--format", "{{.Image}}", id]);
-      return { id, image, release };
+      // A container being removed right now may be gone between `ps` and `inspect`.
+      const image = await runDocker(["inspect", "--format", "{{.Image}}", id]).catch(() => null);
+      return image === null ? [] : [{ id, image, release }];
     }),
   );
+  return found.flat();
 }
 
 async function eventually<T>(probe: () => Promise<T>, accept: (v: T) => boolean, timeoutMs: number, what: string) {

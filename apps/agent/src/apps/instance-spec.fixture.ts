@@ -12,6 +12,7 @@ export function testSpec(image: string, overrides: Partial<InstanceSpec> = {}): 
   const id = () => randomBytes(8).toString("hex");
   return {
     instanceId: `in${id()}`,
+    hostId: "test-host",
     appId: `app${id()}`,
     appName: "test-app",
     releaseId: `rel${id()}`,

@@ -4,6 +4,7 @@ import { containerName, createOptions, instanceLabels, restartPolicy } from "./i
 
 const spec: InstanceSpec = {
   instanceId: "cm9x2k4qa0001abcd",
+  hostId: "host_1",
   appId: "app_1",
   appName: "billing-api",
   releaseId: "rel_7",
@@ -38,6 +39,7 @@ describe("instanceLabels", () => {
     expect(labels).toEqual({
       "cost-centre": "42",
       "wheelhouse.managed": "1",
+      "wheelhouse.host": "host_1",
       "wheelhouse.app": "app_1",
       "wheelhouse.app.name": "billing-api",
       "wheelhouse.release": "rel_7",

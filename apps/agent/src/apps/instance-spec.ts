@@ -24,6 +24,7 @@ export function instanceLabels(
   return {
     ...extraLabels,
     [APP_LABELS.managed]: "1",
+    [APP_LABELS.host]: spec.hostId,
     [APP_LABELS.app]: spec.appId,
     [APP_LABELS.appName]: spec.appName,
     [APP_LABELS.release]: spec.releaseId,

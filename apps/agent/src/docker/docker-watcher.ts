@@ -47,6 +47,7 @@ export class DockerWatcher {
   private imageTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private failures = 0;
+  private readonly perContainer = new Map<string, Promise<void>>();
   private version: string | null = null;
 
   constructor(
@@ -145,12 +146,27 @@ export class DockerWatcher {
     const action = (event.Action ?? "").split(":")[0] ?? "";
     const id = event.Actor?.ID ?? event.id;
     if (event.Type === "container" && id) {
-      if (action === "destroy") this.out.removed(id);
-      else if (CONTAINER_ACTIONS.has(action) || action === "health_status") void this.refreshContainer(id);
+      if (action === "destroy") this.inOrder(id, async () => this.out.removed(id));
+      else if (CONTAINER_ACTIONS.has(action) || action === "health_status") {
+        this.inOrder(id, () => this.refreshContainer(id));
+      }
     } else if (event.Type === "image" && IMAGE_ACTIONS.has(action)) {
       clearTimeout(this.imageTimer);
       this.imageTimer = setTimeout(() => void this.refreshImages(), 300);
     }
+  }
+
+  /**
+   * Work for one container runs in event order. Inspects run in parallel would finish in any order,
+   * and a "created" answer arriving after the "running" one would leave the portal with a stale state.
+   */
+  private inOrder(id: string, work: () => Promise<void>): void {
+    const previous = this.perContainer.get(id) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    this.perContainer.set(id, next);
+    void next.finally(() => {
+      if (this.perContainer.get(id) === next) this.perContainer.delete(id);
+    });
   }
 
   private async refreshContainer(id: string): Promise<void> {

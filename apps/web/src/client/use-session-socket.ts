@@ -1,7 +1,7 @@
 "use client";
 // Keeps a /ui socket open while signed in; when the server ends the session (signed out
 // elsewhere, account disabled), tell the person and go to the sign-in page at once. Server hints
-// ("hosts:changed") refresh the matching queries.
+// ("hosts:changed", "apps:changed") refresh the matching queries.
 import { notifications } from "@mantine/notifications";
 import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
@@ -24,6 +24,11 @@ export function useSessionSocket(enabled: boolean) {
     socket.on("hosts:changed", () => {
       void queryClient.invalidateQueries({ queryKey: trpc.hosts.pathKey() });
       void queryClient.invalidateQueries({ queryKey: trpc.containers.list.pathKey() });
+    });
+    // A deployment moved or logged (at most every 200 ms per team): apps, deployments, releases and
+    // deployment logs on screen refetch; the log asks only for lines after the last one it has.
+    socket.on("apps:changed", () => {
+      void queryClient.invalidateQueries({ queryKey: trpc.apps.pathKey() });
     });
     return () => {
       socket.close();

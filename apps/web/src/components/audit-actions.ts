@@ -9,6 +9,16 @@ const LABELS: Record<string, string> = {
   "users.read": "Members viewed",
   "audit.read": "Audit viewed",
   "portal.read": "Portal opened",
+  "apps.create": "App created",
+  "apps.update": "App settings changed",
+  "apps.deploy": "Deploy started",
+  "apps.rollback": "Rollback started",
+  "apps.restart": "Restart started",
+  "apps.scale": "Scale started",
+  "apps.maintenance.on": "Maintenance turned on",
+  "apps.maintenance.off": "Maintenance turned off",
+  "apikeys.create": "API key created",
+  "apikeys.revoke": "API key revoked",
 };
 
 export function auditActionLabel(action: string): string {

@@ -78,16 +78,24 @@ describe("which address and key a command uses", () => {
     });
   });
 
-  it("lets WHEELHOUSE_URL and WHEELHOUSE_TOKEN override the stored values, each on its own", () => {
+  it("lets WHEELHOUSE_URL and WHEELHOUSE_TOKEN override the stored values", () => {
     expect(resolveCredentials(environment({ token: "wh_env" }), stored)).toEqual({
       url: "https://stored.example.com",
       token: "wh_env",
       tokenSource: "WHEELHOUSE_TOKEN",
     });
-    expect(resolveCredentials(environment({ url: "https://env.example.com" }), stored)).toMatchObject({
-      url: "https://env.example.com",
+    expect(
+      resolveCredentials(environment({ url: "https://env.example.com", token: "wh_env" }), stored),
+    ).toMatchObject({ url: "https://env.example.com", token: "wh_env" });
+    expect(resolveCredentials(environment({ url: "https://stored.example.com" }), stored)).toMatchObject({
       token: "wh_stored",
     });
+  });
+
+  it("never sends the stored key to another address than the one it was made on", () => {
+    expect(() => resolveCredentials(environment({ url: "https://env.example.com" }), stored)).toThrow(
+      /belongs to https:\/\/stored.example.com/,
+    );
   });
 
   it("works from the environment alone (CI), defaulting the address to localhost:3000", () => {

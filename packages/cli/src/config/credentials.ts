@@ -85,6 +85,12 @@ export function resolvePortalUrl(environment: Environment, stored: StoredCredent
 export function resolveCredentials(environment: Environment, stored: StoredCredentials | null): Credentials {
   const url = resolvePortalUrl(environment, stored);
   if (environment.token) return { url, token: environment.token, tokenSource: "WHEELHOUSE_TOKEN" };
+  // A stored key belongs to the portal it was made on: never send it to another address.
+  if (stored && stored.url !== url) {
+    throw new NotLoggedInError(
+      `The stored key belongs to ${stored.url}, not ${url}: set WHEELHOUSE_TOKEN as well, or run wheelhouse login --url ${url}.`,
+    );
+  }
   if (stored) return { url, token: stored.token, tokenSource: "credentials file" };
   throw new NotLoggedInError(
     "Not logged in: run wheelhouse login --url URL --token KEY (or --email and --password), or set WHEELHOUSE_TOKEN.",

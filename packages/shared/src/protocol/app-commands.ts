@@ -12,6 +12,8 @@ const entityId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 /** Labels every container Wheelhouse creates carries; the reconciler and the inventory read them. */
 export const APP_LABELS = {
   managed: "wheelhouse.managed",
+  /** The host (agent) that made it: agents sharing one engine (tests, two portals) never touch each other's. */
+  host: "wheelhouse.host",
   app: "wheelhouse.app",
   appName: "wheelhouse.app.name",
   release: "wheelhouse.release",
@@ -24,6 +26,7 @@ export const APP_LABELS = {
 export const instanceSpecSchema = z
   .object({
     instanceId: entityId,
+    hostId: entityId,
     appId: entityId,
     appName: z.string().min(1).max(40),
     releaseId: entityId,

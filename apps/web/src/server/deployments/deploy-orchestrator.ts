@@ -231,6 +231,7 @@ export class DeployOrchestrator {
           });
           const spec: InstanceSpec = {
             instanceId: instance.id,
+            hostId,
             appId: app.id,
             appName: app.name,
             releaseId: release.id,

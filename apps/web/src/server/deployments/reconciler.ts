@@ -49,7 +49,10 @@ export class Reconciler {
     const result: ReconcileResult = { removed: [], vanished: [], changed: [], nginx: "skipped" };
     const report = inventory.get(hostId);
     if (!report?.syncedAt || !agents.get(hostId)) return result;
-    const ours = [...report.containers.values()].filter((c) => c.labels[APP_LABELS.managed] === "1");
+    // Only what this host's agent made: other agents may share the engine (a second portal, tests).
+    const ours = [...report.containers.values()].filter(
+      (c) => c.labels[APP_LABELS.managed] === "1" && c.labels[APP_LABELS.host] === hostId,
+    );
     const instanceIds = ours.flatMap((c) => c.labels[APP_LABELS.instance] ?? []);
     const claimed = await db.containerInstance.findMany({
       where: { id: { in: instanceIds }, hostId, status: { in: ACTIVE } },
@@ -87,7 +90,9 @@ export class Reconciler {
       const container = byInstance.get(instance.id);
       if (!container) continue;
       const running = container.state === "running";
-      if (instance.status === "Healthy" && !running) {
+      // "created" and "removing" are passing states of a container we are starting or removing.
+      const down = ["exited", "dead", "restarting", "paused"].includes(container.state);
+      if (instance.status === "Healthy" && down) {
         await db.containerInstance.update({
           where: { id: instance.id },
           data: { status: "Unhealthy", failureReason: `The container is ${container.state}.` },

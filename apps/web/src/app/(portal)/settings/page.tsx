@@ -5,6 +5,7 @@ import { IconUserPlus } from "@tabler/icons-react";
 import { ROLE_DESCRIPTIONS } from "@wheelhouse/shared";
 import { useCan, useCurrentUser } from "../../../client/session";
 import { PageHeader } from "../../../components/page-header";
+import { ApiKeysSection } from "../../../components/settings/api-keys-section";
 import { ROLE_COLORS } from "../../../components/status";
 import { AddUserModal } from "../../../components/users/add-user-modal";
 import { MembersTable } from "../../../components/users/members-table";
@@ -12,10 +13,11 @@ import { MembersTable } from "../../../components/users/members-table";
 export default function SettingsPage() {
   const me = useCurrentUser();
   const mayAddUsers = useCan("users.create");
+  const mayManageKeys = useCan("apikeys.manage");
   const [adding, { open, close }] = useDisclosure(false);
   return (
     <>
-      <PageHeader title="Settings" description={`Your account and the members of ${me.team.name}.`} />
+      <PageHeader title="Settings" description={`Your account, the members of ${me.team.name} and your API keys.`} />
       <Stack gap="xl">
         <SimpleGrid cols={{ base: 1, md: 2 }}>
           <Card withBorder radius="lg" padding="lg">
@@ -43,6 +45,7 @@ export default function SettingsPage() {
             </Text>
           </Card>
         </SimpleGrid>
+        {mayManageKeys && <ApiKeysSection />}
         <section aria-labelledby="members-heading">
           <Group justify="space-between" mb="sm">
             <Title order={2} fz="h3" id="members-heading">

@@ -1,0 +1,52 @@
+"use client";
+import { Paper, Table, Text } from "@mantine/core";
+import type { AppDetail } from "@wheelhouse/shared";
+import { InstanceStatusBadge } from "./deployment-status-badge";
+
+export function InstancesTable({ instances }: { instances: AppDetail["instances"] }) {
+  return (
+    <Paper withBorder radius="lg">
+      <Table.ScrollContainer minWidth={720}>
+        <Table verticalSpacing="sm" aria-label="Instances">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Host</Table.Th>
+              <Table.Th>Container</Table.Th>
+              <Table.Th>Port</Table.Th>
+              <Table.Th>Release</Table.Th>
+              <Table.Th>Status</Table.Th>
+              <Table.Th>Failure</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {instances.map((instance) => (
+              <Table.Tr key={instance.id}>
+                <Table.Td>{instance.hostName}</Table.Td>
+                <Table.Td>
+                  <Text fz="sm" ff="monospace">
+                    {instance.containerName ?? "—"}
+                  </Text>
+                </Table.Td>
+                <Table.Td>{instance.hostPort ?? "—"}</Table.Td>
+                <Table.Td>{instance.releaseNumber !== null ? `#${instance.releaseNumber}` : "—"}</Table.Td>
+                <Table.Td>
+                  <InstanceStatusBadge status={instance.status} />
+                </Table.Td>
+                <Table.Td>
+                  <Text fz="sm" c={instance.failureReason ? "red" : "dimmed"}>
+                    {instance.failureReason ?? "—"}
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      {instances.length === 0 && (
+        <Text c="dimmed" fz="sm" p="md">
+          No instances run yet. A deploy starts them on the app's hosts.
+        </Text>
+      )}
+    </Paper>
+  );
+}
