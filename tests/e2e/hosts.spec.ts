@@ -72,6 +72,8 @@ test("an admin adds a host by running the shown command, and sees it Online with
       ...process.env,
       PATH: `${join(repoRoot, "node_modules", ".bin")}:${process.env.PATH}`,
       WHEELHOUSE_AGENT_CONFIG_DIR: agentDir,
+      // This host serves no app: no nginx of its own (the default would take port 8080 and outlive the test).
+      NGINX_MODE: "off",
     },
   });
 

@@ -84,9 +84,10 @@ describe("which address and key a command uses", () => {
       token: "wh_env",
       tokenSource: "WHEELHOUSE_TOKEN",
     });
-    expect(
-      resolveCredentials(environment({ url: "https://env.example.com", token: "wh_env" }), stored),
-    ).toMatchObject({ url: "https://env.example.com", token: "wh_env" });
+    expect(resolveCredentials(environment({ url: "https://env.example.com", token: "wh_env" }), stored)).toMatchObject({
+      url: "https://env.example.com",
+      token: "wh_env",
+    });
     expect(resolveCredentials(environment({ url: "https://stored.example.com" }), stored)).toMatchObject({
       token: "wh_stored",
     });
