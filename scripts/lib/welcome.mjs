@@ -34,6 +34,12 @@ const how = setupRequired
       `Sign in at ${publicUrl}/sign-in with your admin account.`,
       "(Set WHEELHOUSE_ADMIN_EMAIL / WHEELHOUSE_ADMIN_PASSWORD to create one without the UI.)",
     ];
+const nginxPort = process.env.NGINX_HTTP_PORT || "8080";
+const apps = [
+  `Apps you deploy are served by this machine's nginx on port ${nginxPort} (NGINX_HTTP_PORT):`,
+  `point an app's domain here, or try  curl -H 'Host: <domain>' http://127.0.0.1:${nginxPort}/`,
+  `From a terminal:  npx wheelhouse login --url ${publicUrl} --email <you> --password <…>`,
+];
 process.stderr.write(
-  `\n${line}\n  Wheelhouse is running at ${publicUrl}\n\n  ${how.join("\n  ")}\n\n  Stop it with Ctrl-C. Data lives in ${process.env.DATA_DIR}.\n${line}\n\n`,
+  `\n${line}\n  Wheelhouse is running at ${publicUrl}\n\n  ${how.join("\n  ")}\n\n  ${apps.join("\n  ")}\n\n  Stop it with Ctrl-C. Data lives in ${process.env.DATA_DIR}.\n${line}\n\n`,
 );
