@@ -3,7 +3,12 @@ import { defineConfig } from "@playwright/test";
 
 export default defineConfig({
   testDir: ".",
-  testMatch: "**/*.spec.ts",
+  // foundation.spec.ts sets the shared portal up through its first-run page, so it runs first;
+  // every other spec signs in through the admin it made.
+  projects: [
+    { name: "foundation", testMatch: "foundation.spec.ts" },
+    { name: "features", testMatch: "**/*.spec.ts", testIgnore: "foundation.spec.ts", dependencies: ["foundation"] },
+  ],
   globalSetup: "./global-setup.ts",
   timeout: 60_000,
   expect: { timeout: 10_000 },

@@ -3,6 +3,7 @@
 // what runs. Covers zero-downtime switches, failed releases that leave the old one serving,
 // rollback to an exact digest and configuration, maintenance, the 502 placeholder, and crashes of
 // the agent and of the portal in the middle of a deploy.
+import { spawnSync } from "node:child_process";
 import type { Deployment, Release } from "@wheelhouse/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, setUpAdmin } from "../support/api-client.ts";
@@ -201,6 +202,26 @@ describe("deployments through nginx", () => {
     expect(now.find((r) => r.live)?.number).toBe(1);
   });
 
+  it("scales and restarts as deployments of the live release", async () => {
+    const scaled = await rest.call<{ deployment: Deployment }>("POST", "/apps/shop/scale", { replicas: 2 });
+    expect(scaled.status, JSON.stringify(scaled.body)).toBe(200);
+    const scale = await waitForDeployment(rest, scaled.body.deployment.id);
+    expect([scale.status, scale.kind, scale.releaseNumber, scale.replicas]).toEqual(["Live", "scale", 1, 2]);
+    const two = await eventually(appContainers, (c) => c.length === 2, 15_000, "two instances after scaling");
+    expect(new Set(two.map((c) => c.release))).toEqual(new Set(["1"]));
+    expect((await through()).body).toBe(testAppPage("v1"));
+
+    const restarted = await rest.call<{ deployment: Deployment }>("POST", "/apps/shop/restart", { name: "shop" });
+    const restart = await waitForDeployment(rest, restarted.body.deployment.id);
+    expect([restart.status, restart.kind, restart.releaseNumber]).toEqual(["Live", "restart", 1]);
+    const fresh = await eventually(appContainers, (c) => c.length === 2, 15_000, "two fresh instances");
+    expect(fresh.map((c) => c.id).some((id) => two.some((old) => old.id === id))).toBe(false);
+
+    const back = await rest.call<{ deployment: Deployment }>("POST", "/apps/shop/scale", { replicas: 1 });
+    expect((await waitForDeployment(rest, back.body.deployment.id)).status).toBe("Live");
+    await eventually(appContainers, (c) => c.length === 1, 15_000, "one instance again");
+  });
+
   it("serves the maintenance page and back, without a release change", async () => {
     const on = await rest.call("PUT", "/apps/shop/maintenance", { enabled: true });
     expect(on.status, JSON.stringify(on.body)).toBe(200);
@@ -213,12 +234,33 @@ describe("deployments through nginx", () => {
   });
 
   it("answers with the placeholder's 502 page when no instance is healthy, and recovers", async () => {
+    const instanceStatus = async () =>
+      (await rest.call<{ app: { instances: { status: string }[] } }>("GET", "/apps/shop")).body.app.instances.map(
+        (i) => i.status,
+      );
     const [container] = await appContainers();
     await runDocker(["stop", "--time", "1", container?.id ?? ""]);
+    // Wheelhouse takes the stopped instance out of nginx: the placeholder answers (not merely a
+    // refused connection to the stopped container, which nginx would also turn into a 502).
+    await eventually(instanceStatus, (s) => s.join() === "Unhealthy", 15_000, "instance marked Unhealthy");
     const down = await eventually(through, (answer) => answer.status === 502, 15_000, "502 after the instance stopped");
     expect(down.body).toMatch(/shop/);
     await runDocker(["start", container?.id ?? ""]);
+    await eventually(instanceStatus, (s) => s.join() === "Healthy", 15_000, "instance Healthy again");
     await eventually(through, (answer) => answer.status === 200, 15_000, "200 after the instance started again");
+  });
+
+  it("counts deployments by kind and outcome, their durations and the instances in /metrics", async () => {
+    const text = await (await fetch(`${portal.url}/metrics`)).text();
+    const check = spawnSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8" });
+    expect(`${check.stdout}${check.stderr}`).toBe("");
+    expect(text).toMatch(/^wheelhouse_deployments_total\{kind="deploy",outcome="live"\} 2$/m);
+    expect(text).toMatch(/^wheelhouse_deployments_total\{kind="deploy",outcome="failed"\} 2$/m);
+    expect(text).toMatch(/^wheelhouse_deployments_total\{kind="rollback",outcome="live"\} 1$/m);
+    expect(text).toMatch(/^wheelhouse_deployments_total\{kind="scale",outcome="live"\} 2$/m);
+    expect(text).toMatch(/^wheelhouse_deployments_total\{kind="restart",outcome="live"\} 1$/m);
+    expect(text).toMatch(/^wheelhouse_deployment_duration_seconds_count\{kind="deploy",outcome="live"\} 2$/m);
+    expect(text).toMatch(/^wheelhouse_container_instances\{status="Healthy"\} 1$/m);
   });
 
   it("leaves no orphan when the agent is killed mid-deploy, and keeps serving", async () => {

@@ -74,11 +74,18 @@ export async function removeAppContainers(): Promise<void> {
 /** Polls a deployment until it has finished; returns it. */
 export async function waitForDeployment(rest: RestClient, id: string, timeoutMs = 60_000): Promise<Deployment> {
   const deadline = Date.now() + timeoutMs;
+  let last = "no answer";
   for (;;) {
-    const { body } = await rest.call<{ deployment: Deployment }>("GET", `/deployments/${id}`);
-    const deployment = body.deployment;
-    if (["Live", "Failed", "Superseded"].includes(deployment.status)) return deployment;
-    if (Date.now() > deadline) throw new Error(`deployment ${id} still ${deployment.status} after ${timeoutMs} ms`);
+    try {
+      const { body } = await rest.call<{ deployment: Deployment }>("GET", `/deployments/${id}`);
+      const deployment = body.deployment;
+      if (["Live", "Failed", "Superseded"].includes(deployment.status)) return deployment;
+      last = deployment.status;
+    } catch (error) {
+      // A portal that was just restarted resets the keep-alive connection of its predecessor.
+      last = (error as Error).message;
+    }
+    if (Date.now() > deadline) throw new Error(`deployment ${id} still ${last} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

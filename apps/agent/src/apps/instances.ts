@@ -64,10 +64,10 @@ async function startOnce(docker: Docker, spec: InstanceSpec, settings: InstanceS
 
   const refused = new Set<number>();
   for (let attempt = 1; ; attempt += 1) {
-    const { container, hostPort } = await oneAtATime(async () => {
+    const { container, name, hostPort } = await oneAtATime(async () => {
       const used = new Set([...(await claimedPorts(docker)), ...refused]);
       const port = await pickPort(settings.portRange, used);
-      return { container: await createContainer(docker, spec, port, settings.extraLabels), hostPort: port };
+      return { ...(await createContainer(docker, spec, port, settings.extraLabels)), hostPort: port };
     });
     try {
       await container.start();
@@ -80,8 +80,8 @@ async function startOnce(docker: Docker, spec: InstanceSpec, settings: InstanceS
       }
       throw new Error(`starting the instance failed: ${engineMessage(error)}`);
     }
-    const info = await container.inspect();
-    return { containerId: info.Id, name: info.Name.replace(/^\//, ""), hostPort };
+    // The create answer's id and the name we asked for: no inspect needed on this hot path.
+    return { containerId: container.id, name, hostPort };
   }
 }
 
@@ -90,9 +90,10 @@ async function createContainer(
   spec: InstanceSpec,
   hostPort: number,
   extraLabels: Record<string, string>,
-): Promise<Docker.Container> {
+): Promise<{ container: Docker.Container; name: string }> {
   try {
-    return await docker.createContainer(createOptions(spec, hostPort, extraLabels));
+    const name = containerName(spec);
+    return { container: await docker.createContainer(createOptions(spec, hostPort, extraLabels, name)), name };
   } catch (error) {
     if (engineStatus(error) !== 409) throw new Error(`creating the instance failed: ${engineMessage(error)}`);
   }
@@ -100,7 +101,7 @@ async function createContainer(
   // in the same instant do): this one gets its whole id in the name.
   const name = `${containerName(spec)}${spec.instanceId.slice(8)}`;
   try {
-    return await docker.createContainer(createOptions(spec, hostPort, extraLabels, name));
+    return { container: await docker.createContainer(createOptions(spec, hostPort, extraLabels, name)), name };
   } catch (error) {
     throw new Error(`creating the instance failed: ${engineMessage(error)}`);
   }

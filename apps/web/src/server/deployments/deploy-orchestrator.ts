@@ -63,7 +63,9 @@ export class DeployOrchestrator {
     const release = request.releaseId ? await db.release.findUnique({ where: { id: request.releaseId } }) : null;
     const imageRef = request.imageRef ?? release?.imageRef;
     if (!imageRef) throw new AppError("BAD_INPUT", "Name the image to deploy.");
-    const replicas = request.replicas ?? (release ? readReleaseConfig(release.config).replicas : app.replicas);
+    // The number of instances is an operating choice (scale), not part of a release: a rollback or a
+    // restart keeps the app's current count.
+    const replicas = request.replicas ?? app.replicas;
     const deployment = await db.deployment.create({
       data: {
         appId: app.id,
