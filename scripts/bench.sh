@@ -11,9 +11,13 @@ name=${1:-all}
 case "$name" in
   agents) node --import tsx bench/agents/run.ts "$@" ;;
   deploy) bash scripts/system/docker-engine.sh start && node --import tsx bench/deploy/run.ts "$@" ;;
+  logs) bash scripts/system/docker-engine.sh start && node --import tsx bench/logs/run.ts "$@" ;;
+  shell) bash scripts/system/docker-engine.sh start && node --import tsx bench/shell/run.ts "$@" ;;
   all)
     node --import tsx bench/agents/run.ts
     bash scripts/system/docker-engine.sh start && node --import tsx bench/deploy/run.ts
+    node --import tsx bench/logs/run.ts
+    node --import tsx bench/shell/run.ts
     ;;
-  *) echo "unknown benchmark: $name (known: agents, deploy)" >&2; exit 2 ;;
+  *) echo "unknown benchmark: $name (known: agents, deploy, logs, shell)" >&2; exit 2 ;;
 esac

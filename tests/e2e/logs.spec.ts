@@ -4,12 +4,14 @@
 import { readFileSync } from "node:fs";
 import { type APIRequestContext, expect, test } from "@playwright/test";
 import { type AgentProcess, agentConfigDir, enrollAgent, removeConfigDir, runAgent } from "../support/agents.ts";
-import { removeTestContainers, runTestContainer } from "../support/docker.ts";
+import { removeTestContainers, runDocker, runTestContainer } from "../support/docker.ts";
 import { baseUrl, signIn } from "./helpers.ts";
 
 const admin = { name: "Lou Logs", email: "lou@example.com", password: "logs admin password", team: "Logs team" };
 
 let agent: AgentProcess | undefined;
+/** The host the first test enrols; the second uses it too (the file's tests run in order). */
+let sharedHostId = "";
 let agentDir: string | undefined;
 
 test.afterAll(async () => {
@@ -66,6 +68,7 @@ test("an operator follows a container's logs: live, searchable, levelled, and wh
   agent = runAgent(agentDir);
   const hosts = await trpc<{ hosts: { id: string; name: string }[] }>(request, "hosts.list");
   const hostId = hosts.hosts.find((h) => h.name === "logs-e2e-host")?.id ?? "";
+  sharedHostId = hostId;
   const name = `e2e-logger-${Date.now()}`;
   // A plain line every 50 ms, and every 10th a JSON error line.
   await runTestContainer({
@@ -144,4 +147,61 @@ test("an operator follows a container's logs: live, searchable, levelled, and wh
   const gaps = ticks.filter((n, i) => i > 0 && n !== (ticks[i - 1] ?? 0) + 1);
   expect(gaps).toEqual([]);
   await page.screenshot({ path: "test-results/e2e/screens/logs-resumed.png", fullPage: true });
+});
+
+test("100,000 lines in the view scroll smoothly (only the rows on screen are rendered)", async ({ page, request }) => {
+  test.skip(!sharedHostId, "needs the host enrolled by the first test");
+  test.setTimeout(150_000);
+  await ensureAdmin(request);
+  const name = `e2e-bulk-${Date.now()}`;
+  const bulk = await runTestContainer({
+    name,
+    command: [
+      "sh",
+      "-c",
+      `i=0; while [ $i -lt 100000 ]; do i=$((i+1)); echo "bulk line $i {\\"level\\":\\"info\\"} padding to make it a realistic length"; done; trap 'exit 0' TERM; sleep 300 & wait`,
+    ],
+  });
+  await expect
+    .poll(async () => (await runDocker(["logs", "--tail", "1", bulk.id])).startsWith("bulk line 100000 "), {
+      timeout: 60_000,
+    })
+    .toBe(true);
+  await expect
+    .poll(
+      async () =>
+        (
+          await trpc<{ containers: { name: string }[] }>(request, "containers.list", { hostId: sharedHostId })
+        ).containers.map((c) => c.name),
+      { timeout: 20_000 },
+    )
+    .toContain(name);
+
+  await signIn(page, admin.email, admin.password);
+  await page.goto(`${baseUrl()}/hosts/${sharedHostId}/containers/${bulk.id}/logs`);
+  await page.getByRole("combobox", { name: "Start" }).click();
+  await page.getByRole("option", { name: "Last 100,000 lines" }).click();
+  await expect(page.getByTestId("log-count")).toHaveText(/^100,000 lines/, { timeout: 60_000 });
+
+  // Scroll from the top to the end over 120 frames and time each frame.
+  const frames = await page.getByTestId("log-view").evaluate(async (view) => {
+    const element = view as HTMLElement;
+    element.scrollTop = 0;
+    const intervals: number[] = [];
+    let last = performance.now();
+    for (let frame = 1; frame <= 120; frame += 1) {
+      element.scrollTop = (element.scrollHeight * frame) / 120;
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      const now = performance.now();
+      intervals.push(now - last);
+      last = now;
+    }
+    return { intervals, rows: element.querySelectorAll('[data-testid="log-line"]').length };
+  });
+  const sorted = [...frames.intervals].sort((a, b) => a - b);
+  const p95 = sorted[Math.floor(sorted.length * 0.95)] ?? 0;
+  expect(frames.rows).toBeLessThan(200);
+  expect(p95).toBeLessThan(50);
+  await expect(page.getByTestId("log-view").getByText("bulk line 100000 ")).toBeVisible();
+  await page.screenshot({ path: "test-results/e2e/screens/logs-100k.png", fullPage: true });
 });

@@ -105,9 +105,31 @@ const attempts: Record<Action, (client: ApiClient, role: Role) => Promise<number
     okIfPastPermission((await client.mutate("apps.rollback", { name: await sharedApp(), releaseNumber: 99 })).status),
   "apps.maintenance": async (client) =>
     okIfPastPermission((await client.mutate("apps.maintenance", { name: await sharedApp(), enabled: true })).status),
+  // The app has no instances: an allowed role gets past the check to an empty answer.
+  "logs.read": async (client) =>
+    okIfPastPermission((await client.query("logs.app", { name: await sharedApp() })).status),
+  // Past the role check an operator also needs the shell grant (given here); then the made-up
+  // container is "not on this host" (404), which means the permission let the call through.
+  "containers.shell": async (client, role) => {
+    if (role === "operator" || role === "approver") await grantShell(`${role}@example.com`);
+    const size = { cols: 80, rows: 24 };
+    const input = { hostId: await sharedHost(), containerId: "0".repeat(64), size };
+    return okIfPastPermission((await client.mutate("terminal.openContainer", input)).status);
+  },
+  "hosts.shell": async (client) =>
+    (await client.mutate("terminal.openHost", { hostId: await sharedHost(), size: { cols: 80, rows: 24 } })).status,
   "apikeys.manage": async (client, role) =>
     (await client.mutate("account.createApiKey", { name: `key of ${role}` })).status,
 };
+
+/** Gives a member the container shell grant (an admin's toggle on the Users page). */
+async function grantShell(email: string): Promise<void> {
+  const users = await admin.query<{ id: string; email: string }[]>("users.list");
+  const user = users.data?.find((u) => u.email === email);
+  if (!user) throw new Error(`no member ${email}`);
+  const granted = await admin.mutate("users.setShellGrant", { userId: user.id, granted: true });
+  if (granted.status !== 200) throw new Error(`could not grant the shell: ${JSON.stringify(granted.error)}`);
+}
 
 let sharedAppName: Promise<string> | undefined;
 function sharedApp(): Promise<string> {

@@ -8,7 +8,12 @@ import { hostFacts } from "./host/facts";
 import { createSampler } from "./host/sampler";
 import { connectToPortal } from "./link/portal-link";
 import { createLogger } from "./logger";
+import { AgentLogBuffer } from "./logs/agent-log-buffer";
+import { LogHub } from "./logs/log-hub";
+import { logAckHandler } from "./logs/log-link";
 import { NginxManager } from "./nginx/nginx-manager";
+import { terminalEventHandlers } from "./terminal/terminal-link";
+import { TerminalSessions } from "./terminal/terminal-sessions";
 import { AGENT_VERSION } from "./version";
 
 /** Exit code when the portal refuses our key for good: systemd's RestartPreventExitStatus keeps it down. */
@@ -17,8 +22,14 @@ export const EXIT_KEY_REFUSED = 78;
 export function run(settings: AgentSettings): void {
   const file = readAgentFile(settings.configDir);
   const portalUrl = settings.portalUrlOverride ?? file.portalUrl;
-  const logger = createLogger(settings.logLevel, file.hostName);
+  const agentLog = new AgentLogBuffer();
+  const logger = createLogger(settings.logLevel, file.hostName, agentLog.stream());
   const docker = createDockerClient(settings.dockerSocket);
+  const logs = new LogHub(docker, agentLog, logger, {
+    batch: (batch) => link.send("agent:log-batch", batch),
+    end: (end) => link.send("agent:log-end", end),
+  });
+  const terminals = new TerminalSessions(docker, logger, (event, payload) => link.send(event, payload));
   const sample = createSampler();
   // The managed nginx outlives the agent on purpose: apps keep serving while the agent restarts.
   const nginx = new NginxManager(settings.nginx, logger);
@@ -35,13 +46,14 @@ export function run(settings: AgentSettings): void {
     agentKey: file.agentKey,
     version: AGENT_VERSION,
     logger,
-    commands: new CommandRunner(createHandlers({ docker, nginx, settings })),
+    commands: new CommandRunner(createHandlers({ docker, nginx, logs, terminals, settings })),
     async hello() {
       const status = await dockerStatus(docker);
       return { version: AGENT_VERSION, facts: hostFacts(status.version), dockerError: status.error };
     },
     heartbeat: () => ({ sample: sample() }),
     onConnected: () => watcher.resync(),
+    portalEvents: { ...logAckHandler(() => logs, logger), ...terminalEventHandlers(() => terminals, logger) },
     onKeyRefused(message) {
       process.stderr.write(`\nwheelhouse-agent stopped: ${message}\n`);
       watcher.stop();
@@ -49,11 +61,16 @@ export function run(settings: AgentSettings): void {
       process.exit(EXIT_KEY_REFUSED);
     },
   });
+  // The portal's streams end with the link; it subscribes again, with cursors, once reconnected.
+  link.socket.on("disconnect", () => logs.closeAll());
+  // Shells end with the link too: the portal gave them up, and a shell nobody can reach is an open door.
+  link.socket.on("disconnect", () => terminals.closeAll());
   watcher.start();
   logger.info({ portal: portalUrl, version: AGENT_VERSION }, "agent started");
   const stop = (signal: string) => {
     logger.info({ signal }, "agent stopping");
     watcher.stop();
+    terminals.closeAll();
     link.close();
     process.exit(0);
   };

@@ -59,3 +59,14 @@ export class OperationFailedError extends CliError {
     super(message, EXIT.failed);
   }
 }
+
+/**
+ * `wheelhouse exec`: the command ran and exited with this code, which becomes the CLI's own (the
+ * command's exit code wins over the table above once it ran).
+ */
+export class CommandExitError extends Error {
+  constructor(readonly code: number) {
+    super(`the command exited with code ${code}`);
+    this.name = "CommandExitError";
+  }
+}

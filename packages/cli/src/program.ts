@@ -6,14 +6,16 @@ import { Command, CommanderError } from "commander";
 import packageJson from "../package.json" with { type: "json" };
 import { registerAppsCommands } from "./commands/apps";
 import { registerDeployCommands } from "./commands/deploy";
+import { registerExecCommand } from "./commands/exec";
 import { registerLoginCommands } from "./commands/login";
+import { registerLogsCommand } from "./commands/logs";
 import { registerMaintenanceCommand } from "./commands/maintenance";
 import { registerReleasesCommand } from "./commands/releases";
 import { registerStatusCommand } from "./commands/status";
 import { registerUsersCommands } from "./commands/users";
 import { ENVIRONMENT_HELP, readEnvironment } from "./config/environment";
 import type { Context } from "./context";
-import { CliError, EXIT, type ExitCode } from "./errors";
+import { CliError, CommandExitError, EXIT } from "./errors";
 import { createTerminal } from "./output/terminal";
 
 const EXIT_CODE_HELP = [
@@ -49,13 +51,15 @@ export function buildProgram(context: Context): Command {
   registerDeployCommands(program, context);
   registerReleasesCommand(program, context);
   registerStatusCommand(program, context);
+  registerLogsCommand(program, context);
   registerMaintenanceCommand(program, context);
   registerUsersCommands(program, context);
+  registerExecCommand(program, context);
   return program;
 }
 
 interface Stream {
-  write(text: string): unknown;
+  write(chunk: string | Uint8Array): unknown;
   isTTY?: boolean;
 }
 
@@ -73,8 +77,8 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Runs one command line and returns its exit code. */
-export async function runCli(io: Io): Promise<ExitCode> {
+/** Runs one command line and returns its exit code (for `exec`, the command's own). */
+export async function runCli(io: Io): Promise<number> {
   try {
     const environment = readEnvironment(io.env);
     const context: Context = {
@@ -89,6 +93,7 @@ export async function runCli(io: Io): Promise<ExitCode> {
   } catch (error) {
     // Commander has already printed its message (or the help) by the time it throws.
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (error instanceof CommandExitError) return error.code;
     if (error instanceof CliError) {
       io.stderr.write(`wheelhouse: ${error.message}\n`);
       return error.exitCode;

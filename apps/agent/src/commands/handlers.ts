@@ -7,7 +7,10 @@ import { instanceLogs, removeInstances, startInstance } from "../apps/instances"
 import type { AgentSettings } from "../config/settings";
 import { dockerStatus } from "../host/docker-client";
 import { hostFacts } from "../host/facts";
+import type { LogHub } from "../logs/log-hub";
 import type { NginxManager } from "../nginx/nginx-manager";
+import { runContainerCommand } from "../terminal/container-exec";
+import type { TerminalSessions } from "../terminal/terminal-sessions";
 import type { CommandHandlers } from "./command-runner";
 
 /** Stop gives the process this long to exit on SIGTERM before the engine kills it. */
@@ -21,10 +24,12 @@ function alreadyThere(error: unknown): boolean {
 export interface HandlerDependencies {
   docker: Docker;
   nginx: NginxManager;
+  logs: LogHub;
+  terminals: TerminalSessions;
   settings: Pick<AgentSettings, "portRange" | "extraLabels">;
 }
 
-export function createHandlers({ docker, nginx, settings }: HandlerDependencies): CommandHandlers {
+export function createHandlers({ docker, nginx, logs, terminals, settings }: HandlerDependencies): CommandHandlers {
   return {
     "agent.ping": async () => ({ at: Date.now() }),
     "host.facts": async () => hostFacts((await dockerStatus(docker)).version),
@@ -51,5 +56,19 @@ export function createHandlers({ docker, nginx, settings }: HandlerDependencies)
     "nginx.apply": ({ sites }) => nginx.apply(sites),
     "nginx.status": () => nginx.status(),
     "image.remove-unused": ({ candidates, keep }) => removeUnusedImages(docker, candidates, keep),
+    "logs.subscribe": (params) => logs.subscribe(params),
+    "logs.unsubscribe": async ({ streamId }) => {
+      logs.unsubscribe(streamId);
+      return { done: true as const };
+    },
+    "logs.read": (params) => logs.read(params),
+    "logs.stats": async () => logs.stats(),
+    "terminal.open": (params) => terminals.open(params),
+    "terminal.close": async ({ sessionId }) => {
+      terminals.close(sessionId);
+      return { done: true as const };
+    },
+    "terminal.exec": ({ containerId, command, timeoutMs }) =>
+      runContainerCommand(docker, containerId, command, timeoutMs),
   };
 }

@@ -38,6 +38,8 @@ export interface PortalLinkOptions {
   onKeyRefused(message: string): void;
   /** Called after hello on every (re)connect: time to send the full state again. */
   onConnected?(): void;
+  /** Further portal → agent events (streams: acknowledgements, input), each parsed by its handler. */
+  portalEvents?: Record<string, (payload: unknown) => void>;
 }
 
 export interface PortalLink {
@@ -47,7 +49,7 @@ export interface PortalLink {
   close(): void;
 }
 
-const KNOWN_PORTAL_EVENTS = new Set([COMMAND_EVENT, PORTAL_REFUSED_EVENT]);
+const BUILT_IN_PORTAL_EVENTS = [COMMAND_EVENT, PORTAL_REFUSED_EVENT];
 
 export function connectToPortal(options: PortalLinkOptions): PortalLink {
   const { logger } = options;
@@ -63,6 +65,8 @@ export function connectToPortal(options: PortalLinkOptions): PortalLink {
   let retry: NodeJS.Timeout | undefined;
   let refusedAttempts = 0;
   let closed = false;
+  const knownPortalEvents = new Set([...BUILT_IN_PORTAL_EVENTS, ...Object.keys(options.portalEvents ?? {})]);
+  for (const [event, handle] of Object.entries(options.portalEvents ?? {})) socket.on(event, handle);
 
   const send = <E extends AgentEvent>(event: E, payload: AgentEventPayload<E>) => {
     if (socket.connected) socket.emit(event, payload);
@@ -129,7 +133,7 @@ export function connectToPortal(options: PortalLinkOptions): PortalLink {
   });
 
   socket.onAny((event: string) => {
-    if (KNOWN_PORTAL_EVENTS.has(event)) return;
+    if (knownPortalEvents.has(event)) return;
     logger.warn({ event: event.slice(0, 200) }, "unknown message from the portal refused");
     socket.emit(AGENT_REFUSED_EVENT, { event: event.slice(0, 200), reason: "unknown event" });
   });

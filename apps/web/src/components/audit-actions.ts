@@ -19,6 +19,14 @@ const LABELS: Record<string, string> = {
   "apps.maintenance.off": "Maintenance turned off",
   "apikeys.create": "API key created",
   "apikeys.revoke": "API key revoked",
+  "terminal.open": "Shell opened",
+  "terminal.close": "Shell closed",
+  "terminal.watch": "Shell watched",
+  "terminal.attach": "Shell attach",
+  "terminal.exec": "Command run (exec)",
+  "containers.shell": "Container shell",
+  "hosts.shell": "Host shell",
+  "users.shell-grant.update": "Shell grant changed",
 };
 
 export function auditActionLabel(action: string): string {

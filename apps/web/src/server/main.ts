@@ -24,6 +24,9 @@ import { createLogger } from "./logging/logger";
 import { createMetrics } from "./metrics/registry";
 import { attachSockets } from "./realtime/sockets";
 import type { PortalEvents, PortalServices } from "./services";
+import { AttachTokens } from "./terminal/attach-tokens";
+import { TerminalManager } from "./terminal/terminal-manager";
+import { endAbandonedSessions } from "./terminal/terminal-records";
 
 const webDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -70,6 +73,7 @@ async function main() {
   const secrets = createSecretBox(secretKey);
   const nginx = new NginxSync(db, agents);
   const deployments = new DeployOrchestrator({ db, agents, logger, secrets, events, metrics, nginx });
+  const terminals = new TerminalManager({ db, agents, config, logger, metrics });
   const services: PortalServices = {
     config,
     db,
@@ -82,6 +86,9 @@ async function main() {
     secrets,
     deployments,
     nginx,
+    metrics,
+    terminals,
+    terminalTokens: new AttachTokens(),
   };
   const reconciler = new Reconciler({ db, agents, inventory, nginx, logger });
   let pages: PageHandler | null = null;
@@ -110,10 +117,12 @@ async function main() {
     logger.info({ signal }, "shutting down");
     stopping.abort();
     deployments.stop();
+    // Shells end with the portal (their rows and recordings are closed first), then the sockets.
     // Closing Socket.IO closes the HTTP server it is attached to as well.
-    sockets
-      .close()
-      .catch((error: unknown) => logger.error({ err: error }, "could not write the last host samples"))
+    terminals
+      .closeAll()
+      .then(() => sockets.close())
+      .catch((error: unknown) => logger.error({ err: error }, "could not close shells or write the last host samples"))
       .finally(() => void db.$disconnect().finally(() => process.exit(0)));
     setTimeout(() => process.exit(0), 5_000).unref();
   };
@@ -137,6 +146,8 @@ async function main() {
     throw error;
   }
   await bootstrapAdminFromEnv(services);
+  const abandoned = await endAbandonedSessions(db);
+  if (abandoned > 0) logger.info({ sessions: abandoned }, "terminal sessions of the previous run marked ended");
   // Only once the database is there: finish what a previous run left half-done, then reconcile
   // each host as its agent reports in.
   await deployments.recoverAtStartup();

@@ -1,5 +1,6 @@
 // The long-lived parts of a running portal, built once in main.ts and handed to every handler.
 import type { EventEmitter } from "node:events";
+import type { LogBatch, LogEnd } from "@wheelhouse/shared";
 import type { Config } from "./config/env";
 import type { SecretBox } from "./config/secret-box";
 import type { Db } from "./db/client";
@@ -8,6 +9,9 @@ import type { NginxSync } from "./deployments/nginx-sync";
 import type { AgentRegistry } from "./hosts/agent-registry";
 import type { InventoryStore } from "./hosts/docker-inventory";
 import type { Logger } from "./logging/logger";
+import type { PortalMetrics } from "./metrics/registry";
+import type { AttachTokens } from "./terminal/attach-tokens";
+import type { TerminalManager } from "./terminal/terminal-manager";
 
 export interface PortalEvents {
   /** Every session of this user ended (disabled, or signed out everywhere): close their sockets too. */
@@ -22,6 +26,9 @@ export interface PortalEvents {
   hostInventorySynced: [hostId: string];
   /** One of the host's Wheelhouse containers changed state or went away. */
   hostAppContainerChanged: [hostId: string];
+  /** An agent sent a batch of a log stream, or ended one (logs/log-relay.ts). */
+  agentLogBatch: [hostId: string, batch: LogBatch];
+  agentLogEnd: [hostId: string, end: LogEnd];
 }
 
 export interface PortalServices {
@@ -39,4 +46,8 @@ export interface PortalServices {
   secrets: SecretBox;
   deployments: DeployOrchestrator;
   nginx: NginxSync;
+  metrics: PortalMetrics;
+  /** Live browser shells (terminal/terminal-manager.ts) and their single-use attach tokens. */
+  terminals: TerminalManager;
+  terminalTokens: AttachTokens;
 }

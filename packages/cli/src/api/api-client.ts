@@ -2,6 +2,7 @@
 // schema from @wheelhouse/shared that the portal declares for it.
 import {
   appDetailSchema,
+  appLogsSchema,
   appSchema,
   type CreateAppInput,
   createdApiKeySchema,
@@ -35,6 +36,13 @@ const deploymentAnswer = z.object({ deployment: deploymentSchema });
 const releasesAnswer = z.object({ releases: z.array(releaseSchema) });
 const usersAnswer = z.object({ users: z.array(teamUserSchema) });
 const userAnswer = z.object({ user: teamUserSchema });
+const execAnswer = z.object({
+  exitCode: z.number().int(),
+  stdout: z.base64(),
+  stderr: z.base64(),
+  truncated: z.boolean(),
+  instance: z.object({ host: z.string(), container: z.string() }),
+});
 
 function segment(value: string): string {
   return encodeURIComponent(value);
@@ -92,6 +100,19 @@ export class ApiClient {
   async setMaintenance(name: string, enabled: boolean) {
     const path = `/apps/${segment(name)}/maintenance`;
     return (await request(this.connection, "PUT", path, appAnswer, { body: { enabled } })).app;
+  }
+
+  exec(name: string, body: { command: string[]; timeoutSeconds?: number }) {
+    // The answer comes when the command has finished: wait its own timeout and a little more.
+    const timeoutMs = ((body.timeoutSeconds ?? 60) + 15) * 1000;
+    return request({ ...this.connection, timeoutMs }, "POST", `/apps/${segment(name)}/exec`, execAnswer, { body });
+  }
+
+  /** GET /apps/{name}/logs; with `cursor` and `waitMs` the portal waits for new lines (long poll). */
+  appLogs(name: string, query: Record<string, string>) {
+    const waitMs = Number(query.waitMs ?? 0);
+    const connection = waitMs > 0 ? { ...this.connection, timeoutMs: waitMs + 30_000 } : this.connection;
+    return request(connection, "GET", `/apps/${segment(name)}/logs`, appLogsSchema, { query });
   }
 
   async listUsers() {

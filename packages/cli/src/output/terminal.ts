@@ -5,6 +5,9 @@ import type { DeploymentStatus } from "@wheelhouse/shared";
 export interface Terminal {
   out(text: string): void;
   err(text: string): void;
+  /** Bytes as they are (a command's own output: `wheelhouse exec`). */
+  outBytes(bytes: Uint8Array): void;
+  errBytes(bytes: Uint8Array): void;
   /** Colour for stdout text. */
   paint: Painter;
   /** Colour for stderr text. */
@@ -38,7 +41,7 @@ export function statusTone(status: DeploymentStatus | string): Tone {
 }
 
 interface Stream {
-  write(text: string): unknown;
+  write(chunk: string | Uint8Array): unknown;
   isTTY?: boolean;
 }
 
@@ -46,6 +49,8 @@ export function createTerminal(stdout: Stream, stderr: Stream, noColor: boolean)
   return {
     out: (text) => stdout.write(text),
     err: (text) => stderr.write(text),
+    outBytes: (bytes) => stdout.write(bytes),
+    errBytes: (bytes) => stderr.write(bytes),
     paint: stdout.isTTY && !noColor ? coloured : plain,
     paintErr: stderr.isTTY && !noColor ? coloured : plain,
   };

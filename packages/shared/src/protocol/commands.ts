@@ -6,6 +6,8 @@ import { APP_COMMANDS } from "./app-commands";
 import { CONTAINER_ACTIONS } from "./docker-inventory";
 import { hostFactsSchema } from "./host-facts";
 import { DEFAULT_COMMAND_TIMEOUT_MS, MAX_COMMAND_TIMEOUT_MS } from "./limits";
+import { LOG_STREAM_COMMANDS } from "./log-stream";
+import { TERMINAL_COMMANDS } from "./terminal";
 
 export const COMMANDS = {
   /** Round trip through the agent; used by health checks and the benchmark. */
@@ -23,6 +25,8 @@ export const COMMANDS = {
     result: z.record(z.string(), z.unknown()),
   },
   ...APP_COMMANDS,
+  ...LOG_STREAM_COMMANDS,
+  ...TERMINAL_COMMANDS,
 } as const;
 
 export type CommandType = keyof typeof COMMANDS;

@@ -2,6 +2,8 @@
 import { z } from "zod";
 import { containerSchema, imageSchema, inventorySchema } from "./docker-inventory";
 import { hostFactsSchema, metricsSampleSchema } from "./host-facts";
+import { LOG_STREAM_AGENT_EVENTS } from "./log-stream";
+import { TERMINAL_AGENT_EVENTS } from "./terminal";
 
 /** Agent → portal. */
 export const AGENT_EVENTS = {
@@ -21,6 +23,8 @@ export const AGENT_EVENTS = {
   "agent:images": z.object({ images: z.array(imageSchema).max(5_000) }),
   /** The engine stopped or started answering; error is null when it answers. */
   "agent:docker-status": z.object({ version: z.string().max(100).nullable(), error: z.string().max(2_000).nullable() }),
+  ...LOG_STREAM_AGENT_EVENTS,
+  ...TERMINAL_AGENT_EVENTS,
 } as const;
 export type AgentEvent = keyof typeof AGENT_EVENTS;
 export type AgentEventPayload<E extends AgentEvent> = z.infer<(typeof AGENT_EVENTS)[E]>;

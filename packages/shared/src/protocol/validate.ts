@@ -7,10 +7,28 @@ const utf8 = new TextEncoder();
 
 export type Parsed<T> = { ok: true; data: T } | { ok: false; reason: string };
 
+/**
+ * Binary values (terminal data travels as Socket.IO binary attachments) count as their byte length;
+ * JSON.stringify would turn a Buffer into an array of numbers several times its size, slowly.
+ */
+function withoutBinary(value: unknown, depth: number, sizes: { binary: number }): unknown {
+  if (value instanceof Uint8Array || value instanceof ArrayBuffer) {
+    sizes.binary += value.byteLength;
+    return null;
+  }
+  if (depth > 3 || value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((item) => withoutBinary(item, depth + 1, sizes));
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) copy[key] = withoutBinary(item, depth + 1, sizes);
+  return copy;
+}
+
 export function messageBytes(payload: unknown): number {
   if (payload === undefined) return 0;
   try {
-    return utf8.encode(JSON.stringify(payload) ?? "").length;
+    const sizes = { binary: 0 };
+    const plain = withoutBinary(payload, 0, sizes);
+    return utf8.encode(JSON.stringify(plain) ?? "").length + sizes.binary;
   } catch {
     return Number.POSITIVE_INFINITY;
   }

@@ -1,9 +1,13 @@
 "use client";
-import { Paper, Table, Text } from "@mantine/core";
+import { Anchor, Group, Paper, Table, Text } from "@mantine/core";
 import type { AppDetail } from "@wheelhouse/shared";
+import Link from "next/link";
+import { useCan } from "../../client/session";
 import { InstanceStatusBadge } from "./deployment-status-badge";
 
 export function InstancesTable({ instances }: { instances: AppDetail["instances"] }) {
+  // A shell also needs the member's own grant; the terminal page says so when it is missing.
+  const mayShell = useCan("containers.shell");
   return (
     <Paper withBorder radius="lg">
       <Table.ScrollContainer minWidth={720}>
@@ -23,9 +27,19 @@ export function InstancesTable({ instances }: { instances: AppDetail["instances"
               <Table.Tr key={instance.id}>
                 <Table.Td>{instance.hostName}</Table.Td>
                 <Table.Td>
-                  <Text fz="sm" ff="monospace">
-                    {instance.containerName ?? "—"}
-                  </Text>
+                  <Group gap="xs" wrap="nowrap">
+                    <Text fz="sm" ff="monospace">
+                      {instance.containerName ?? "—"}
+                    </Text>
+                    {mayShell &&
+                      instance.containerId &&
+                      instance.status !== "Stopped" &&
+                      instance.status !== "Failed" && (
+                        <Anchor component={Link} href={`/terminal?instance=${encodeURIComponent(instance.id)}`} fz="xs">
+                          Shell
+                        </Anchor>
+                      )}
+                  </Group>
                 </Table.Td>
                 <Table.Td>{instance.hostPort ?? "—"}</Table.Td>
                 <Table.Td>{instance.releaseNumber !== null ? `#${instance.releaseNumber}` : "—"}</Table.Td>

@@ -16,10 +16,20 @@ import {
 } from "@mantine/core";
 import { modals } from "@mantine/modals";
 import { notifications } from "@mantine/notifications";
-import { IconDots, IconFileCode, IconPlayerPlay, IconPlayerStop, IconRefresh, IconTrash } from "@tabler/icons-react";
+import {
+  IconDots,
+  IconFileCode,
+  IconFileText,
+  IconPlayerPlay,
+  IconPlayerStop,
+  IconRefresh,
+  IconTerminal2,
+  IconTrash,
+} from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { ContainerAction } from "@wheelhouse/shared";
+import Link from "next/link";
 import { useState } from "react";
 import { errorMessage } from "../../client/errors";
 import { useCan } from "../../client/session";
@@ -56,6 +66,11 @@ export function ContainersTable({ hostId, inventory }: { hostId: string; invento
   const queryClient = useQueryClient();
   const mayManage = useCan("containers.manage");
   const mayInspect = useCan("containers.inspect");
+  const mayReadLogs = useCan("logs.read");
+  // A container shell needs the role and the member's own grant (terminal/shell-access.ts).
+  const mayShellByRole = useCan("containers.shell");
+  const shellAccess = useQuery(trpc.terminal.access.queryOptions(undefined, { enabled: mayShellByRole }));
+  const mayShell = shellAccess.data?.containerShell === true;
   const [filter, setFilter] = useState("");
   const [inspecting, setInspecting] = useState<ContainerRow | null>(null);
   const inspect = useQuery(
@@ -174,7 +189,7 @@ export function ContainersTable({ hostId, inventory }: { hostId: string; invento
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    {(mayManage || mayInspect) && (
+                    {(mayManage || mayInspect || mayReadLogs || mayShell) && (
                       <Menu position="bottom-end" withinPortal>
                         <Menu.Target>
                           <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${c.name}`}>
@@ -195,6 +210,24 @@ export function ContainersTable({ hostId, inventory }: { hostId: string; invento
                           {mayManage && (
                             <Menu.Item leftSection={<IconRefresh size={14} />} onClick={() => run(c, "restart")}>
                               Restart
+                            </Menu.Item>
+                          )}
+                          {mayReadLogs && (
+                            <Menu.Item
+                              component={Link}
+                              href={`/hosts/${encodeURIComponent(hostId)}/containers/${c.id}/logs`}
+                              leftSection={<IconFileText size={14} />}
+                            >
+                              Logs
+                            </Menu.Item>
+                          )}
+                          {mayShell && c.state === "running" && (
+                            <Menu.Item
+                              component={Link}
+                              href={`/terminal?host=${encodeURIComponent(hostId)}&container=${c.id}`}
+                              leftSection={<IconTerminal2 size={14} />}
+                            >
+                              Shell
                             </Menu.Item>
                           )}
                           {mayInspect && (

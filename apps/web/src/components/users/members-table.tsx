@@ -1,5 +1,5 @@
 "use client";
-import { Badge, Button, Group, Paper, Select, Table, Text } from "@mantine/core";
+import { Badge, Button, Group, Paper, Select, Switch, Table, Text, Tooltip } from "@mantine/core";
 import { modals } from "@mantine/modals";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -24,6 +24,21 @@ export function MembersTable() {
     trpc.users.setRole.mutationOptions({
       onSuccess: (_data, vars) => {
         notifications.show({ color: "teal", title: "Role changed", message: `Now ${vars.role}.` });
+        return refresh();
+      },
+      onError: fail,
+    }),
+  );
+  const setShellGrant = useMutation(
+    trpc.users.setShellGrant.mutationOptions({
+      onSuccess: (_data, vars) => {
+        notifications.show({
+          color: "teal",
+          title: vars.granted ? "Container shell granted" : "Container shell taken away",
+          message: vars.granted
+            ? "They can open shells in containers (as operator or above)."
+            : "They can no longer open container shells.",
+        });
         return refresh();
       },
       onError: fail,
@@ -66,6 +81,7 @@ export function MembersTable() {
               <Table.Th>Name</Table.Th>
               <Table.Th>Email</Table.Th>
               <Table.Th>Role</Table.Th>
+              <Table.Th>Container shell</Table.Th>
               <Table.Th>Added</Table.Th>
               <Table.Th>Status</Table.Th>
               {mayDisable && <Table.Th aria-label="Actions" />}
@@ -100,6 +116,29 @@ export function MembersTable() {
                     <Badge variant="light" color={ROLE_COLORS[member.role]}>
                       {member.role}
                     </Badge>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  {mayChangeRoles && member.role !== "admin" ? (
+                    <Tooltip
+                      label={
+                        member.role === "viewer"
+                          ? "Takes effect once they are operator or above"
+                          : "Opening a shell in a container is its own grant"
+                      }
+                    >
+                      <Switch
+                        aria-label={`Container shell for ${member.email}`}
+                        checked={member.containerShellGrant}
+                        onChange={(event) =>
+                          setShellGrant.mutate({ userId: member.id, granted: event.currentTarget.checked })
+                        }
+                      />
+                    </Tooltip>
+                  ) : (
+                    <Text fz="sm" c={member.containerShellGrant ? undefined : "dimmed"}>
+                      {member.role === "admin" ? "yes (admin)" : member.containerShellGrant ? "yes" : "no"}
+                    </Text>
                   )}
                 </Table.Td>
                 <Table.Td>

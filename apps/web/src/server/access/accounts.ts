@@ -90,6 +90,8 @@ export async function listTeamMembers(db: Db, teamId: string) {
     role: m.role as Role,
     disabled: m.user.disabledAt !== null,
     createdAt: m.user.createdAt,
+    // Admins hold the container shell grant implicitly (terminal/shell-access.ts).
+    containerShellGrant: m.role === "admin" || m.containerShellGrant,
   }));
 }
 
@@ -117,6 +119,16 @@ export async function setRole(db: Db, teamId: string, userId: string, role: Role
   if (membership.role === "admin") await assertAnotherActiveAdmin(db, teamId, userId);
   await db.membership.update({ where: { id: membership.id }, data: { role } });
   return { previous: membership.role as Role, user: membership.user };
+}
+
+/** Gives or takes the container shell grant (terminal/shell-access.ts); admins hold it anyway. */
+export async function setShellGrant(db: Db, teamId: string, userId: string, granted: boolean) {
+  const membership = await membershipOf(db, teamId, userId);
+  if (membership.role === "admin" && !granted) {
+    throw new AppError("CONFLICT", "Admins hold the shell grant with their role. Change the role to take it away.");
+  }
+  await db.membership.update({ where: { id: membership.id }, data: { containerShellGrant: granted } });
+  return { previous: membership.containerShellGrant, user: membership.user };
 }
 
 /** Disables the account and ends every one of its sessions in the same step. */

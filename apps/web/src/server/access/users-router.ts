@@ -2,7 +2,7 @@ import { emailSchema, passwordSchema, personNameSchema, roleSchema } from "@whee
 import { z } from "zod";
 import { recordAudit } from "../audit/audit-log";
 import { router, withPermission } from "../trpc/trpc";
-import { createUser, listTeamMembers, setDisabled, setRole } from "./accounts";
+import { createUser, listTeamMembers, setDisabled, setRole, setShellGrant } from "./accounts";
 
 const userId = z.string().min(1).max(64);
 
@@ -37,6 +37,22 @@ export const usersRouter = router({
         outcome: "success",
         ip: ctx.ip,
         details: { email: user.email, from: previous, to: input.role },
+      });
+      return { ok: true };
+    }),
+
+  setShellGrant: withPermission("users.role.update")
+    .input(z.object({ userId, granted: z.boolean() }))
+    .mutation(async ({ ctx, input }) => {
+      const { previous, user } = await setShellGrant(ctx.services.db, ctx.user.team.id, input.userId, input.granted);
+      await recordAudit(ctx.services.db, {
+        actor: ctx.user,
+        teamId: ctx.user.team.id,
+        action: "users.shell-grant.update",
+        target: { type: "user", id: user.id },
+        outcome: "success",
+        ip: ctx.ip,
+        details: { email: user.email, from: previous, to: input.granted },
       });
       return { ok: true };
     }),

@@ -75,6 +75,26 @@ const settings = {
       "Set by npm start: where to write a one-time enrolment token for this machine's agent once a team exists.",
     fix: "set WHEELHOUSE_LOCAL_AGENT_TOKEN_FILE to a file path, or unset it",
   },
+  TERMINAL_IDLE_MINUTES: {
+    schema: z.coerce
+      .number()
+      .positive()
+      .max(24 * 60)
+      .default(15),
+    describe: "A browser shell without input for this long is closed (default 15 minutes).",
+    fix: "set TERMINAL_IDLE_MINUTES to a number of minutes above 0, e.g. TERMINAL_IDLE_MINUTES=15",
+  },
+  TERMINAL_GRACE_SECONDS: {
+    schema: z.coerce.number().min(0).max(3_600).default(60),
+    describe:
+      "How long a shell waits for its browser to come back (reload, lost network) before it closes (default 60).",
+    fix: "set TERMINAL_GRACE_SECONDS to a number of seconds from 0 to 3600, e.g. TERMINAL_GRACE_SECONDS=60",
+  },
+  TERMINAL_RECORDING_MAX_MB: {
+    schema: z.coerce.number().positive().max(1_024).default(16),
+    describe: "Size limit of one shell recording in DATA_DIR/recordings; past it recording stops (default 16 MB).",
+    fix: "set TERMINAL_RECORDING_MAX_MB to a number of megabytes above 0, e.g. TERMINAL_RECORDING_MAX_MB=16",
+  },
   NODE_ENV: {
     schema: z.enum(["production", "development", "test"]).default("production"),
     describe: "development serves the UI through Next.js's dev server with hot reload (default production).",
@@ -96,6 +116,8 @@ export interface Config {
   secretKeyHex: string | undefined;
   bootstrapAdmin: { email: string; password: string } | undefined;
   localAgentTokenFile: string | undefined;
+  /** Browser shells: idle timeout, reload grace period and recording size limit. */
+  terminal: { idleMs: number; graceMs: number; recordingMaxBytes: number };
   dev: boolean;
 }
 
@@ -134,6 +156,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     localAgentTokenFile: values.WHEELHOUSE_LOCAL_AGENT_TOKEN_FILE
       ? resolve(values.WHEELHOUSE_LOCAL_AGENT_TOKEN_FILE)
       : undefined,
+    terminal: {
+      idleMs: values.TERMINAL_IDLE_MINUTES * 60_000,
+      graceMs: values.TERMINAL_GRACE_SECONDS * 1_000,
+      recordingMaxBytes: Math.round(values.TERMINAL_RECORDING_MAX_MB * 1024 * 1024),
+    },
     dev: values.NODE_ENV === "development",
   };
 }

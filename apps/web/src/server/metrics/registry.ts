@@ -11,6 +11,10 @@ export interface PortalMetrics {
   agentCommandDuration: Histogram<"type">;
   deployments: Counter<"kind" | "outcome">;
   deploymentDuration: Histogram<"kind" | "outcome">;
+  logLinesRelayed: Counter;
+  logFollowers: Gauge;
+  terminalSessions: Counter<"kind">;
+  terminalSessionsActive: Gauge;
 }
 
 export interface MetricSources {
@@ -92,6 +96,27 @@ export function createMetrics(sources: MetricSources): PortalMetrics {
     buckets: [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600],
     registers: [registry],
   });
+  const logLinesRelayed = new Counter({
+    name: "wheelhouse_log_lines_relayed_total",
+    help: "Log lines the portal passed on to viewers (browsers on /logs, the REST API and the CLI).",
+    registers: [registry],
+  });
+  const logFollowers = new Gauge({
+    name: "wheelhouse_log_followers",
+    help: "Log streams viewers have open on this portal process (one per open log view).",
+    registers: [registry],
+  });
+  const terminalSessions = new Counter({
+    name: "wheelhouse_terminal_sessions_total",
+    help: "Terminal sessions opened, by kind (container, host, exec).",
+    labelNames: ["kind"],
+    registers: [registry],
+  });
+  const terminalSessionsActive = new Gauge({
+    name: "wheelhouse_terminal_sessions_active",
+    help: "Terminal sessions running now (browser shells, and `wheelhouse exec` commands while they run).",
+    registers: [registry],
+  });
   new Gauge({
     name: "wheelhouse_container_instances",
     help: "App instances Wheelhouse tracks, by status (Starting, Healthy, Unhealthy).",
@@ -116,6 +141,10 @@ export function createMetrics(sources: MetricSources): PortalMetrics {
     agentCommandDuration,
     deployments,
     deploymentDuration,
+    logLinesRelayed,
+    logFollowers,
+    terminalSessions,
+    terminalSessionsActive,
   };
 }
 

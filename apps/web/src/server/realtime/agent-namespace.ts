@@ -9,6 +9,7 @@ import {
   PORTAL_REFUSED_EVENT,
   parseMessage,
   refusalSchema,
+  toBuffer,
 } from "@wheelhouse/shared";
 import type { Namespace, Socket } from "socket.io";
 import { hostForKey } from "../hosts/enrollment";
@@ -140,6 +141,12 @@ export function attachAgentNamespace(
           await recordDockerStatus(db, hostId, version, error);
           notifyTeam(teamId);
         },
+        "agent:log-batch": async (batch) => void services.events.emit("agentLogBatch", hostId, batch),
+        "agent:log-end": async (end) => void services.events.emit("agentLogEnd", hostId, end),
+        "agent:terminal-output": async ({ sessionId, data }) =>
+          services.terminals.agentOutput(hostId, sessionId, toBuffer(data)),
+        "agent:terminal-exit": async ({ sessionId, exitCode, message }) =>
+          services.terminals.agentExit(hostId, sessionId, exitCode, message),
       };
 
     socket.onAny((event: string, ...args: unknown[]) => {

@@ -11,8 +11,10 @@ import { readSessionToken } from "../access/session-cookie";
 import { resolveSession, type SessionUser } from "../access/sessions";
 import { AppError } from "../errors/app-error";
 import { SampleWriter } from "../hosts/host-telemetry";
+import { attachLogsNamespace } from "../logs/logs-namespace";
 import type { PortalMetrics } from "../metrics/registry";
 import type { PortalServices } from "../services";
+import { attachTerminalNamespace } from "../terminal/terminal-namespace";
 import { attachAgentNamespace } from "./agent-namespace";
 
 interface UiSocketData {
@@ -102,6 +104,12 @@ export function attachSockets(httpServer: HttpServer, services: PortalServices, 
     services.logger.error({ err: error }, "could not write host samples"),
   );
   attachAgentNamespace(io.of("/agent"), services, samples, notifyTeam);
+  attachLogsNamespace(io.of("/logs"), services, metrics, (origin, host) =>
+    originAllowed(origin, host, services.config.publicUrl),
+  );
+  attachTerminalNamespace(io.of("/terminal"), services, services.terminals, services.terminalTokens, (origin, host) =>
+    originAllowed(origin, host, services.config.publicUrl),
+  );
 
   return {
     io,

@@ -6,6 +6,8 @@ import { appsRouter } from "../apps/apps-router";
 import { auditRouter } from "../audit/audit-router";
 import { containersRouter } from "../hosts/containers-router";
 import { hostsRouter } from "../hosts/hosts-router";
+import { logsRouter } from "../logs/logs-router";
+import { terminalRouter } from "../terminal/terminal-router";
 import { router } from "./trpc";
 
 export const appRouter = router({
@@ -16,6 +18,8 @@ export const appRouter = router({
   audit: auditRouter,
   hosts: hostsRouter,
   containers: containersRouter,
+  logs: logsRouter,
+  terminal: terminalRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -48,6 +48,7 @@ export default function AppPage() {
   const name = decodeURIComponent(params.name);
   const trpc = useTRPC();
   const mayUpdate = useCan("apps.update");
+  const mayReadLogs = useCan("logs.read");
   const [tab, setTab] = useHashTab();
   // The socket's apps:changed hints refresh these; polling covers a missed hint while work runs.
   const detail = useQuery(
@@ -95,6 +96,11 @@ export default function AppPage() {
       {app && (
         <>
           <AppHeader app={app} />
+          {mayReadLogs && (
+            <Anchor component={Link} href={`/apps/${encodeURIComponent(name)}/logs`} fz="sm" mb="sm" display="block">
+              Logs of every instance →
+            </Anchor>
+          )}
           <Tabs value={tab} onChange={(value) => value && isTab(value) && setTab(value)} keepMounted={false}>
             <Tabs.List mb="md">
               <Tabs.Tab value="overview">Overview</Tabs.Tab>

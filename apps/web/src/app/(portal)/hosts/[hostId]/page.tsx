@@ -1,10 +1,11 @@
 "use client";
-import { Alert, Anchor, Badge, Group, Loader, Paper, Stack, Table, Tabs, Text } from "@mantine/core";
-import { IconAlertTriangle, IconArrowLeft, IconPlugConnectedX } from "@tabler/icons-react";
+import { Alert, Anchor, Badge, Button, Group, Loader, Paper, Stack, Table, Tabs, Text } from "@mantine/core";
+import { IconAlertTriangle, IconArrowLeft, IconFileText, IconPlugConnectedX, IconTerminal2 } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams } from "next/navigation";
 import { errorMessage } from "../../../../client/errors";
+import { useCan } from "../../../../client/session";
 import { useTRPC } from "../../../../client/trpc";
 import { ContainersTable } from "../../../../components/hosts/containers-table";
 import { formatBytes } from "../../../../components/hosts/format";
@@ -16,6 +17,8 @@ export default function HostPage() {
   const trpc = useTRPC();
   const inventory = useQuery(trpc.containers.list.queryOptions({ hostId }, { refetchInterval: 5_000 }));
   const data = inventory.data;
+  const mayReadLogs = useCan("logs.read");
+  const mayHostShell = useCan("hosts.shell");
   return (
     <>
       <Anchor
@@ -31,6 +34,31 @@ export default function HostPage() {
       <PageHeader
         title={data?.host.name ?? "Host"}
         description="Every container and image on this host, kept current from the Docker engine's events."
+        actions={
+          <Group gap="xs">
+            {mayReadLogs && (
+              <Button
+                component={Link}
+                href={`/hosts/${encodeURIComponent(hostId)}/agent-logs`}
+                variant="default"
+                leftSection={<IconFileText size={16} />}
+              >
+                Agent log
+              </Button>
+            )}
+            {mayHostShell && data?.connected && (
+              <Button
+                component={Link}
+                href={`/terminal?host=${encodeURIComponent(hostId)}&kind=host`}
+                variant="default"
+                color="red"
+                leftSection={<IconTerminal2 size={16} />}
+              >
+                Host shell
+              </Button>
+            )}
+          </Group>
+        }
       />
       {inventory.error && <Alert color="red">{errorMessage(inventory.error)}</Alert>}
       {inventory.isPending && <Loader aria-label="Loading inventory" />}

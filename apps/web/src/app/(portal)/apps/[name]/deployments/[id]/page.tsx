@@ -101,6 +101,13 @@ export default function DeploymentPage() {
           )}
 
           <DeploymentLog deploymentId={deployment.id} />
+          <Anchor
+            component={Link}
+            href={`/apps/${encodeURIComponent(name)}/deployments/${encodeURIComponent(deployment.id)}/logs`}
+            fz="sm"
+          >
+            Open in the log viewer (search, levels, download) →
+          </Anchor>
         </Stack>
       )}
     </>

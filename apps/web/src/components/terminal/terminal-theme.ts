@@ -1,0 +1,23 @@
+// Terminals are dark in both themes: programs assume a dark background for their colours.
+export const TERMINAL_THEME = {
+  background: "#0d1117",
+  foreground: "#e6edf3",
+  cursor: "#e6edf3",
+  selectionBackground: "#3b5070",
+  black: "#484f58",
+  red: "#ff7b72",
+  green: "#3fb950",
+  yellow: "#d29922",
+  blue: "#58a6ff",
+  magenta: "#bc8cff",
+  cyan: "#39c5cf",
+  white: "#b1bac4",
+  brightBlack: "#6e7681",
+  brightRed: "#ffa198",
+  brightGreen: "#56d364",
+  brightYellow: "#e3b341",
+  brightBlue: "#79c0ff",
+  brightMagenta: "#d2a8ff",
+  brightCyan: "#56d4dd",
+  brightWhite: "#ffffff",
+} as const;
