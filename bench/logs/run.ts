@@ -1,15 +1,16 @@
 // bench/logs: a container writes 200-byte lines at 1k, 10k and 100k lines/s. Baseline, in the same
-// run: the Docker logs API itself (a dockerode follow in this process, lines split and dropped).
-// Wheelhouse: the same container through agent → portal → a socket.io-client on /logs.
+// run: the Docker logs API itself (a follow in this process, its frames split by the agent's
+// demultiplexer, lines split and dropped). Wheelhouse: the same container through agent → portal →
+// a socket.io-client on /logs.
 // Reported: throughput (lines/s received, ratio to the baseline; target ≥ 0.8), added p99 latency
 // at 10k lines/s (Wheelhouse p99 − baseline p99, both measured from Docker's own timestamp;
 // target ≤ 50 ms), and dockerd CPU with 10 viewers vs 1 (target ≤ 1.2×; /proc/<dockerd>/stat).
 //   npm run bench -- logs [SECONDS]      (default 6 per measurement)
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { PassThrough } from "node:stream";
 import { normaliseTimestamp } from "@wheelhouse/shared";
 import Docker from "dockerode";
+import { FrameDemuxer } from "../../apps/agent/src/logs/frame-demuxer.ts";
 import { agentConfigDir, enrollAgent, removeConfigDir, runAgent } from "../../tests/support/agents.ts";
 import { setUpAdmin } from "../../tests/support/api-client.ts";
 import {
@@ -74,10 +75,11 @@ async function baseline(containerId: string, followers = 1): Promise<Measure> {
     const stream = (await docker
       .getContainer(containerId)
       .logs({ follow: true, stdout: true, stderr: true, timestamps: true, tail: 0 })) as NodeJS.ReadableStream;
-    const out = new PassThrough();
     let rest = "";
-    out.on("data", (chunk: Buffer) => {
-      const text = rest + chunk.toString("utf8");
+    // The agent's own demultiplexer: dockerode's demuxStream is quadratic in the frames per chunk
+    // and would make the baseline slower than reading the engine's API need be.
+    const demuxer = new FrameDemuxer((_err, payload) => {
+      const text = rest + payload.toString("utf8");
       const parts = text.split("\n");
       rest = parts.pop() ?? "";
       if (f > 0) return;
@@ -87,7 +89,7 @@ async function baseline(containerId: string, followers = 1): Promise<Measure> {
         if (lines % 50 === 0) lags.push(lagMs(normaliseTimestamp(line.slice(0, line.indexOf(" "))) ?? "", now));
       }
     });
-    docker.modem.demuxStream(stream, out, out);
+    stream.on("data", (chunk: Buffer) => demuxer.push(chunk));
     streams.push(stream);
   }
   await sleep(1_000);

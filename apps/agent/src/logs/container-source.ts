@@ -2,7 +2,7 @@
 // starts with the first listener and stops with the last; when the engine ends it (the container
 // stopped or restarted) and the container still exists, it follows again from the last line seen,
 // skipping what was already delivered.
-import { PassThrough, type Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import {
   dockerSinceParameter,
   type LogCursor,
@@ -13,23 +13,11 @@ import {
 } from "@wheelhouse/shared";
 import type Docker from "dockerode";
 import type { Logger } from "../logger";
+import { demuxAll, FrameDemuxer } from "./frame-demuxer";
 import { LineSplitter } from "./line-splitter";
 import type { LiveListener, LogSourceHandle, RawLine } from "./log-source";
 
-const HEADER_BYTES = 8;
 const REFOLLOW_DELAY_MS = 1_000;
-
-/** The frames of a multiplexed (non-TTY) output buffer, in order, with their stream. */
-function* frames(buffer: Buffer): Generator<{ err: boolean; payload: Buffer }> {
-  let at = 0;
-  while (at + HEADER_BYTES <= buffer.length) {
-    const type = buffer.readUInt8(at);
-    const length = buffer.readUInt32BE(at + 4);
-    const start = at + HEADER_BYTES;
-    yield { err: type === 2, payload: buffer.subarray(start, Math.min(start + length, buffer.length)) };
-    at = start + length;
-  }
-}
 
 export function statusCode(error: unknown): number | undefined {
   return (error as { statusCode?: number }).statusCode;
@@ -98,7 +86,7 @@ export class ContainerLogSource implements LogSourceHandle {
     } else {
       const out = new LineSplitter(false, push);
       const err = new LineSplitter(true, push);
-      for (const frame of frames(output)) (frame.err ? err : out).push(frame.payload);
+      demuxAll(output, (isErr, payload) => (isErr ? err : out).push(payload));
       out.flush();
       err.flush();
     }
@@ -155,11 +143,8 @@ export class ContainerLogSource implements LogSourceHandle {
     if (tty) {
       stream.on("data", (chunk: Buffer) => out.push(chunk));
     } else {
-      const stdout = new PassThrough();
-      const stderr = new PassThrough();
-      stdout.on("data", (chunk: Buffer) => out.push(chunk));
-      stderr.on("data", (chunk: Buffer) => err.push(chunk));
-      this.docker.modem.demuxStream(stream, stdout, stderr);
+      const demuxer = new FrameDemuxer((isErr, payload) => (isErr ? err : out).push(payload));
+      stream.on("data", (chunk: Buffer) => demuxer.push(chunk));
     }
     const ended = () => {
       if (this.stream !== stream) return;

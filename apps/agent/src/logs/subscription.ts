@@ -15,7 +15,6 @@ import {
   type LogLevel,
   type LogLine,
   MAX_MESSAGE_BYTES,
-  messageBytes,
 } from "@wheelhouse/shared";
 import type { RawLine } from "./log-source";
 
@@ -39,6 +38,21 @@ export const DEFAULT_LIMITS: SubscriptionLimits = {
   batchMaxLines: LOG_BATCH_MAX_LINES,
   batchMaxBytes: LOG_BATCH_MAX_BYTES,
 };
+
+/** Room kept in a message for the batch's own fields (stream id, numbers). */
+const BATCH_OVERHEAD_BYTES = 1_024;
+/** A line's JSON without its text: {"seq":…,"ts":"…","text":,"level":"…","err":true}, rounded up. */
+const LINE_OVERHEAD_BYTES = 120;
+/** Text that JSON writes as it is: printable ASCII other than `"` and `\`. */
+const PLAIN_JSON_TEXT = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/**
+ * An upper bound of a line's size in the batch's JSON, without encoding it: other characters take
+ * at most six bytes per UTF-16 unit (a "\u00XX" escape; UTF-8 needs at most three).
+ */
+export function lineWireBytes(text: string): number {
+  return LINE_OVERHEAD_BYTES + 2 + (PLAIN_JSON_TEXT.test(text) ? text.length : text.length * 6);
+}
 
 /** A line's level, computed once per line however many subscriptions read it. */
 export function levelOf(line: RawLine): LogLevel | null {
@@ -131,19 +145,21 @@ export class Subscription {
     while (this.inFlight.size < this.limits.window && (this.buffered > 0 || this.skipped > 0)) {
       const lines: LogLine[] = [];
       let bytes = 0;
+      // The portal refuses a message over MAX_MESSAGE_BYTES, and a refused batch is never
+      // acknowledged: close the batch before its JSON could reach that size.
+      let wire = BATCH_OVERHEAD_BYTES;
       while (this.head < this.queue.length && lines.length < this.limits.batchMaxLines) {
         const line = this.queue[this.head] as LogLine;
-        if (lines.length > 0 && bytes + line.text.length > this.limits.batchMaxBytes) break;
+        const size = lineWireBytes(line.text);
+        if (
+          lines.length > 0 &&
+          (bytes + line.text.length > this.limits.batchMaxBytes || wire + size > MAX_MESSAGE_BYTES)
+        )
+          break;
         lines.push(line);
         bytes += line.text.length;
+        wire += size;
         this.head += 1;
-      }
-      // JSON escaping can make text grow (control characters six-fold): a batch the portal would
-      // refuse as too large would never be acknowledged, so it goes back in halves until it fits.
-      while (lines.length > 1 && messageBytes({ streamId: this.streamId, lines }) > MAX_MESSAGE_BYTES - 1_024) {
-        const back = Math.ceil(lines.length / 2);
-        for (const line of lines.splice(lines.length - back)) bytes -= line.text.length;
-        this.head -= back;
       }
       this.queuedBytes -= bytes;
       // Backlog lines sit at the front of the queue, so a batch takes them first.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CursorTracker, compileFilter, skipDelivered } from "./log-filter";
 import { atLeast } from "./log-levels";
-import { parseLogLine, toLevel } from "./log-parse";
+import { parseLogLine, plainLineLevel, toLevel } from "./log-parse";
 import { dockerSinceParameter, normaliseTimestamp, parseSince } from "./log-time";
 
 describe("parseLogLine", () => {
@@ -101,5 +101,76 @@ describe("detectLevel", () => {
     ]) {
       expect(detectLevel(text)).toBe(parseLogLine(text).level);
     }
+  });
+});
+
+describe("plainLineLevel", () => {
+  // The regular expression the scanner replaced: the two must agree on every line.
+  const REFERENCE =
+    /^(?:\S*\d\S*\s+){0,2}[[(<]?(?:level=)?(trace|debug|dbg|info|inf|notice|warn|warning|wrn|error|err|crit|critical|fatal|panic|emerg|alert)\b[\]):>]?/i;
+  const reference = (text: string) => {
+    const match = REFERENCE.exec(text.slice(0, 64));
+    return match?.[1] ? toLevel(match[1]) : null;
+  };
+  const pieces = [
+    "ERROR",
+    "warn",
+    "Warning",
+    "[info]",
+    "(debug)",
+    "<crit>",
+    "level=",
+    "LEVEL=",
+    "err_x",
+    "error2",
+    "errors",
+    "2026-01-01",
+    "10:00:00.123",
+    "pid=42",
+    "7",
+    " ",
+    "  ",
+    "\t",
+    "\u00a0",
+    "x",
+    "[",
+    "level=info",
+    "fatal:",
+    "notice",
+    "inf",
+    "a1",
+    "GET",
+    "/health",
+    "200",
+    "é",
+    "_",
+    "panic!",
+    "\u3000",
+  ];
+  it("agrees with the reference pattern on crafted and generated lines", () => {
+    const crafted = [
+      "ERROR could not connect",
+      "[warn] disk 91%",
+      "2026-01-01 10:00:00 INFO started",
+      "a1 b2 c3 error",
+      "a1 b2 error",
+      "[info]2 warn",
+      "level=[warn]",
+      `${"x".repeat(70)} error`,
+      `${"1".repeat(60)} error`,
+      "",
+    ];
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    const generated = Array.from({ length: 20_000 }, () =>
+      Array.from({ length: 1 + Math.floor(random() * 6) }, () => pieces[Math.floor(random() * pieces.length)]).join(
+        random() < 0.5 ? " " : "",
+      ),
+    );
+    for (const line of [...crafted, ...generated])
+      expect([line, plainLineLevel(line)]).toEqual([line, reference(line)]);
   });
 });

@@ -4,8 +4,12 @@
 
 const DOCKER_TIME = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/;
 
+const NORMALISED_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/;
+
 /** "2024-05-01T10:00:00.1234Z" → "2024-05-01T10:00:00.123400000Z"; null when it is not such a time. */
 export function normaliseTimestamp(value: string): string | null {
+  // Most of the engine's times already have nine digits and "Z": one test, no captures, no copy.
+  if (value.length === 30 && NORMALISED_TIME.test(value)) return value;
   const match = DOCKER_TIME.exec(value);
   if (!match) return null;
   const [, whole = "", fraction = "", zone = "Z"] = match;

@@ -23,12 +23,35 @@ function withoutBinary(value: unknown, depth: number, sizes: { binary: number })
   return copy;
 }
 
+/** True when a binary value sits within the depth that `withoutBinary` replaces. */
+function holdsBinary(value: unknown, depth: number): boolean {
+  if (value instanceof Uint8Array || value instanceof ArrayBuffer) return true;
+  if (depth > 3 || value === null || typeof value !== "object") return false;
+  if (Array.isArray(value)) {
+    // Arrays of plain values (a log batch's lines hold objects of strings) are the common case.
+    for (const item of value)
+      if (typeof item === "object" && item !== null && holdsBinary(item, depth + 1)) return true;
+    return false;
+  }
+  for (const key in value) {
+    const item = (value as Record<string, unknown>)[key];
+    if (typeof item === "object" && item !== null && holdsBinary(item, depth + 1)) return true;
+  }
+  return false;
+}
+
+/** UTF-8 length of a string: Node's Buffer counts without encoding; browsers encode. */
+const nodeBuffer = (globalThis as { Buffer?: { byteLength(text: string, encoding: "utf8"): number } }).Buffer;
+const utf8Length = (text: string) => (nodeBuffer ? nodeBuffer.byteLength(text, "utf8") : utf8.encode(text).length);
+
 export function messageBytes(payload: unknown): number {
   if (payload === undefined) return 0;
   try {
+    // Most messages carry no binary: measure them as they are, without copying them first.
+    if (!holdsBinary(payload, 0)) return utf8Length(JSON.stringify(payload) ?? "");
     const sizes = { binary: 0 };
     const plain = withoutBinary(payload, 0, sizes);
-    return utf8.encode(JSON.stringify(plain) ?? "").length + sizes.binary;
+    return utf8Length(JSON.stringify(plain) ?? "") + sizes.binary;
   } catch {
     return Number.POSITIVE_INFINITY;
   }
