@@ -16,7 +16,7 @@ import { planImageCleanup } from "../releases/image-retention";
 import { readReleaseConfig } from "../releases/release-config";
 import { createRelease } from "../releases/releases";
 import type { PortalEvents } from "../services";
-import { appendLog, isFinished, transition } from "./deployment-records";
+import { appendLog, isFinished, logWrite, transition, transitionWrites } from "./deployment-records";
 import type { NginxSync } from "./nginx-sync";
 
 /** Pulling an image can take minutes on a slow registry. */
@@ -144,8 +144,8 @@ export class DeployOrchestrator {
   }
 
   private async step(teamId: string, deploymentId: string, status: DeploymentStatus, line: string): Promise<void> {
-    await transition(this.deps.db, deploymentId, status);
-    await appendLog(this.deps.db, deploymentId, line);
+    const { db } = this.deps;
+    await db.$transaction([...transitionWrites(db, deploymentId, status), logWrite(db, deploymentId, line)]);
     this.changed(teamId, deploymentId);
   }
 
@@ -213,8 +213,10 @@ export class DeployOrchestrator {
             ? { id: deployment.requestedById, email: deployment.requestedByEmail ?? "" }
             : null,
         });
-        await db.deployment.update({ where: { id: deploymentId }, data: { releaseId: release.id } });
-        await appendLog(db, deploymentId, `Release ${release.number}: ${release.imageRef} → ${release.imageDigest}`);
+        await db.$transaction([
+          db.deployment.update({ where: { id: deploymentId }, data: { releaseId: release.id } }),
+          logWrite(db, deploymentId, `Release ${release.number}: ${release.imageRef} → ${release.imageDigest}`),
+        ]);
       } else {
         await appendLog(db, deploymentId, `Release ${release.number}: ${release.imageDigest}`);
       }
@@ -254,12 +256,14 @@ export class DeployOrchestrator {
                 `Could not start an instance on ${hostName(hostId)}: ${(error as Error).message}`,
               );
             });
-          await db.containerInstance.update({
-            where: { id: instance.id },
-            data: { containerId: result.containerId, containerName: result.name, hostPort: result.hostPort },
-          });
+          await db.$transaction([
+            db.containerInstance.update({
+              where: { id: instance.id },
+              data: { containerId: result.containerId, containerName: result.name, hostPort: result.hostPort },
+            }),
+            logWrite(db, deploymentId, `Started ${result.name} on ${hostName(hostId)}, port ${result.hostPort}`),
+          ]);
           newInstances.push({ id: instance.id, hostId, ...result });
-          await appendLog(db, deploymentId, `Started ${result.name} on ${hostName(hostId)}, port ${result.hostPort}`);
         }
       }
 
@@ -312,31 +316,17 @@ export class DeployOrchestrator {
         );
         throw new DeploymentFailed(`${failed.instance.name} is not healthy: ${failed.result.reason}`);
       }
-      for (const check of checks) {
-        if (check.result.healthy) {
-          await appendLog(
-            db,
-            deploymentId,
-            `${check.instance.name} healthy after ${(check.result.afterMs / 1000).toFixed(1)} s`,
-          );
-        }
-      }
+      await appendLog(
+        db,
+        deploymentId,
+        ...checks.flatMap(({ instance, result }) =>
+          result.healthy ? [`${instance.name} healthy after ${(result.afterMs / 1000).toFixed(1)} s`] : [],
+        ),
+      );
 
-      // Switch: nginx sends new requests to the new instances (validated, reloaded), then Live.
-      if (app.domains.length > 0) {
-        await this.deps.nginx.switchTo(app.id, deploymentId, hostIds).catch((error: unknown) => {
-          throw new DeploymentFailed(`nginx did not take the new instances: ${(error as Error).message}`);
-        });
-        await appendLog(db, deploymentId, `nginx now sends ${app.domains.join(", ")} to the new instances`);
-      }
+      // What the switch replaces, read before it: deployments of one app run one at a time, so
+      // neither set changes meanwhile, and the switch's writes then go in one transaction.
       const previous = await db.deployment.findMany({ where: { appId: app.id, status: "Live" }, select: { id: true } });
-      for (const old of previous) await transition(db, old.id, "Superseded");
-      await transition(db, deploymentId, "Live");
-      this.deps.nginx.switched(app.id);
-      outcome = "live";
-      this.changed(teamId, deploymentId);
-
-      // Drain: the old instances stop after nginx has moved on.
       const old = await db.containerInstance.findMany({
         where: {
           appId: app.id,
@@ -344,6 +334,25 @@ export class DeployOrchestrator {
           status: { in: ["Starting", "Healthy", "Unhealthy"] },
         },
       });
+
+      // Switch: nginx sends new requests to the new instances (validated, reloaded), then Live.
+      if (app.domains.length > 0) {
+        await this.deps.nginx.switchTo(app.id, deploymentId, hostIds).catch((error: unknown) => {
+          throw new DeploymentFailed(`nginx did not take the new instances: ${(error as Error).message}`);
+        });
+      }
+      await db.$transaction([
+        ...(app.domains.length > 0
+          ? [logWrite(db, deploymentId, `nginx now sends ${app.domains.join(", ")} to the new instances`)]
+          : []),
+        ...previous.flatMap((live) => transitionWrites(db, live.id, "Superseded")),
+        ...transitionWrites(db, deploymentId, "Live"),
+      ]);
+      this.deps.nginx.switched(app.id);
+      outcome = "live";
+      this.changed(teamId, deploymentId);
+
+      // Drain: the old instances stop after nginx has moved on.
       await this.removeInstances(old, "Stopped", null);
       await appendLog(
         db,

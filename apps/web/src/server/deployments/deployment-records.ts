@@ -56,15 +56,19 @@ export function isFinished(status: string): boolean {
   return (FINISHED_DEPLOYMENT_STATUSES as readonly string[]).includes(status);
 }
 
-/** Moves a deployment to `status`, storing the transition; finished states also stamp finishedAt. */
-export async function transition(
+/**
+ * The writes that move a deployment to `status` and store the transition (finished states also
+ * stamp finishedAt), for a caller to put in one transaction with its other writes: a deploy waits
+ * on each transaction, so its steps write together.
+ */
+export function transitionWrites(
   db: Db,
   deploymentId: string,
   status: DeploymentStatus,
   extra: { failureReason?: string; releaseId?: string } = {},
-): Promise<void> {
+) {
   const at = new Date();
-  await db.$transaction([
+  return [
     db.deployment.update({
       where: { id: deploymentId },
       data: {
@@ -75,15 +79,30 @@ export async function transition(
       },
     }),
     db.deploymentTransition.create({ data: { deploymentId, status, at } }),
-  ]);
+  ] as const;
+}
+
+/** The write that appends lines to a deployment's log (see transitionWrites). */
+export function logWrite(db: Db, deploymentId: string, ...lines: string[]) {
+  const at = new Date();
+  return db.deploymentLogLine.createMany({
+    data: lines.map((text) => ({ deploymentId, at, text: text.slice(0, 4_000) })),
+  });
+}
+
+/** Moves a deployment to `status`, storing the transition; finished states also stamp finishedAt. */
+export async function transition(
+  db: Db,
+  deploymentId: string,
+  status: DeploymentStatus,
+  extra: { failureReason?: string; releaseId?: string } = {},
+): Promise<void> {
+  await db.$transaction([...transitionWrites(db, deploymentId, status, extra)]);
 }
 
 export async function appendLog(db: Db, deploymentId: string, ...lines: string[]): Promise<void> {
   if (lines.length === 0) return;
-  const at = new Date();
-  await db.deploymentLogLine.createMany({
-    data: lines.map((text) => ({ deploymentId, at, text: text.slice(0, 4_000) })),
-  });
+  await logWrite(db, deploymentId, ...lines);
 }
 
 export async function readLog(db: Db, deploymentId: string, after: number) {
