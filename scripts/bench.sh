@@ -10,14 +10,16 @@ name=${1:-all}
 [ "$#" -gt 0 ] && shift
 case "$name" in
   agents) node --import tsx bench/agents/run.ts "$@" ;;
+  agents-floor) node --import tsx bench/agents/floor/run.ts "$@" ;;
   deploy) bash scripts/system/docker-engine.sh start && node --import tsx bench/deploy/run.ts "$@" ;;
   logs) bash scripts/system/docker-engine.sh start && node --import tsx bench/logs/run.ts "$@" ;;
   shell) bash scripts/system/docker-engine.sh start && node --import tsx bench/shell/run.ts "$@" ;;
   all)
     node --import tsx bench/agents/run.ts
+    node --import tsx bench/agents/floor/run.ts
     bash scripts/system/docker-engine.sh start && node --import tsx bench/deploy/run.ts
     node --import tsx bench/logs/run.ts
     node --import tsx bench/shell/run.ts
     ;;
-  *) echo "unknown benchmark: $name (known: agents, deploy, logs, shell)" >&2; exit 2 ;;
+  *) echo "unknown benchmark: $name (known: agents, agents-floor, deploy, logs, shell)" >&2; exit 2 ;;
 esac
