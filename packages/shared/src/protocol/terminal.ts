@@ -17,8 +17,8 @@ const containerId = z.string().regex(/^[0-9a-f]{64}$/);
 export const terminalSessionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
 
 /** Unacknowledged output after which the agent pauses the source, and the level at which it resumes. */
-export const TERMINAL_WINDOW_HIGH = 512 * 1024;
-export const TERMINAL_WINDOW_LOW = 128 * 1024;
+export const TERMINAL_WINDOW_HIGH = 1024 * 1024;
+export const TERMINAL_WINDOW_LOW = 512 * 1024;
 /** Largest data chunk in one message, either way. */
 export const TERMINAL_CHUNK_MAX_BYTES = 64 * 1024;
 /** Terminal sizes people actually use; anything else is refused. */
