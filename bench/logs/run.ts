@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { normaliseTimestamp } from "@wheelhouse/shared";
 import Docker from "dockerode";
-import { FrameDemuxer } from "../../apps/agent/src/logs/frame-demuxer.ts";
+import { FrameDemuxer } from "../../apps/agent/src/docker/frame-demuxer.ts";
 import { agentConfigDir, enrollAgent, removeConfigDir, runAgent } from "../../tests/support/agents.ts";
 import { setUpAdmin } from "../../tests/support/api-client.ts";
 import {

@@ -1,6 +1,8 @@
 // A container's output as lines. Without a TTY the engine multiplexes stdout and stderr into frames:
 // an 8-byte header (stream type, 3 zero bytes, big-endian payload length) followed by the payload.
 
+import { demuxAll } from "../docker/frame-demuxer";
+
 const HEADER_BYTES = 8;
 
 /** True when `buffer` starts like a multiplexed frame (stream 0, 1 or 2, then three zero bytes). */
@@ -14,13 +16,7 @@ function looksMultiplexed(buffer: Buffer): boolean {
 export function demultiplex(buffer: Buffer): Buffer {
   if (!looksMultiplexed(buffer)) return buffer;
   const payloads: Buffer[] = [];
-  let at = 0;
-  while (at + HEADER_BYTES <= buffer.length) {
-    const length = buffer.readUInt32BE(at + 4);
-    const start = at + HEADER_BYTES;
-    payloads.push(buffer.subarray(start, Math.min(start + length, buffer.length)));
-    at = start + length;
-  }
+  demuxAll(buffer, (_err, payload) => payloads.push(payload));
   return Buffer.concat(payloads);
 }
 

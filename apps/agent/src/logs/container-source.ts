@@ -12,8 +12,8 @@ import {
   timestampOf,
 } from "@wheelhouse/shared";
 import type Docker from "dockerode";
+import { demuxAll, FrameDemuxer } from "../docker/frame-demuxer";
 import type { Logger } from "../logger";
-import { demuxAll, FrameDemuxer } from "./frame-demuxer";
 import { LineSplitter } from "./line-splitter";
 import type { LiveListener, LogSourceHandle, RawLine } from "./log-source";
 

@@ -1,10 +1,10 @@
 // Shells and commands inside a container through the engine API (dockerode): an exec with a TTY,
 // its hijacked stream for both directions, and resize through the API. Commands are argument
 // lists handed to the engine as they are: no docker CLI, no shell string built from input.
-import { Writable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { DEFAULT_SHELLS, EXEC_OUTPUT_MAX_BYTES, type TerminalSize } from "@wheelhouse/shared";
 import type Docker from "dockerode";
+import { FrameDemuxer } from "../docker/frame-demuxer";
 import { ExitOnce, type TerminalSource } from "./terminal-source";
 
 /** How long a process gets after SIGHUP before SIGKILL when its session is closed. */
@@ -138,15 +138,6 @@ class CappedSink {
     this.size += kept.length;
   }
 
-  writable(): Writable {
-    return new Writable({
-      write: (chunk: Buffer, _encoding, done) => {
-        this.add(chunk);
-        done();
-      },
-    });
-  }
-
   base64(): string {
     return Buffer.concat(this.chunks).toString("base64");
   }
@@ -170,8 +161,12 @@ export async function runContainerCommand(
   const stdout = new CappedSink();
   const stderr = new CappedSink();
   const ended = new Promise<void>((resolve, reject) => {
-    docker.modem.demuxStream(stream, stdout.writable(), stderr.writable());
-    stream.once("end", resolve);
+    const demuxer = new FrameDemuxer((isErr, payload) => (isErr ? stderr : stdout).add(payload));
+    stream.on("data", (chunk: Buffer) => demuxer.push(chunk));
+    stream.once("end", () => {
+      demuxer.end();
+      resolve();
+    });
     stream.once("close", resolve);
     stream.once("error", reject);
   });

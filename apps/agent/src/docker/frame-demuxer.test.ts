@@ -48,4 +48,14 @@ describe("FrameDemuxer", () => {
     demuxer.push(one.subarray(10));
     expect(seen).toEqual(["abc\n"]);
   });
+
+  it("gives what arrived of a last frame cut short when the stream ends", () => {
+    const seen: string[] = [];
+    const demuxer = new FrameDemuxer((_err, payload) => seen.push(payload.toString()));
+    demuxer.push(frame(1, "whole\n"));
+    demuxer.push(frame(2, "cut short\n").subarray(0, 12));
+    demuxer.end();
+    expect(seen).toEqual(["whole\n", "cut "]);
+    expect(demuxer.pendingBytes).toBe(0);
+  });
 });

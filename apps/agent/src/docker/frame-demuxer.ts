@@ -33,13 +33,25 @@ export class FrameDemuxer {
     if (at < buffer.length) this.partial = Buffer.from(buffer.subarray(at));
   }
 
+  /**
+   * The stream ended: a last frame cut short (the engine stopped mid-frame, or a read was capped)
+   * gives what arrived of its payload rather than nothing.
+   */
+  end(): void {
+    const partial = this.partial;
+    this.partial = null;
+    if (partial && partial.length > HEADER_BYTES) this.onFrame(partial[0] === STDERR, partial.subarray(HEADER_BYTES));
+  }
+
   /** Bytes held for a frame that has not fully arrived. */
   get pendingBytes(): number {
     return this.partial?.length ?? 0;
   }
 }
 
-/** The frames of a whole multiplexed buffer (a finished read), in order. */
+/** The frames of a whole multiplexed buffer (a finished read), in order, a cut last one included. */
 export function demuxAll(buffer: Buffer, onFrame: FrameHandler): void {
-  new FrameDemuxer(onFrame).push(buffer);
+  const demuxer = new FrameDemuxer(onFrame);
+  demuxer.push(buffer);
+  demuxer.end();
 }
