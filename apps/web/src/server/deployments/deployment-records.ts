@@ -9,6 +9,7 @@ import {
 } from "@wheelhouse/shared";
 import { z } from "zod";
 import type { Db } from "../db/client";
+import { dbTime } from "../db/db-time";
 
 export const deploymentInclude = {
   transitions: { orderBy: { id: "asc" as const } },
@@ -67,7 +68,7 @@ export function transitionWrites(
   status: DeploymentStatus,
   extra: { failureReason?: string; releaseId?: string } = {},
 ) {
-  const at = new Date();
+  const at = dbTime();
   return [
     db.deployment.update({
       where: { id: deploymentId },
@@ -84,7 +85,7 @@ export function transitionWrites(
 
 /** The write that appends lines to a deployment's log (see transitionWrites). */
 export function logWrite(db: Db, deploymentId: string, ...lines: string[]) {
-  const at = new Date();
+  const at = dbTime();
   return db.deploymentLogLine.createMany({
     data: lines.map((text) => ({ deploymentId, at, text: text.slice(0, 4_000) })),
   });

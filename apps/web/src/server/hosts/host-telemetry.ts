@@ -2,6 +2,7 @@
 // window), last-seen times written at most every few seconds per host.
 import type { HostFacts, MetricsSample } from "@wheelhouse/shared";
 import type { Db } from "../db/client";
+import { dbTime } from "../db/db-time";
 
 /** Samples older than this are deleted: the host page charts the last hour. */
 export const SAMPLE_RETENTION_MS = 60 * 60 * 1000;
@@ -33,7 +34,7 @@ export async function recordHello(
 ) {
   const factsText = JSON.stringify(facts);
   if (stored && stored.version === version && stored.facts === factsText && stored.dockerError === dockerError) return;
-  const now = new Date();
+  const now = dbTime();
   await db.host.update({
     where: { id: hostId },
     data: { agentVersion: version, facts: factsText, dockerError, connectedAt: now, lastSeenAt: now },
@@ -70,20 +71,19 @@ export class SampleWriter {
     if (this.pending.size === 0) return;
     const batch = [...this.pending];
     this.pending = new Map();
-    const now = new Date().toISOString();
+    const now = dbTime();
     // In chunks, yielding between them: SQLite's driver runs on the event loop, and one insert of
     // thousands of rows would stall every socket for its whole duration.
-    // Times as ISO strings and byte counts as numbers, not Date and BigInt: Prisma 7 keeps a query
-    // plan per distinct Date or BigInt value it is given (they are not parameterised), so every
-    // flush added a plan of ~1 MB per 250 rows to its cache (up to 1,000 plans) and compiled it
-    // anew. Byte counts stay exact as numbers up to 2^53 (8 PiB).
+    // Times as ISO strings and byte counts as numbers, not Date and BigInt (db/db-time.ts says why;
+    // each flush compiled and cached a plan of ~1 MB per 250 hosts). Byte counts stay exact as
+    // numbers up to 2^53 (8 PiB).
     for (let start = 0; start < batch.length; start += FLUSH_CHUNK) {
       const chunk = batch.slice(start, start + FLUSH_CHUNK);
       await this.db.$transaction([
         this.db.hostMetricSample.createMany({
           data: chunk.map(([hostId, sample]) => ({
             hostId,
-            at: new Date(sample.at).toISOString(),
+            at: dbTime(sample.at),
             cpuPercent: sample.cpuPercent,
             memoryUsedBytes: sample.memoryUsedBytes,
             memoryTotal: sample.memoryTotalBytes,
@@ -107,7 +107,7 @@ export class SampleWriter {
 }
 
 export async function recordDisconnect(db: Db, hostId: string) {
-  await db.host.updateMany({ where: { id: hostId }, data: { connectedAt: null, lastSeenAt: new Date() } });
+  await db.host.updateMany({ where: { id: hostId }, data: { connectedAt: null, lastSeenAt: dbTime() } });
 }
 
 export async function pruneSamples(db: Db, now = Date.now()) {
