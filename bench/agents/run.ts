@@ -12,7 +12,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { createInterface } from "node:readline";
 import Database from "better-sqlite3";
 import { secretHash } from "../../apps/web/src/server/hosts/agent-keys.ts";
-import { freePort } from "../../scripts/lib/postgres-cluster.ts";
+import { freePort } from "../../scripts/lib/free-port.ts";
 import { setUpAdmin } from "../../tests/support/api-client.ts";
 import { type Portal, repoRoot, startPortal } from "../../tests/support/portal.ts";
 

@@ -9,6 +9,7 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { Deployment } from "@wheelhouse/shared";
+import { freePort } from "../../scripts/lib/free-port.ts";
 import { ADMIN, setUpAdmin } from "../../tests/support/api-client.ts";
 import { enrolHostWithNginx, LoadGenerator, removeAppContainers } from "../../tests/support/deployments.ts";
 import {
@@ -19,7 +20,7 @@ import {
   testAppPage,
   testContainerLabels,
 } from "../../tests/support/docker.ts";
-import { freePort, requestWithHost } from "../../tests/support/nginx.ts";
+import { requestWithHost } from "../../tests/support/nginx.ts";
 import { repoRoot, startPortal } from "../../tests/support/portal.ts";
 import { apiKeyFor } from "../../tests/support/rest-client.ts";
 import { startBaselineNginx } from "./baseline-nginx.ts";

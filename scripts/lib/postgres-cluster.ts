@@ -3,9 +3,9 @@
 // (created by Debian's package) and every server command runs through `runuser`.
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "./free-port.ts";
 
 export interface PostgresCluster {
   /** `postgres://postgres@127.0.0.1:PORT/postgres` — superuser, trust authentication on loopback. */
@@ -28,21 +28,6 @@ function postgresBinDir(): string {
   const newest = versions[0];
   if (!newest) throw new Error(`No PostgreSQL server binaries under ${base}.`);
   return join(base, newest, "bin");
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === "object") resolve(address.port);
-        else reject(new Error("could not read the free port"));
-      });
-    });
-  });
 }
 
 export async function startPostgresCluster(): Promise<PostgresCluster> {

@@ -1,40 +1,23 @@
 // The `wheelhouse` CLI end to end against a real portal, agent, Docker engine and nginx: the flow
 // of the issue (login, apps create/list, deploy --wait, releases, a failed deploy, rollback,
 // status, maintenance, users), with the exit codes and --json output scripts rely on.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, setUpAdmin } from "../support/api-client.ts";
+import { runCli } from "../support/cli.ts";
 import { enrolHostWithNginx, removeAppContainers, type TestHost } from "../support/deployments.ts";
 import { dockerAvailable, ensureTestAppImage, testAppImage, testAppPage } from "../support/docker.ts";
 import { requestWithHost } from "../support/nginx.ts";
-import { type Portal, repoRoot, startPortal } from "../support/portal.ts";
+import { type Portal, startPortal } from "../support/portal.ts";
 
-const bin = join(repoRoot, "packages", "cli", "bin", "wheelhouse.mjs");
 let portal: Portal;
 let host: TestHost;
 let home: string;
 
-function cli(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { PATH: process.env.PATH ?? "", HOME: home, XDG_CONFIG_HOME: join(home, ".config"), ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    child.once("exit", (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(args: string[], env: Record<string, string> = {}) {
+  return runCli(home, args, env);
 }
 
 beforeAll(async () => {

@@ -2,7 +2,7 @@
 // images built locally from busybox-static, labelled containers reached only through 127.0.0.1,
 // and nothing left behind.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../scripts/lib/postgres-cluster.ts";
+import { freePort } from "../../scripts/lib/free-port.ts";
 import {
   dockerAvailable,
   ensureHttpdImage,

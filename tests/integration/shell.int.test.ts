@@ -1,13 +1,13 @@
 // Shells against a real portal, agent and Docker engine: the attach token (forged, reused, another
 // person's), the team boundary, the container shell grant, argument lists that stay literal, the
 // asciicast recording, the audit events at open and close, and `wheelhouse exec`'s exit code.
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Deployment } from "@wheelhouse/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, ApiClient, setUpAdmin } from "../support/api-client.ts";
+import { runCli } from "../support/cli.ts";
 import { sql } from "../support/database.ts";
 import { enrolHostWithNginx, removeAppContainers, type TestHost, waitForDeployment } from "../support/deployments.ts";
 import {
@@ -19,11 +19,10 @@ import {
   type TestContainer,
   testAppImage,
 } from "../support/docker.ts";
-import { type Portal, repoRoot, startPortal } from "../support/portal.ts";
+import { type Portal, startPortal } from "../support/portal.ts";
 import { apiKeyFor, type RestClient } from "../support/rest-client.ts";
 import { connectTerminal, openContainerShell } from "../support/terminal-client.ts";
 
-const cliBin = join(repoRoot, "packages", "cli", "bin", "wheelhouse.mjs");
 const OPERATOR = { email: "oscar@example.com", password: "oscar-operator-pw", name: "Oscar" };
 const PROMPT = /[#$] /;
 
@@ -54,21 +53,8 @@ async function waitForContainer(id: string) {
   throw new Error(`container ${id} did not reach the portal's inventory`);
 }
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliBin, ...args], {
-      env: { PATH: process.env.PATH ?? "", HOME: home, XDG_CONFIG_HOME: join(home, ".config") },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    child.once("exit", (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(args: string[]) {
+  return runCli(home, args);
 }
 
 beforeAll(async () => {

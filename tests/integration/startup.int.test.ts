@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { readMigrations } from "../../apps/web/src/server/db/migrations/migration-files.ts";
-import { freePort, startPostgresCluster } from "../../scripts/lib/postgres-cluster.ts";
+import { freePort } from "../../scripts/lib/free-port.ts";
+import { startPostgresCluster } from "../../scripts/lib/postgres-cluster.ts";
 import { sql } from "../support/database.ts";
 import {
   createPostgresDatabase,

@@ -2,10 +2,11 @@
 // what the deployment suites (and the bench) deploy to. Everything it creates carries the test
 // labels and is removed by tearDown().
 import type { Deployment } from "@wheelhouse/shared";
+import { freePort } from "../../scripts/lib/free-port.ts";
 import { type AgentProcess, agentConfigDir, enrollAgent, removeConfigDir, runAgent } from "./agents.ts";
 import type { ApiClient } from "./api-client.ts";
 import { removeContainersWithLabel, testContainerLabels } from "./docker.ts";
-import { freePort, managedNginxEnv, requestWithHost, stopManagedNginx } from "./nginx.ts";
+import { managedNginxEnv, requestWithHost, stopManagedNginx } from "./nginx.ts";
 import type { RestClient } from "./rest-client.ts";
 
 export interface TestHost {

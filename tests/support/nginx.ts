@@ -1,27 +1,11 @@
-// A managed nginx for tests that want one: a free loopback port, the agent's environment for it,
+// A managed nginx for tests that want one: the agent's environment for it on a given port,
 // requests with a chosen Host header, and stopping it afterwards. The managed nginx daemonises on
 // purpose (it outlives the agent), so stopping the agent does not stop it: every test that starts
 // one calls stopManagedNginx in its clean-up.
 import { request } from "node:http";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { createLogger } from "../../apps/agent/src/logger.ts";
 import { NginxManager } from "../../apps/agent/src/nginx/nginx-manager.ts";
-
-/** A port nothing listens on right now (the kernel's pick on 127.0.0.1). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        if (address !== null && typeof address === "object") resolve(address.port);
-        else reject(new Error("no port was assigned"));
-      });
-    });
-  });
-}
 
 /** Extra environment for runAgent: a managed nginx on this port instead of the tests' default, off. */
 export function managedNginxEnv(httpPort: number): Record<string, string> {

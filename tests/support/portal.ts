@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { freePort } from "../../scripts/lib/postgres-cluster.ts";
+import { freePort } from "../../scripts/lib/free-port.ts";
 import { collectJsonLines, type LogLine } from "./json-lines.ts";
 
 export type { LogLine };

@@ -5,7 +5,7 @@
 //   npm run bench -- agents-floor [N ...]      (default 5000 10000)
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
-import { freePort } from "../../../tests/support/nginx.ts";
+import { freePort } from "../../../scripts/lib/free-port.ts";
 
 const sizes = process.argv
   .slice(2)

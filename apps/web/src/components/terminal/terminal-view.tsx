@@ -6,22 +6,11 @@
 // Copy: select, then Ctrl+Shift+C (or the browser's menu); paste: Ctrl+Shift+V or the browser's.
 import "@xterm/xterm/css/xterm.css";
 import { Box } from "@mantine/core";
+import type { TerminalReady } from "@wheelhouse/shared";
 import type { Terminal } from "@xterm/xterm";
 import { useEffect, useRef } from "react";
 import { io } from "socket.io-client";
 import { TERMINAL_THEME } from "./terminal-theme";
-
-export interface TerminalReady {
-  sessionId: string;
-  mode: "control" | "watch";
-  kind: "container" | "host";
-  hostId: string;
-  hostName: string;
-  containerName: string | null;
-  command: string[];
-  owner: string;
-  startedAt: string;
-}
 
 export interface TerminalEnded {
   exitCode: number | null;

@@ -18,7 +18,13 @@ import type { PortalServices } from "../services";
 import { Recorder, recordingPathFor } from "./recording";
 import { ReplayBuffer } from "./replay-buffer";
 import type { ResolvedTarget, TerminalKind } from "./shell-access";
-import { type EndReason, finishSessionRecord, recordSessionOpened, startSessionRecord } from "./terminal-records";
+import {
+  type EndReason,
+  finishSessionRecord,
+  recordSessionOpened,
+  type SessionFacts,
+  startSessionRecord,
+} from "./terminal-records";
 
 /** A watcher with this much output it has not acknowledged is disconnected. */
 const WATCHER_MAX_UNACKED = 8 * 1024 * 1024;
@@ -46,26 +52,15 @@ interface Attached {
   unacked: number;
 }
 
-export interface LiveSession {
-  id: string;
-  teamId: string;
+/** A session while it runs: its stored facts (the row it will update) and what only memory holds. */
+export interface LiveSession extends SessionFacts {
   kind: TerminalKind;
-  hostId: string;
-  hostName: string;
-  containerId: string | null;
-  containerName: string | null;
-  ownerId: string;
-  ownerEmail: string;
-  command: string[];
-  startedAt: Date;
   size: TerminalSize;
   replay: ReplayBuffer;
   recorder: Recorder;
   recordingPath: string;
   controller: Attached | null;
   watchers: Map<string, Attached>;
-  bytesOut: number;
-  bytesIn: number;
   idleTimer: NodeJS.Timeout | undefined;
   graceTimer: NodeJS.Timeout | undefined;
   closeTimer: NodeJS.Timeout | undefined;

@@ -3,7 +3,14 @@
 // single-use attach token minted by `terminal.open` / `terminal.attach` for the same person; the
 // permission is checked again here, at attach, through the same shell-access code as tRPC.
 // Data is binary both ways: Buffers from the portal arrive in the browser as ArrayBuffers.
-import { binarySchema, parseMessage, TERMINAL_CHUNK_MAX_BYTES, terminalSizeSchema, toBuffer } from "@wheelhouse/shared";
+import {
+  binarySchema,
+  parseMessage,
+  TERMINAL_CHUNK_MAX_BYTES,
+  type TerminalReady,
+  terminalSizeSchema,
+  toBuffer,
+} from "@wheelhouse/shared";
 import type { Namespace, Socket } from "socket.io";
 import { z } from "zod";
 import { readSessionToken } from "../access/session-cookie";
@@ -30,19 +37,6 @@ const ackSchema = z.object({
     .max(1 << 30),
 });
 const inputSchema = binarySchema(TERMINAL_CHUNK_MAX_BYTES);
-
-/** What the browser learns when it is attached. */
-export interface TerminalReady {
-  sessionId: string;
-  mode: "control" | "watch";
-  kind: "container" | "host";
-  hostId: string;
-  hostName: string;
-  containerName: string | null;
-  command: string[];
-  owner: string;
-  startedAt: string;
-}
 
 function refusal(message: string): Error {
   return new Error(message);

@@ -29,6 +29,18 @@ function auditTarget(session: Pick<SessionFacts, "kind" | "hostId" | "containerI
   return session.containerId ? { type: "container", id: session.containerId } : { type: "host", id: session.hostId };
 }
 
+/** What every audit event of a session says about it. */
+function auditDetails(session: SessionFacts) {
+  return {
+    sessionId: session.id,
+    kind: session.kind,
+    hostId: session.hostId,
+    host: session.hostName,
+    container: session.containerName,
+    command: session.command,
+  };
+}
+
 export async function startSessionRecord(
   db: Db,
   input: {
@@ -72,14 +84,7 @@ export async function recordSessionOpened(db: Db, session: SessionFacts, user: S
     target: auditTarget(session),
     outcome: "success",
     ip,
-    details: {
-      sessionId: session.id,
-      kind: session.kind,
-      hostId: session.hostId,
-      host: session.hostName,
-      container: session.containerName,
-      command: session.command,
-    },
+    details: auditDetails(session),
   });
 }
 
@@ -109,12 +114,7 @@ export async function finishSessionRecord(
     target: auditTarget(session),
     outcome: end.reason === "failed" ? "failure" : "success",
     details: {
-      sessionId: session.id,
-      kind: session.kind,
-      hostId: session.hostId,
-      host: session.hostName,
-      container: session.containerName,
-      command: session.command,
+      ...auditDetails(session),
       reason: end.reason,
       exitCode: end.exitCode,
       bytesOut: session.bytesOut,
