@@ -55,19 +55,3 @@ export class LineSplitter {
     this.emit({ ts, text: capLine(text), err: this.err });
   }
 }
-
-/** Splits a whole (already demultiplexed) buffer into lines. */
-export function splitAll(output: { stdout: string; stderr: string }): RawLine[] {
-  const lines: RawLine[] = [];
-  for (const [text, err] of [
-    [output.stdout, false],
-    [output.stderr, true],
-  ] as const) {
-    const splitter = new LineSplitter(err, (line) => lines.push(line));
-    splitter.push(text);
-    splitter.flush();
-  }
-  // Two streams read apart: put them back in time order (stable, so same-time lines keep their order).
-  if (output.stderr && output.stdout) lines.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
-  return lines;
-}
