@@ -54,14 +54,14 @@ function agentEventHandlers(
   samples: SampleWriter,
   notifyTeam: (teamId: string) => void,
 ): AgentEventHandlers {
-  const { db, agents, inventory } = services;
+  const { db, inventory } = services;
   return {
     "agent:hello": async ({ hostId, teamId, stored }, { version, facts, dockerError }) => {
       await recordHello(db, hostId, version, facts, dockerError, stored);
       notifyTeam(teamId);
     },
+    // Last seen is touched for every message, heartbeats included, in dispatch.
     "agent:heartbeat": async ({ hostId, teamId }, { sample }) => {
-      agents.touch(hostId);
       samples.add(hostId, sample);
       notifyTeam(teamId);
     },
