@@ -6,7 +6,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import { createInterface } from "node:readline";
-import { AGENT_EVENTS, type AgentEvent, COMMAND_EVENT, commandReplySchema, parseMessage } from "@wheelhouse/shared";
+import { AGENT_EVENTS, COMMAND_EVENT, commandReplySchema, isOwnKey, parseMessage } from "@wheelhouse/shared";
 import { type WebSocket, WebSocketServer } from "ws";
 
 const port = Number(process.argv[2]);
@@ -80,8 +80,9 @@ wss.on("connection", (socket, req) => {
       agent.pending.delete(message.ack);
       return;
     }
-    if (!message.event || !(message.event in AGENT_EVENTS)) return;
-    parseMessage(AGENT_EVENTS[message.event as AgentEvent], message.payload);
+    // Own keys only, as the portal looks them up ("constructor" is not an event).
+    if (!message.event || !isOwnKey(AGENT_EVENTS, message.event)) return;
+    parseMessage(AGENT_EVENTS[message.event], message.payload);
   });
   socket.on("close", () => {
     if (agents.get(hash) === agent) agents.delete(hash);

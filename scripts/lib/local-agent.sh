@@ -2,11 +2,14 @@
 # The quick start's local agent (run by scripts/start.sh in the background):
 # waits for the portal's one-time enrolment token (written once a team exists), enrols, then runs
 # the agent until the portal process (PID $3) ends. Usage: local-agent.sh PORTAL_URL CONFIG_DIR PORTAL_PID
+# The agent watches that PID itself (WHEELHOUSE_AGENT_STOP_WITH_PID): it stops with its portal even
+# when this script is killed too, and a portal killed with SIGKILL leaves no agent behind.
 set -uo pipefail
 portal_url=$1 config_dir=$2 portal_pid=$3
 token_file="$config_dir/enroll.token"
 agent=(node apps/agent/bin/wheelhouse-agent.mjs)
 export WHEELHOUSE_AGENT_CONFIG_DIR="$config_dir"
+export WHEELHOUSE_AGENT_STOP_WITH_PID="$portal_pid"
 
 if [ ! -f "$config_dir/agent.json" ]; then
   while kill -0 "$portal_pid" 2>/dev/null && [ ! -s "$token_file" ]; do sleep 1; done
@@ -24,3 +27,7 @@ agent_pid=$!
 while kill -0 "$portal_pid" 2>/dev/null && kill -0 "$agent_pid" 2>/dev/null; do sleep 1; done
 kill "$agent_pid" 2>/dev/null
 wait "$agent_pid" 2>/dev/null
+# 75: another agent holds this directory (wheelhouse-agent's exit codes, apps/agent/README.md).
+if [ "$?" = 75 ]; then
+  echo "The local agent did not start: another agent already runs with $config_dir (see $config_dir/agent.log)." >&2
+fi

@@ -1,12 +1,28 @@
 // The role × action matrix, against the real server: every action in packages/shared's ACTIONS,
 // tried by every role, must be allowed exactly when `can` says so, and every refusal is audited.
-import { ACTIONS, type Action, can, ROLES, type Role } from "@wheelhouse/shared";
+// Then the same roles on a real agent and engine: shells, attach and exec in a container Wheelhouse
+// runs for the team's app and in one it does not (which mounts the Docker socket), environment
+// values in inspect, and the container output in a failed deployment's log (issue 9).
+import { ACTIONS, type Action, type AppDetail, can, type Deployment, ROLES, type Role } from "@wheelhouse/shared";
 import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SAMPLE_FACTS } from "../support/agents.ts";
-import { ApiClient, setUpAdmin } from "../support/api-client.ts";
+import { ADMIN, ApiClient, setUpAdmin } from "../support/api-client.ts";
 import { sql } from "../support/database.ts";
+import { enrolHostWithNginx, removeAppContainers, type TestHost, waitForDeployment } from "../support/deployments.ts";
+import {
+  dockerAvailable,
+  ensureTestAppImage,
+  ensureTestImage,
+  removeTestContainers,
+  runDocker,
+  TEST_APP_CRASH_LINE,
+  testAppImage,
+  testContainerLabels,
+} from "../support/docker.ts";
 import { type Portal, startPortal } from "../support/portal.ts";
+import { apiKeyFor, type RestClient } from "../support/rest-client.ts";
+import { connectTerminal } from "../support/terminal-client.ts";
 
 let portal: Portal;
 let admin: ApiClient;
@@ -43,8 +59,10 @@ async function newHost(): Promise<string> {
 /** How to attempt each action over the transport that offers it. Returns the HTTP-like status. */
 const attempts: Record<Action, (client: ApiClient, role: Role) => Promise<number>> = {
   "portal.read": async (client) => {
+    // forceNew: socket.io-client would otherwise reuse a cached connection, with another role's cookie.
     const socket = io(`${portal.url}/ui`, {
       transports: ["websocket"],
+      forceNew: true,
       extraHeaders: { cookie: client.cookie ?? "", origin: portal.url },
     });
     try {
@@ -244,5 +262,229 @@ describe("role × action matrix", () => {
       });
     expect(await connect({ key: `wha_${"x".repeat(43)}`, version: "test" })).toMatch(/agent key is not valid/);
     expect(await connect({ key: "short", version: "test" })).toMatch(/Handshake refused: malformed: key/);
+  });
+});
+
+/** The password each role's member signs in with (beforeAll above). */
+function passwordOf(role: Role): string {
+  return role === "admin" ? ADMIN.password : `${role}-password-12`;
+}
+
+function emailOf(role: Role): string {
+  return role === "admin" ? ADMIN.email : `${role}@example.com`;
+}
+
+async function deniedShells(): Promise<{ details: string }[]> {
+  return sql<{ details: string }>(
+    portal.databaseUrl,
+    `SELECT details FROM "AuditEvent" WHERE outcome = 'denied' AND action = 'containers.shell' ORDER BY id`,
+  );
+}
+
+describe("shells, exec and container output on a real engine", () => {
+  type ContainerRow = { id: string; shell: "allowed" | "admin-only"; shellReason: string | null };
+  let host: TestHost;
+  const rest = new Map<Role, RestClient>();
+  /** A container Wheelhouse runs for the team's app (a real deploy). */
+  let managedId = "";
+  /** A container Wheelhouse does not run, with the Docker socket mounted: root on the host. */
+  let socketBoxId = "";
+  let crashDeploymentId = "";
+  const SECRET = "matrix-socket-secret";
+
+  async function listed(): Promise<ContainerRow[]> {
+    const result = await admin.query<{ containers: ContainerRow[] }>("containers.list", { hostId: host.id });
+    return result.data?.containers ?? [];
+  }
+
+  beforeAll(async () => {
+    if (!(await dockerAvailable()))
+      throw new Error("No Docker engine answers: run scripts/system/docker-engine.sh start.");
+    const [image] = await Promise.all([ensureTestImage(), ensureTestAppImage("v1"), ensureTestAppImage("crash")]);
+    host = await enrolHostWithNginx(admin, portal.url, "matrix-engine-host");
+    for (const role of ROLES) {
+      if (role === "operator" || role === "approver") await grantShell(emailOf(role));
+      rest.set(role, await apiKeyFor(portal.url, emailOf(role), passwordOf(role)));
+    }
+    const adminRest = rest.get("admin");
+    if (!adminRest) throw new Error("no admin API key");
+
+    const created = await adminRest.call("POST", "/apps", {
+      name: "matrix-shell",
+      image: testAppImage("v1"),
+      port: 8080,
+      hosts: [host.id],
+    });
+    if (created.status !== 200) throw new Error(JSON.stringify(created.body));
+    const started = await adminRest.call<{ deployment: Deployment }>("POST", "/apps/matrix-shell/deployments", {});
+    const live = await waitForDeployment(adminRest, started.body.deployment.id);
+    if (live.status !== "Live") throw new Error(`matrix-shell did not go live: ${live.failureReason}`);
+    const detail = await adminRest.call<{ app: AppDetail }>("GET", "/apps/matrix-shell");
+    managedId = detail.body.app.instances[0]?.containerId ?? "";
+
+    const labels = Object.entries(testContainerLabels()).flatMap(([key, value]) => ["--label", `${key}=${value}`]);
+    socketBoxId = await runDocker([
+      "run",
+      "--detach",
+      ...labels,
+      "--network",
+      "none",
+      "--env",
+      `API_TOKEN=${SECRET}`,
+      "--volume",
+      "/var/run/docker.sock:/var/run/docker.sock:ro",
+      image,
+      "sh",
+      "-c",
+      "trap 'exit 0' TERM; sleep 3000 & wait",
+    ]);
+
+    await adminRest.call("POST", "/apps", {
+      name: "matrix-crash",
+      image: testAppImage("crash"),
+      port: 8080,
+      hosts: [host.id],
+    });
+    const crash = await adminRest.call<{ deployment: Deployment }>("POST", "/apps/matrix-crash/deployments", {});
+    crashDeploymentId = crash.body.deployment.id;
+    expect((await waitForDeployment(adminRest, crashDeploymentId)).status).toBe("Failed");
+
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
+      const ids = (await listed()).map((c) => c.id);
+      if (ids.includes(managedId) && ids.includes(socketBoxId)) return;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error("the containers did not reach the portal's inventory");
+  }, 180_000);
+
+  afterAll(async () => {
+    await host?.tearDown();
+    await removeAppContainers();
+    await removeTestContainers();
+  });
+
+  it("tells the UI which containers count as the host, and why", async () => {
+    const rows = await listed();
+    expect(rows.find((c) => c.id === managedId)).toMatchObject({ shell: "allowed", shellReason: null });
+    const socketBox = rows.find((c) => c.id === socketBoxId);
+    expect(socketBox?.shell).toBe("admin-only");
+    expect(socketBox?.shellReason).toMatch(/mounts the Docker socket\. A shell in it counts as a host shell/);
+  });
+
+  const shellCases = ROLES.flatMap((role) =>
+    (["managed", "docker-socket"] as const).map((target) => ({
+      role,
+      target,
+      allowed: can(role, "containers.shell") && (target === "managed" || can(role, "hosts.shell")),
+    })),
+  );
+  it.each(shellCases)("$role → shell in the $target container: allowed=$allowed", async ({ role, target, allowed }) => {
+    const client = clients.get(role);
+    if (!client) throw new Error(`no client for ${role}`);
+    const containerId = target === "managed" ? managedId : socketBoxId;
+    const before = (await deniedShells()).length;
+    const minted = await client.mutate<{ token: string }>("terminal.openContainer", {
+      hostId: host.id,
+      containerId,
+      size: { cols: 80, rows: 24 },
+    });
+    expect(minted.status).toBe(allowed ? 200 : 403);
+    const denied = await deniedShells();
+    expect(denied.length - before).toBe(allowed ? 0 : 1);
+    if (!allowed) {
+      if (can(role, "containers.shell")) {
+        expect(minted.error?.message).toMatch(/mounts the Docker socket.*only admins/);
+        expect(JSON.parse(denied.at(-1)?.details ?? "{}")).toMatchObject({
+          reason: "container counts as the host",
+          via: "shell",
+        });
+      }
+      return;
+    }
+    // Allowed: the token opens a real shell in that container.
+    const shell = await connectTerminal(portal.url, client.cookie ?? "", minted.data?.token ?? "");
+    await shell.waitFor(/[#$] /);
+    shell.send("exit\r");
+    await shell.ended;
+  });
+
+  it("lets an operator watch an admin's shell only where the operator could open one", async () => {
+    const operator = clients.get("operator");
+    if (!operator) throw new Error("no operator client");
+    for (const [containerId, allowed] of [
+      [managedId, true],
+      [socketBoxId, false],
+    ] as const) {
+      const minted = await admin.mutate<{ token: string }>("terminal.openContainer", {
+        hostId: host.id,
+        containerId,
+        size: { cols: 80, rows: 24 },
+      });
+      const shell = await connectTerminal(portal.url, admin.cookie ?? "", minted.data?.token ?? "");
+      await shell.waitFor(/[#$] /);
+      const before = (await deniedShells()).length;
+      const watch = await operator.mutate("terminal.attach", { sessionId: shell.sessionId, mode: "watch" });
+      expect(watch.status).toBe(allowed ? 200 : 403);
+      const denied = await deniedShells();
+      expect(denied.length - before).toBe(allowed ? 0 : 1);
+      if (!allowed) expect(JSON.parse(denied.at(-1)?.details ?? "{}")).toMatchObject({ via: "attach" });
+      shell.send("exit\r");
+      await shell.ended;
+    }
+  });
+
+  it.each(ROLES)("%s → wheelhouse exec in the app's instance", async (role) => {
+    const client = rest.get(role);
+    if (!client) throw new Error(`no API key for ${role}`);
+    const ran = await client.call<{ exitCode: number; stdout: string }>("POST", "/apps/matrix-shell/exec", {
+      command: ["echo", `exec-by-${role}`],
+    });
+    const allowed = can(role, "containers.shell");
+    expect(ran.status).toBe(allowed ? 200 : 403);
+    if (allowed) {
+      expect(ran.body.exitCode).toBe(0);
+      expect(Buffer.from(ran.body.stdout, "base64").toString()).toBe(`exec-by-${role}\n`);
+    }
+  });
+
+  it.each(ROLES.filter((role) => can(role, "containers.inspect")))(
+    "%s → environment values in inspect only where a shell is allowed",
+    async (role) => {
+      const client = clients.get(role);
+      if (!client) throw new Error(`no client for ${role}`);
+      const inspect = (id: string) =>
+        client.query<{ Config: { Env: string[] } }>("containers.inspect", { hostId: host.id, id });
+      const socketBox = await inspect(socketBoxId);
+      expect(socketBox.status).toBe(200);
+      const env = socketBox.data?.Config.Env ?? [];
+      if (can(role, "hosts.shell")) expect(env).toContain(`API_TOKEN=${SECRET}`);
+      else {
+        expect(env).toContain("API_TOKEN=(hidden)");
+        expect(JSON.stringify(socketBox.data)).not.toContain(SECRET);
+      }
+      // The app's own instance: its variables are readable with the shell grant (given above).
+      const managed = await inspect(managedId);
+      expect(managed.data?.Config.Env.some((line) => line.startsWith("PORT=") && line !== "PORT=(hidden)")).toBe(true);
+    },
+  );
+
+  it.each(ROLES)("%s → the container output in a failed deployment's log", async (role) => {
+    const client = rest.get(role);
+    if (!client) throw new Error(`no API key for ${role}`);
+    const log = await client.call<{ lines: { text: string }[] }>(
+      "GET",
+      `/deployments/${crashDeploymentId}/log?after=0`,
+    );
+    expect(log.status).toBe(200);
+    const text = log.body.lines.map((line) => line.text).join("\n");
+    expect(text).toContain("the container exited with code 3");
+    if (can(role, "logs.read")) expect(text).toContain(TEST_APP_CRASH_LINE);
+    else {
+      expect(text).not.toContain(TEST_APP_CRASH_LINE);
+      expect(text).toMatch(
+        /lines? of the container's own output hidden: reading container output needs the logs\.read/,
+      );
+    }
   });
 });

@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Deployment } from "@wheelhouse/shared";
+import type { AppDetail, Deployment } from "@wheelhouse/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, ApiClient, setUpAdmin } from "../support/api-client.ts";
 import { runCli } from "../support/cli.ts";
@@ -32,6 +32,8 @@ let operator: ApiClient;
 let operatorId: string;
 let host: TestHost;
 let box: TestContainer;
+/** The container of the app "shellapp" that Wheelhouse runs: operators with the grant may shell into it. */
+let appBox = "";
 let rest: RestClient;
 let home: string;
 
@@ -74,6 +76,19 @@ beforeAll(async () => {
   box = await runTestContainer({ command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3000 & wait"] });
   await waitForContainer(box.id);
   rest = await apiKeyFor(portal.url, ADMIN.email, ADMIN.password);
+  const app = await rest.call("POST", "/apps", {
+    name: "shellapp",
+    image: testAppImage("v1"),
+    port: 8080,
+    hosts: [host.id],
+  });
+  if (app.status !== 200) throw new Error(JSON.stringify(app.body));
+  const started = await rest.call<{ deployment: Deployment }>("POST", "/apps/shellapp/deployments", {});
+  const live = await waitForDeployment(rest, started.body.deployment.id);
+  if (live.status !== "Live") throw new Error(`shellapp did not go live: ${live.failureReason}`);
+  const detail = await rest.call<{ app: AppDetail }>("GET", "/apps/shellapp");
+  appBox = detail.body.app.instances[0]?.containerId ?? "";
+  await waitForContainer(appBox);
 }, 180_000);
 
 afterAll(async () => {
@@ -216,7 +231,11 @@ describe("container shells", () => {
     const granted = await admin.query<{ email: string; containerShellGrant: boolean }[]>("users.list");
     expect(granted.data?.find((u) => u.email === OPERATOR.email)?.containerShellGrant).toBe(true);
     expect((await auditOf("users.shell-grant.update")).at(-1)?.outcome).toBe("success");
-    const shell = await openContainerShell(operator, host.id, box.id);
+    // The grant opens containers Wheelhouse runs for the team's apps, not any container (issue 9).
+    const unmanaged = await operator.mutate("terminal.openContainer", { hostId: host.id, containerId: box.id, size });
+    expect(unmanaged.status).toBe(403);
+    expect(unmanaged.error?.message).toMatch(/does not run .* for an app of your team.*only admins/);
+    const shell = await openContainerShell(operator, host.id, appBox);
     await shell.waitFor(PROMPT);
     shell.send("exit\r");
     await shell.ended;
@@ -224,7 +243,7 @@ describe("container shells", () => {
     // A token minted while the grant was held is refused once it is taken away.
     const minted = await operator.mutate<{ token: string }>("terminal.openContainer", {
       hostId: host.id,
-      containerId: box.id,
+      containerId: appBox,
       size,
     });
     await admin.mutate("users.setShellGrant", { userId: operatorId, granted: false });
@@ -234,7 +253,7 @@ describe("container shells", () => {
   });
 
   it("lets a second permitted person watch read-only", async () => {
-    const shell = await openContainerShell(admin, host.id, box.id);
+    const shell = await openContainerShell(admin, host.id, appBox);
     await shell.waitFor(PROMPT);
     await admin.mutate("users.setShellGrant", { userId: operatorId, granted: true });
     const watchToken = await operator.mutate<{ token: string }>("terminal.attach", {
@@ -262,16 +281,6 @@ describe("container shells", () => {
 
 describe("wheelhouse exec", () => {
   it("runs in an instance of the app and exits with the command's exit code", async () => {
-    const created = await rest.call("POST", "/apps", {
-      name: "shellapp",
-      image: testAppImage("v1"),
-      port: 8080,
-      hosts: [host.id],
-    });
-    expect(created.status, JSON.stringify(created.body)).toBe(200);
-    const started = await rest.call<{ deployment: Deployment }>("POST", "/apps/shellapp/deployments", {});
-    expect((await waitForDeployment(rest, started.body.deployment.id)).status).toBe("Live");
-
     const login = await cli(["login", "--url", portal.url, "--email", ADMIN.email, "--password", ADMIN.password]);
     expect(login.code, login.stderr).toBe(0);
     const failing = await cli(["exec", "shellapp", "--", "sh", "-c", "echo out; echo err >&2; exit 7"]);

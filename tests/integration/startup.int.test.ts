@@ -149,7 +149,9 @@ describe.runIf(testDatabaseKind() === "postgres")("readiness while the database 
       const body = await down.json();
       expect(body.ok).toBe(false);
       expect(body.checks.database.ok).toBe(false);
-      expect(body.checks.database.error).toMatch(/database unreachable/);
+      // Only which check fails: the database's own error text is for the log, not anonymous callers.
+      expect(body.checks.database.error).toBe("database: unreachable");
+      expect(JSON.stringify(body)).not.toMatch(/ECONNREFUSED|connect|127\.0\.0\.1/);
       expect((await fetch(`${portal.url}/health`)).status).toBe(200);
 
       cluster.start();
@@ -173,7 +175,10 @@ describe.runIf(testDatabaseKind() === "postgres")("readiness while the database 
       const res = await fetch(`${portal.url}/health/ready`);
       expect(res.status).toBe(503);
       const body = await res.json();
-      expect(body.checks.migrations.error).toMatch(/database unreachable, retrying/);
+      expect(body.checks).toEqual({
+        database: { ok: false, error: "database: unreachable" },
+        migrations: { ok: false, error: "migrations: pending" },
+      });
       cluster.start();
       await waitFor(`${portal.url}/health/ready`, (r) => r.status === 200, 30_000);
     } finally {

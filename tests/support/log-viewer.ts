@@ -41,6 +41,8 @@ export class LogViewerClient {
     this.keep = options.keep ?? true;
     this.socket = io(`${portalUrl}/logs`, {
       transports: ["websocket"],
+      // Each viewer is its own page: never a cached Manager carrying another viewer's cookie.
+      forceNew: true,
       extraHeaders: { cookie, origin: portalUrl },
       reconnectionDelay: 200,
       reconnectionDelayMax: 1_000,

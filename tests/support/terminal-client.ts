@@ -34,6 +34,8 @@ export function connectTerminal(
 ): Promise<TerminalClient> {
   const socket = io(`${baseUrl}/terminal`, {
     transports: ["websocket"],
+    // Never a cached connection of another client: its headers (the cookie) would be sent instead.
+    forceNew: true,
     reconnection: false,
     auth: { token },
     extraHeaders: { cookie, origin: options.origin ?? baseUrl },

@@ -2,6 +2,7 @@
 //   wheelhouse-agent enroll --portal URL --token TOKEN
 //   wheelhouse-agent run
 import { parseArgs } from "node:util";
+import { ConfigLockedError, EXIT_CONFIG_LOCKED } from "./config/config-lock";
 import { readSettings, SETTINGS_HELP, SettingsError } from "./config/settings";
 import { EnrollError, enroll } from "./enroll";
 import { run } from "./run";
@@ -68,6 +69,7 @@ async function main(argv: string[]) {
       run(settings);
     } catch (error) {
       if (error instanceof SettingsError) fail(error.message);
+      if (error instanceof ConfigLockedError) fail(error.message, EXIT_CONFIG_LOCKED);
       throw error;
     }
     return;

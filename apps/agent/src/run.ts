@@ -1,11 +1,13 @@
 // `wheelhouse-agent run`: connect to the portal and serve until stopped.
 import { CommandRunner } from "./commands/command-runner";
 import { createHandlers } from "./commands/handlers";
+import { EXIT_CONFIG_LOCKED, lockConfigDir } from "./config/config-lock";
 import { type AgentSettings, readAgentFile } from "./config/settings";
 import { DockerWatcher } from "./docker/docker-watcher";
 import { createDockerClient, dockerStatus } from "./host/docker-client";
 import { hostFacts } from "./host/facts";
 import { createSampler } from "./host/sampler";
+import { watchProcess } from "./lifecycle/watch-process";
 import { connectToPortal } from "./link/portal-link";
 import { createLogger } from "./logger";
 import { AgentLogBuffer } from "./logs/agent-log-buffer";
@@ -21,6 +23,9 @@ export const EXIT_KEY_REFUSED = 78;
 
 export function run(settings: AgentSettings): void {
   const file = readAgentFile(settings.configDir);
+  // Before anything connects: a second agent on this key must not reach the portal at all.
+  const lock = lockConfigDir(settings.configDir);
+  process.on("exit", () => lock.release());
   const portalUrl = settings.portalUrlOverride ?? file.portalUrl;
   const agentLog = new AgentLogBuffer();
   const logger = createLogger(settings.logLevel, file.hostName, agentLog.stream());
@@ -67,13 +72,21 @@ export function run(settings: AgentSettings): void {
   link.socket.on("disconnect", () => terminals.closeAll());
   watcher.start();
   logger.info({ portal: portalUrl, version: AGENT_VERSION }, "agent started");
-  const stop = (signal: string) => {
-    logger.info({ signal }, "agent stopping");
+  const stop = (reason: string, code = 0) => {
+    logger.info({ reason }, "agent stopping");
     watcher.stop();
     terminals.closeAll();
     link.close();
-    process.exit(0);
+    process.exit(code);
   };
   process.once("SIGTERM", () => stop("SIGTERM"));
   process.once("SIGINT", () => stop("SIGINT"));
+  lock.watch((holder) => {
+    logger.error({ lock: lock.path, holder }, "another agent took over this config directory's lock");
+    stop("lock taken over", EXIT_CONFIG_LOCKED);
+  });
+  const { stopWithPid } = settings;
+  if (stopWithPid !== undefined) {
+    watchProcess(stopWithPid, () => stop(`process ${stopWithPid} (WHEELHOUSE_AGENT_STOP_WITH_PID) ended`));
+  }
 }

@@ -12,6 +12,7 @@ export * from "./protocol/app-commands";
 export * from "./protocol/commands";
 export * from "./protocol/docker-inventory";
 export * from "./protocol/events";
+export * from "./protocol/handshake-refusal";
 export * from "./protocol/host-facts";
 export * from "./protocol/limits";
 export * from "./protocol/log-stream";

@@ -17,6 +17,24 @@ export function engineMessage(error: unknown): string {
   return message.replace(/^\(HTTP code \d+\) [^-]*- /, "").trim();
 }
 
+/**
+ * The engine's 409 to a remove while another remove of the same container runs ("removal of
+ * container … is already in progress"): the container is going, which is what the caller wanted.
+ */
+export function isRemovalUnderway(error: unknown): boolean {
+  return engineStatus(error) === 409 && /removal of container \S+ is already in progress/.test(engineMessage(error));
+}
+
+/** Runs a remove; a container already gone (404) or already being removed (409) counts as removed. */
+export async function removing(action: () => Promise<unknown>): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    if (engineStatus(error) === 404 || isRemovalUnderway(error)) return;
+    throw error;
+  }
+}
+
 /** Runs `action`; a 404 from the engine becomes `undefined` instead of an error. */
 export async function unlessMissing<T>(action: () => Promise<T>): Promise<T | undefined> {
   try {

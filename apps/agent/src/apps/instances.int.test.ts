@@ -235,6 +235,21 @@ describe("removeInstances", () => {
     expect(await runDocker(["ps", "--all", "--quiet", "--no-trunc", "--filter", `id=${stopped.containerId}`])).toBe("");
     expect(await removeInstances(docker, ids, 1)).toEqual({ removed: ids });
   });
+
+  it("counts a container the engine is already removing as removed", async () => {
+    const started = await startInstance(docker, testSpec(v1), settings);
+    const container = docker.getContainer(started.containerId);
+    // Someone else's removal (the portal's earlier request, a person's `docker rm -f`) under way:
+    // the engine marks the container "removing" at once and keeps it for the ~100 ms the kill takes.
+    const elsewhere = container.remove({ force: true });
+    let state = "running";
+    while (state === "running") state = (await container.inspect()).State.Status;
+    expect(state).toBe("removing");
+    // The engine answers a second remove now with 409 "removal of container … is already in progress".
+    expect(await removeInstances(docker, [started.containerId], 1)).toEqual({ removed: [started.containerId] });
+    await elsewhere;
+    expect(await runDocker(["ps", "--all", "--quiet", "--no-trunc", "--filter", `id=${started.containerId}`])).toBe("");
+  });
 });
 
 /** Three consecutive ports that are free on 127.0.0.1 now and on no container's port label. */

@@ -4,7 +4,7 @@
 import { APP_LABELS, type InstanceSpec } from "@wheelhouse/shared";
 import type Docker from "dockerode";
 import { demultiplex, lastLines } from "./container-logs";
-import { engineMessage, engineStatus, unlessMissing } from "./docker-errors";
+import { engineMessage, engineStatus, isRemovalUnderway, removing, unlessMissing } from "./docker-errors";
 import { containerName, createOptions } from "./instance-spec";
 import { type PortRange, pickPort } from "./port-picker";
 
@@ -73,7 +73,7 @@ async function startOnce(docker: Docker, spec: InstanceSpec, settings: InstanceS
       await container.start();
     } catch (error) {
       // A container that never started is not an instance: remove it, so a retried start starts afresh.
-      await unlessMissing(() => container.remove({ force: true, v: true }));
+      await removing(() => container.remove({ force: true, v: true }));
       if (PORT_TAKEN.test(engineMessage(error)) && attempt < START_ATTEMPTS) {
         refused.add(hostPort);
         continue;
@@ -151,11 +151,11 @@ async function removeOne(docker: Docker, containerId: string, stopTimeoutSeconds
     await container.stop({ t: stopTimeoutSeconds });
   } catch (error) {
     const status = engineStatus(error);
-    if (status === 404) return;
+    if (status === 404 || isRemovalUnderway(error)) return;
     // 304: already stopped.
     if (status !== 304) throw error;
   }
-  await unlessMissing(() => container.remove({ v: false }));
+  await removing(() => container.remove({ v: false }));
 }
 
 /** Stops (SIGTERM, then SIGKILL after the timeout) and removes each container, all at once; a missing one counts as removed. */

@@ -8,6 +8,7 @@ import {
   type CommandResult,
   type CommandType,
   commandEnvelopeSchema,
+  isOwnKey,
   parseMessage,
 } from "@wheelhouse/shared";
 
@@ -61,13 +62,15 @@ export class CommandRunner {
   }
 
   private async execute(id: string, type: string, rawParams: unknown, timeoutMs: number): Promise<CommandReply> {
-    if (!(type in COMMANDS))
+    // Own keys only: `type in COMMANDS` also accepted "constructor" or "toString", whose "handler"
+    // is no handler, and the portal's command then went unanswered until its timeout.
+    if (!isOwnKey(COMMANDS, type))
       return {
         id,
         ok: false,
         error: { code: "UNKNOWN_COMMAND", message: `This agent does not know the command ${type}.` },
       };
-    const commandType = type as CommandType;
+    const commandType: CommandType = type;
     const params = parseMessage(COMMANDS[commandType].params, rawParams ?? {});
     if (!params.ok)
       return {

@@ -1,5 +1,6 @@
 // What this agent can do for the portal: one handler per command in packages/shared's COMMANDS.
 import type Docker from "dockerode";
+import { removing } from "../apps/docker-errors";
 import { removeUnusedImages } from "../apps/image-cleanup";
 import { resolveImage } from "../apps/image-resolve";
 import { awaitHealthy } from "../apps/instance-health";
@@ -39,7 +40,8 @@ export function createHandlers({ docker, nginx, logs, terminals, settings }: Han
         if (action === "start") await container.start();
         else if (action === "stop") await container.stop({ t: STOP_GRACE_SECONDS });
         else if (action === "restart") await container.restart({ t: STOP_GRACE_SECONDS });
-        else await container.remove({ force: true });
+        // Already gone or already being removed is what was asked for, not a failure.
+        else await removing(() => container.remove({ force: true }));
       } catch (error) {
         if (!alreadyThere(error)) throw new Error(`docker ${action} failed: ${(error as Error).message}`);
       }

@@ -24,7 +24,11 @@ export const SETTINGS_HELP = [
     "managed: the agent runs its own nginx under <config dir>/nginx on unprivileged ports; system: it writes into the system nginx (NGINX_SITES_DIR) and reloads it; off: no nginx.",
   ],
   ["NGINX_BINARY", "nginx", "The nginx executable (looked up on PATH, then /usr/sbin)."],
-  ["NGINX_HTTP_PORT", "8080", "Port of the managed nginx for plain HTTP."],
+  [
+    "NGINX_HTTP_PORT",
+    "8080 (managed), 80 (system)",
+    "Port for plain HTTP: the managed nginx's, or the one Wheelhouse sites listen on in the system nginx.",
+  ],
   ["NGINX_HTTPS_PORT", "8443", "Port of the managed nginx for HTTPS (used once certificates exist)."],
   ["NGINX_SITES_DIR", "/etc/nginx/conf.d", "system mode: where the agent writes wheelhouse-*.conf."],
   [
@@ -37,6 +41,11 @@ export const SETTINGS_HELP = [
     "(none)",
     "Labels added to every container the agent creates, as key=value,key=value (e.g. for cost tracking).",
   ],
+  [
+    "WHEELHOUSE_AGENT_STOP_WITH_PID",
+    "(none)",
+    "run stops when the process with this PID ends, however it ended (npm start passes the portal's PID).",
+  ],
 ] as const;
 
 const portNumber = z.coerce.number().int().min(1).max(65_535);
@@ -48,7 +57,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   NGINX_MODE: z.enum(["managed", "system", "off"]).default("managed"),
   NGINX_BINARY: z.string().min(1).default("nginx"),
-  NGINX_HTTP_PORT: portNumber.default(8080),
+  NGINX_HTTP_PORT: portNumber.optional(),
   NGINX_HTTPS_PORT: portNumber.default(8443),
   NGINX_SITES_DIR: z.string().min(1).default("/etc/nginx/conf.d"),
   WHEELHOUSE_AGENT_PORT_RANGE: z
@@ -79,6 +88,13 @@ const envSchema = z.object({
       }
       return labels;
     }),
+  // Linux's largest pid_max is 2^22.
+  WHEELHOUSE_AGENT_STOP_WITH_PID: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 22)
+    .optional(),
 });
 
 export interface NginxSettings {
@@ -101,6 +117,8 @@ export interface AgentSettings {
   /** Host ports handed to app instances, inclusive. */
   portRange: { first: number; last: number };
   extraLabels: Record<string, string>;
+  /** run stops once this process ends (the quick start's portal). */
+  stopWithPid: number | undefined;
 }
 
 export class SettingsError extends Error {}
@@ -126,13 +144,14 @@ export function readSettings(env: Record<string, string | undefined>): AgentSett
     nginx: {
       mode: parsed.data.NGINX_MODE,
       binary: parsed.data.NGINX_BINARY,
-      httpPort: parsed.data.NGINX_HTTP_PORT,
+      httpPort: parsed.data.NGINX_HTTP_PORT ?? (parsed.data.NGINX_MODE === "system" ? 80 : 8080),
       httpsPort: parsed.data.NGINX_HTTPS_PORT,
       prefixDir: join(configDir, "nginx"),
       systemSitesDir: parsed.data.NGINX_SITES_DIR,
     },
     portRange: parsed.data.WHEELHOUSE_AGENT_PORT_RANGE,
     extraLabels: parsed.data.WHEELHOUSE_AGENT_EXTRA_LABELS,
+    stopWithPid: parsed.data.WHEELHOUSE_AGENT_STOP_WITH_PID,
   };
 }
 

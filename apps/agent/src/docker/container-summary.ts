@@ -1,6 +1,7 @@
 // Turns the engine's inspect document into the protocol's Container (packages/shared).
 import { CONTAINER_HEALTH, CONTAINER_STATES, type Container, type Image } from "@wheelhouse/shared";
 import type Docker from "dockerode";
+import { hostAccessReasons } from "./host-access";
 
 /** Docker writes "0001-01-01T00:00:00Z" for "never". */
 function time(value: string | undefined): number | null {
@@ -37,6 +38,7 @@ export function toContainer(info: Docker.ContainerInspectInfo): Container {
     startedAt: time(info.State.StartedAt),
     finishedAt: state === "running" ? null : time(info.State.FinishedAt),
     exitCode: state === "running" || state === "created" ? null : info.State.ExitCode,
+    hostAccess: hostAccessReasons(info),
   };
 }
 

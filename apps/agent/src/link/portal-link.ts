@@ -5,13 +5,15 @@
 // Reconnects: transport failures (portal restarting, network down) are retried by Socket.IO's
 // manager with exponential back-off and jitter; refusals by the portal's middleware are not
 // retried by Socket.IO, so we schedule them ourselves with the same back-off, except a refused key,
-// which no retry can fix: the agent stops (exit code 78) and says how to enrol again.
+// which no retry can fix: the agent stops (exit code 78) and says how to enrol again. A key in use
+// by another agent is retried no sooner than the portal asks (its delay grows while both try).
 import {
   AGENT_REFUSED_EVENT,
   type AgentEvent,
   type AgentEventPayload,
   COMMAND_EVENT,
   HEARTBEAT_INTERVAL_MS,
+  handshakeRefusalSchema,
   PORTAL_REFUSED_EVENT,
   parseMessage,
   RECONNECT_DELAY_MAX_MS,
@@ -94,25 +96,33 @@ export function connectToPortal(options: PortalLinkOptions): PortalLink {
     if (reason === "io server disconnect" && !closed) scheduleRetry();
   });
 
-  const scheduleRetry = () => {
+  const scheduleRetry = (atLeastMs = 0) => {
     clearTimeout(retry);
-    const delay = backoffDelay(refusedAttempts++);
+    const delay = Math.max(atLeastMs, backoffDelay(refusedAttempts++));
     logger.info({ retryInMs: delay }, "reconnecting after back-off");
     retry = setTimeout(() => {
       if (!closed) socket.connect();
     }, delay);
   };
 
-  socket.on("connect_error", (error: Error & { data?: { code?: string } }) => {
-    const code = error.data?.code;
+  socket.on("connect_error", (error: Error & { data?: unknown }) => {
+    const refusal = handshakeRefusalSchema.safeParse(error.data);
+    const code = refusal.success ? refusal.data.code : undefined;
     if (code === "KEY_REFUSED") {
       logger.error({ reason: error.message }, "the portal refused this agent's key");
       options.onKeyRefused(error.message);
       return;
     }
-    logger.warn({ reason: error.message, code }, "could not connect to the portal");
+    if (code === "KEY_IN_USE") {
+      logger.error(
+        { reason: error.message, retryAfterMs: refusal.data?.retryAfterMs },
+        "another agent is connected with this host's key",
+      );
+    } else {
+      logger.warn({ reason: error.message, code }, "could not connect to the portal");
+    }
     // Transport errors are retried by the manager; a middleware refusal leaves the socket inactive.
-    if (!socket.active) scheduleRetry();
+    if (!socket.active) scheduleRetry(refusal.data?.retryAfterMs ?? 0);
   });
 
   socket.on(COMMAND_EVENT, (envelope: unknown, ack?: unknown) => {

@@ -1,7 +1,8 @@
 // The nginx manager against the real nginx: a managed nginx under a temporary prefix on a free
 // port, with a tiny Node app on loopback behind it. Requests go to 127.0.0.1 with the Host header
 // a browser would send.
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -12,8 +13,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../../../scripts/lib/free-port.ts";
 import { requestWithHost } from "../../../../tests/support/nginx.ts";
 import type { NginxSettings } from "../config/settings";
+import { managedLayout, renderMainConfig } from "./main-config";
+import { prepareManagedPrefix } from "./managed-prefix";
 import { NGINX_OFF, NginxManager } from "./nginx-manager";
-import { NGINX_MISSING, readPidFile } from "./nginx-process";
+import { childPids, isAlive, NGINX_MISSING, readPidFile, waitUntil } from "./nginx-process";
+import { systemMaster } from "./system-nginx";
 
 /** Log lines at error level or above: a test that logs one fails. */
 const errorLines: string[] = [];
@@ -240,5 +244,113 @@ describe("without a usable nginx", () => {
     await off.start();
     await expect(off.apply([site()])).rejects.toThrow(NGINX_OFF);
     expect(await off.status()).toMatchObject({ mode: "off", running: false, error: NGINX_OFF });
+  });
+});
+
+describe("the system nginx", () => {
+  // A stand-in for the host's own nginx: its own prefix and loopback port, started outside the
+  // agent. NGINX_BINARY is a wrapper that points every nginx command at that prefix, as the distro's
+  // compiled-in paths point a real system nginx at /etc/nginx.
+  const layout = managedLayout(join(root, "system-nginx"));
+  const wrapper = join(root, "system-nginx.sh");
+  let port: number;
+  let system: NginxManager;
+  const live = () => readdirSync(layout.sitesDir).sort();
+  const getSystem = (host: string) => requestWithHost(port, host);
+
+  async function startSystemNginx(): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      execFile(wrapper, [], (error, _stdout, stderr) =>
+        error ? reject(new Error(stderr || error.message)) : resolve(),
+      );
+    });
+    await waitUntil(async () => (await systemMaster(layout.pidFile)) !== null, 5_000);
+    const master = await systemMaster(layout.pidFile);
+    if (master === null) throw new Error(`the system nginx did not start; see ${layout.errorLog}`);
+    return master;
+  }
+
+  async function stopSystemNginx(): Promise<void> {
+    const master = await systemMaster(layout.pidFile);
+    if (master === null) return;
+    process.kill(master, "SIGQUIT");
+    if (!(await waitUntil(async () => !(await isAlive(master)), 10_000))) {
+      process.kill(master, "SIGTERM");
+      await waitUntil(async () => !(await isAlive(master)), 5_000);
+    }
+  }
+
+  beforeAll(async () => {
+    port = await freePort();
+    const workerUser = await prepareManagedPrefix(layout, logger);
+    writeFileSync(layout.configFile, renderMainConfig(layout, { httpPort: port, workerUser }));
+    writeFileSync(wrapper, `#!/bin/sh\nexec nginx -p ${layout.prefix} -c ${layout.configArg} "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    await startSystemNginx();
+    system = new NginxManager(
+      settings({
+        mode: "system",
+        binary: wrapper,
+        httpPort: port,
+        prefixDir: join(root, "system-agent"),
+        systemSitesDir: layout.sitesDir,
+      }),
+      logger,
+    );
+    await system.start();
+  });
+
+  afterAll(async () => {
+    await stopSystemNginx();
+  });
+
+  it("reports a reload only once new workers serve the new sites", async () => {
+    const master = await systemMaster(layout.pidFile);
+    expect(master).not.toBeNull();
+    const before = await childPids(master ?? 0);
+    expect(await system.apply([site()])).toMatchObject({ reloaded: true });
+    // Checked at once, without waiting: the apply returned only after the new workers ran.
+    const after = await childPids(master ?? 0);
+    expect(after.some((pid) => !before.includes(pid))).toBe(true);
+    expect((await getSystem("billing.test")).status).toBe(200);
+    expect(await system.status()).toMatchObject({ mode: "system", running: true, httpPort: port, error: null });
+  });
+
+  it("puts the last good files back when nginx -t refuses the new ones", async () => {
+    const refused = system.apply([site(), site({ appId: "app3", appName: "broken", domains: ["."] })]);
+    await expect(refused).rejects.toThrow(/^nginx refused the configuration: .*server name "\." is invalid/);
+    expect(live()).toEqual(["wheelhouse-app1.conf"]);
+    expect((await getSystem("billing.test")).status).toBe(200);
+  });
+
+  it("never signals a process the pid file names that is not an nginx master, and restores", async () => {
+    const master = await systemMaster(layout.pidFile);
+    // A stale pid file naming another process (this test's own): `nginx -s reload` would send it SIGHUP.
+    writeFileSync(layout.pidFile, `${process.pid}\n`);
+    try {
+      const shop = site({ appId: "app2", appName: "shop", domains: ["shop.test"] });
+      await expect(system.apply([site(), shop])).rejects.toThrow(
+        `the system nginx is not running (no live master in ${layout.pidFile})`,
+      );
+      expect(live()).toEqual(["wheelhouse-app1.conf"]);
+      expect((await system.status()).error).toMatch(/^the system nginx is not running/);
+    } finally {
+      writeFileSync(layout.pidFile, `${master}\n`);
+    }
+    expect((await getSystem("shop.test")).status).toBe(404);
+  });
+
+  it("reports a master that is gone and restores the files; applies again once nginx is back", async () => {
+    await stopSystemNginx();
+    const shop = site({ appId: "app2", appName: "shop", domains: ["shop.test"] });
+    await expect(system.apply([site(), shop])).rejects.toThrow(/^the system nginx is not running/);
+    expect(live()).toEqual(["wheelhouse-app1.conf"]);
+    expect(readFileSync(join(layout.sitesDir, "wheelhouse-app1.conf"), "utf8")).toContain("billing.test");
+    expect(await system.status()).toMatchObject({ running: false });
+
+    await startSystemNginx();
+    expect(await system.apply([site(), shop])).toMatchObject({ reloaded: true });
+    expect((await getSystem("shop.test")).status).toBe(200);
+    expect((await system.status()).error).toBeNull();
   });
 });

@@ -10,7 +10,6 @@ import type { Logger } from "../logger";
 import { type ManagedLayout, managedLayout, renderMainConfig, stateLayout } from "./main-config";
 import { prepareManagedPrefix } from "./managed-prefix";
 import {
-  anyNginxMaster,
   childPids,
   execNginx,
   fileSize,
@@ -27,11 +26,10 @@ import {
 } from "./nginx-process";
 import { configHash, renderSites } from "./render-site";
 import { SiteFiles } from "./site-files";
+import { canRead, locateSystemNginx, systemMaster } from "./system-nginx";
 
 export const NGINX_OFF = "nginx is off on this host (NGINX_MODE=off)";
 
-/** The system nginx serves Wheelhouse sites on the standard port; NGINX_HTTP_PORT is the managed one's. */
-const SYSTEM_HTTP_PORT = 80;
 const RELOAD_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 10_000;
 
@@ -70,7 +68,7 @@ export class NginxManager {
     if (mode === "off") {
       return { mode, running: false, httpPort: null, httpsPort: null, version: null, error: NGINX_OFF };
     }
-    const httpPort = mode === "managed" ? this.settings.httpPort : SYSTEM_HTTP_PORT;
+    const httpPort = this.settings.httpPort;
     let version: string | null;
     try {
       version = (await this.nginx()).version;
@@ -133,7 +131,7 @@ export class NginxManager {
   }
 
   private listenPort(): number {
-    return this.settings.mode === "managed" ? this.settings.httpPort : SYSTEM_HTTP_PORT;
+    return this.settings.httpPort;
   }
 
   private async startNow(): Promise<void> {
@@ -227,7 +225,10 @@ export class NginxManager {
 
   private async isRunning(): Promise<boolean> {
     if (this.settings.mode === "managed") return (await this.managedMaster()) !== null;
-    if (this.settings.mode === "system") return (await anyNginxMaster()) !== null;
+    if (this.settings.mode === "system") {
+      const { pidFile } = await locateSystemNginx((await this.nginx()).binary);
+      return (await systemMaster(pidFile)) !== null;
+    }
     return false;
   }
 
@@ -240,29 +241,39 @@ export class NginxManager {
     }
   }
 
+  private reloadManaged(master: number): Promise<void> {
+    return this.reloadAndConfirm(master, this.layout.errorLog, "nginx");
+  }
+
   /**
    * Sends reload and waits until it took effect: new workers are running and every old one is
    * shutting down. `-s reload` only delivers the signal; a master that cannot load the new
    * configuration says so in its error log and keeps the old workers, which is a failure too.
    */
-  private async reloadManaged(master: number): Promise<void> {
+  private async reloadAndConfirm(master: number, errorLog: string | null, name: string): Promise<void> {
     const before = new Set(await childPids(master));
-    const logOffset = await fileSize(this.layout.errorLog);
+    const logOffset = errorLog === null ? 0 : await fileSize(errorLog);
+    const seeLog = errorLog === null ? "see its error log" : `see ${errorLog}`;
     // What `nginx -s reload` does, without starting a second nginx process to read the pid file.
     try {
       process.kill(master, "SIGHUP");
     } catch (error) {
-      throw this.failure("nginx did not reload", (error as Error).message);
+      if ((error as NodeJS.ErrnoException).code === "EPERM") {
+        throw new Error(
+          `${name} did not reload: its master (pid ${master}) belongs to another user, whom this agent may not signal; run the agent as root or as nginx's user`,
+        );
+      }
+      throw this.failure(`${name} did not reload`, (error as Error).message);
     }
     const deadline = Date.now() + RELOAD_TIMEOUT_MS;
     for (;;) {
-      const logged = await readSince(this.layout.errorLog, logOffset);
+      const logged = errorLog === null ? "" : await readSince(errorLog, logOffset);
       const failure = logged.split("\n").filter((line) => /\[(emerg|alert)\]/.test(line));
-      if (failure.length > 0) throw this.failure("nginx did not reload", failure.join("\n"));
+      if (failure.length > 0) throw this.failure(`${name} did not reload`, failure.join("\n"));
       if (await this.reloadDone(master, before)) return;
-      if (!(await isAlive(master))) throw new Error(`nginx exited while reloading; see ${this.layout.errorLog}`);
+      if (!(await isAlive(master))) throw new Error(`${name} exited while reloading; ${seeLog}`);
       if (Date.now() >= deadline) {
-        throw new Error(`nginx did not take the new configuration within ${RELOAD_TIMEOUT_MS / 1000} s`);
+        throw new Error(`${name} did not take the new configuration within ${RELOAD_TIMEOUT_MS / 1000} s; ${seeLog}`);
       }
       // A reload takes tens of milliseconds; a deploy waits on it, so look often.
       await sleep(10);
@@ -290,8 +301,17 @@ export class NginxManager {
     return new Error(`${what}: ${said}`);
   }
 
+  /** Like the managed reload: confirmed by new workers, or nginx's own error and the last good files back. */
   private async reloadSystem(binary: string): Promise<void> {
-    const run = await execNginx(binary, ["-s", "reload"]);
-    if (!run.ok) throw this.failure("the system nginx did not reload", run.stderr);
+    const { pidFile, errorLog } = await locateSystemNginx(binary);
+    const master = await systemMaster(pidFile);
+    if (master === null) {
+      throw new Error(
+        `the system nginx is not running (no live master in ${pidFile}), so it cannot take the new sites; start it (systemctl start nginx) and deploy again`,
+      );
+    }
+    // An error log this agent may not read (root's, say) is not watched; new workers still confirm.
+    const watched = errorLog !== null && (await canRead(errorLog)) ? errorLog : null;
+    await this.reloadAndConfirm(master, watched, "the system nginx");
   }
 }

@@ -91,16 +91,6 @@ export async function isMasterOf(pid: number, prefix: string): Promise<boolean> 
   return (` ${title} `.includes(` -p ${prefix} `) || ` ${title} `.includes(` -p ${prefix}/ `)) && (await isAlive(pid));
 }
 
-/** Any running nginx master on this host (system mode: the system's nginx). */
-export async function anyNginxMaster(): Promise<number | null> {
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const pid = Number(entry);
-    if ((await processTitle(pid))?.startsWith("nginx: master process") && (await isAlive(pid))) return pid;
-  }
-  return null;
-}
-
 /**
  * Live children of a process (an nginx master's workers). The kernel lists a thread's children in
  * /proc/PID/task/PID/children (a single-threaded nginx master's main thread has them all): one read,

@@ -21,6 +21,10 @@ export function useSessionSocket(enabled: boolean) {
       queryClient.clear();
       router.replace("/sign-in");
     });
+    // The person's role or shell grant changed: everything on screen (and the actions offered) refetches.
+    socket.on("access:changed", () => {
+      void queryClient.invalidateQueries();
+    });
     socket.on("hosts:changed", () => {
       void queryClient.invalidateQueries({ queryKey: trpc.hosts.pathKey() });
       void queryClient.invalidateQueries({ queryKey: trpc.containers.list.pathKey() });

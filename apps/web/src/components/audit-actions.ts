@@ -27,6 +27,10 @@ const LABELS: Record<string, string> = {
   "containers.shell": "Container shell",
   "hosts.shell": "Host shell",
   "users.shell-grant.update": "Shell grant changed",
+  "hosts.enroll": "Host enrolment",
+  "hosts.agent.key_in_use": "Host key in use by two agents",
+  "metrics.scrape": "Metrics scrape",
+  "socket.connect": "Live connection (socket)",
 };
 
 export function auditActionLabel(action: string): string {

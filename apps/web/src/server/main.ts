@@ -7,11 +7,14 @@ import { fileURLToPath } from "node:url";
 import next from "next";
 import { bootstrapAdminFromEnv } from "./access/bootstrap-admin";
 import { countActiveSessions } from "./access/sessions";
+import { recordAudit } from "./audit/audit-log";
+import { RefusalTally } from "./audit/refusal-tally";
 import { type Config, ConfigError, describeSettings, parseConfig } from "./config/env";
 import { createSecretBox } from "./config/secret-box";
 import { loadSecretKey } from "./config/secret-key";
 import { createDb } from "./db/client";
 import { FatalDatabaseError, migrateWhenReachable } from "./db/database-readiness";
+import { WriteHealth } from "./db/write-health";
 import { DeployOrchestrator } from "./deployments/deploy-orchestrator";
 import { NginxSync } from "./deployments/nginx-sync";
 import { Reconciler } from "./deployments/reconciler";
@@ -80,7 +83,8 @@ async function main() {
     logger,
     secretKey,
     events,
-    readiness: { migrationsApplied: false, migrationError: null },
+    readiness: { migrationsApplied: false },
+    writes: new WriteHealth({ db, logger, database: config.database, dataDir: config.dataDir }),
     agents,
     inventory,
     secrets,
@@ -89,6 +93,11 @@ async function main() {
     metrics,
     terminals,
     terminalTokens: new AttachTokens(),
+    refusals: new RefusalTally({
+      write: (entry) => recordAudit(db, entry),
+      onWriteError: (error, entry) =>
+        logger.error({ err: error, action: entry.action }, "could not write the count of repeated refusals"),
+    }),
   };
   const reconciler = new Reconciler({ db, agents, inventory, nginx, logger });
   let pages: PageHandler | null = null;
@@ -116,6 +125,7 @@ async function main() {
   const shutdown = (signal: string) => {
     logger.info({ signal }, "shutting down");
     stopping.abort();
+    services.writes.stop();
     deployments.stop();
     // Shells end with the portal (their rows and recordings are closed first), then the sockets.
     // Closing Socket.IO closes the HTTP server it is attached to as well.
@@ -123,7 +133,8 @@ async function main() {
       .closeAll()
       .then(() => sockets.close())
       .catch((error: unknown) => logger.error({ err: error }, "could not close shells or write the last host samples"))
-      .finally(() => void db.$disconnect().finally(() => process.exit(0)));
+      // Counted refusals of open windows are written before the database goes (flush logs its own failures).
+      .finally(() => void services.refusals.flush().finally(() => db.$disconnect().finally(() => process.exit(0))));
     setTimeout(() => process.exit(0), 5_000).unref();
   };
   process.once("SIGTERM", () => shutdown("SIGTERM"));
@@ -145,6 +156,8 @@ async function main() {
     if (error instanceof FatalDatabaseError) fail(error.message);
     throw error;
   }
+  // From here on the schema is current, so the write probe has a database to write to.
+  if (!stopping.signal.aborted) services.writes.start();
   await bootstrapAdminFromEnv(services);
   const abandoned = await endAbandonedSessions(db);
   if (abandoned > 0) logger.info({ sessions: abandoned }, "terminal sessions of the previous run marked ended");

@@ -1,9 +1,11 @@
 // The long-lived parts of a running portal, built once in main.ts and handed to every handler.
 import type { EventEmitter } from "node:events";
 import type { LogBatch, LogEnd } from "@wheelhouse/shared";
+import type { RefusalTally } from "./audit/refusal-tally";
 import type { Config } from "./config/env";
 import type { SecretBox } from "./config/secret-box";
 import type { Db } from "./db/client";
+import type { WriteHealth } from "./db/write-health";
 import type { DeployOrchestrator } from "./deployments/deploy-orchestrator";
 import type { NginxSync } from "./deployments/nginx-sync";
 import type { AgentRegistry } from "./hosts/agent-registry";
@@ -18,6 +20,8 @@ export interface PortalEvents {
   sessionsEnded: [userId: string];
   /** One session ended (sign-out). */
   sessionEnded: [sessionId: string];
+  /** This user's role or container shell grant changed: live sockets re-check what they may hold. */
+  accessChanged: [userId: string];
   /** First-run setup created the first team. */
   teamCreated: [teamId: string];
   /** A deployment changed state or wrote to its log: browsers of that team refresh. */
@@ -26,9 +30,12 @@ export interface PortalEvents {
   hostInventorySynced: [hostId: string];
   /** One of the host's Wheelhouse containers changed state or went away. */
   hostAppContainerChanged: [hostId: string];
-  /** An agent sent a batch of a log stream, or ended one (logs/log-relay.ts). */
-  agentLogBatch: [hostId: string, batch: LogBatch];
-  agentLogEnd: [hostId: string, end: LogEnd];
+  /**
+   * An agent sent a batch of a log stream, or ended one (logs/log-relay.ts); `refuse` is called when
+   * the stream is another host's, so the agent's message is refused like any other bad one.
+   */
+  agentLogBatch: [hostId: string, batch: LogBatch, refuse: () => void];
+  agentLogEnd: [hostId: string, end: LogEnd, refuse: () => void];
 }
 
 export interface PortalServices {
@@ -37,7 +44,9 @@ export interface PortalServices {
   logger: Logger;
   secretKey: Buffer;
   events: EventEmitter<PortalEvents>;
-  readiness: { migrationsApplied: boolean; migrationError: string | null };
+  readiness: { migrationsApplied: boolean };
+  /** Whether the database can save changes (a full disk); /health/ready and the transport edges read it. */
+  writes: WriteHealth;
   /** Agents connected to this process; the one way to send them commands. */
   agents: AgentRegistry;
   /** Each host's Docker inventory as its agent last reported it. */
@@ -50,4 +59,6 @@ export interface PortalServices {
   /** Live browser shells (terminal/terminal-manager.ts) and their single-use attach tokens. */
   terminals: TerminalManager;
   terminalTokens: AttachTokens;
+  /** Anonymous refusals (sign-in, enrolment, scrapes), audited once per address and window with a count. */
+  refusals: RefusalTally;
 }

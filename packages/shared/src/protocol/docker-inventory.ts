@@ -7,6 +7,33 @@ export const CONTAINER_HEALTH = ["none", "starting", "healthy", "unhealthy"] as 
 /** The label Wheelhouse puts on every container it creates; others are "unmanaged". */
 export const MANAGED_LABEL = "wheelhouse.app";
 
+/**
+ * What makes a container as good as the host for whoever gets a shell in it (issue 9): it runs
+ * privileged, mounts the Docker socket, bind-mounts a host path (anything but a named volume or a
+ * tmpfs), shares the host's PID, network, IPC or user namespace, or is given host devices or
+ * capabilities that break isolation.
+ */
+export const HOST_ACCESS_REASONS = [
+  "privileged",
+  "docker-socket",
+  "host-pid",
+  "host-network",
+  "host-ipc",
+  "host-userns",
+  "devices",
+  "capabilities",
+] as const;
+/** More reasons than this are cut: one is enough to make the container admin-only. */
+export const MAX_HOST_ACCESS_REASONS = 20;
+export const hostAccessReasonSchema = z.union([
+  z.enum(HOST_ACCESS_REASONS),
+  z
+    .string()
+    .regex(/^host-path:\//)
+    .max(300),
+]);
+export type HostAccessReason = z.infer<typeof hostAccessReasonSchema>;
+
 export const containerSchema = z.object({
   id: z.string().regex(/^[0-9a-f]{64}$/),
   name: z.string().max(300),
@@ -29,6 +56,12 @@ export const containerSchema = z.object({
   startedAt: z.number().int().nullable(),
   finishedAt: z.number().int().nullable(),
   exitCode: z.number().int().nullable(),
+  /**
+   * Why a shell in this container would reach the host (HOST_ACCESS_REASONS, "host-path:" a bind
+   * mount's source); empty when none. Absent from agents older than this field: the portal then
+   * treats the container as the host (fail closed).
+   */
+  hostAccess: z.array(hostAccessReasonSchema).max(MAX_HOST_ACCESS_REASONS).optional(),
 });
 export type Container = z.infer<typeof containerSchema>;
 

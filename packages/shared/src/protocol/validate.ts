@@ -57,6 +57,15 @@ export function messageBytes(payload: unknown): number {
   }
 }
 
+/**
+ * True when `name` is one of `map`'s own keys. A peer's event or command name must be looked up this
+ * way, never with `in` or by indexing: those also find what every object inherits ("constructor",
+ * "__proto__", "toString"), and a handler table would then call a function that is not a handler.
+ */
+export function isOwnKey<T extends object>(map: T, name: string): name is Extract<keyof T, string> {
+  return Object.hasOwn(map, name);
+}
+
 export function parseMessage<S extends z.ZodType>(
   schema: S,
   payload: unknown,

@@ -104,7 +104,7 @@ export function AppOverview({ app }: { app: AppDetail }) {
         <Title order={2} fz="h4" mb="sm" id="instances-heading">
           Instances
         </Title>
-        <InstancesTable instances={app.instances} />
+        <InstancesTable instances={app.instances} network={app.network} />
       </section>
 
       <section aria-labelledby="configuration-heading">

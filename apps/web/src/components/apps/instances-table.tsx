@@ -1,13 +1,16 @@
 "use client";
 import { Anchor, Group, Paper, Table, Text } from "@mantine/core";
-import type { AppDetail } from "@wheelhouse/shared";
+import type { AppDetail, NetworkMode } from "@wheelhouse/shared";
 import Link from "next/link";
 import { useCan } from "../../client/session";
 import { InstanceStatusBadge } from "./deployment-status-badge";
 
-export function InstancesTable({ instances }: { instances: AppDetail["instances"] }) {
+export function InstancesTable({ instances, network }: { instances: AppDetail["instances"]; network: NetworkMode }) {
   // A shell also needs the member's own grant; the terminal page says so when it is missing.
   const mayShell = useCan("containers.shell");
+  // An instance on the host's network counts as the host (server/terminal/shell-policy.ts): admins only.
+  const mayHostShell = useCan("hosts.shell");
+  const hostEquivalent = network === "host" && !mayHostShell;
   return (
     <Paper withBorder radius="lg">
       <Table.ScrollContainer minWidth={720}>
@@ -34,11 +37,16 @@ export function InstancesTable({ instances }: { instances: AppDetail["instances"
                     {mayShell &&
                       instance.containerId &&
                       instance.status !== "Stopped" &&
-                      instance.status !== "Failed" && (
+                      instance.status !== "Failed" &&
+                      (hostEquivalent ? (
+                        <Text fz="xs" c="dimmed">
+                          No shell: it shares the host's network, so a shell in it counts as a host shell (admins only).
+                        </Text>
+                      ) : (
                         <Anchor component={Link} href={`/terminal?instance=${encodeURIComponent(instance.id)}`} fz="xs">
                           Shell
                         </Anchor>
-                      )}
+                      ))}
                   </Group>
                 </Table.Td>
                 <Table.Td>{instance.hostPort ?? "—"}</Table.Td>

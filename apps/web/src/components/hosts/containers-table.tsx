@@ -71,6 +71,8 @@ export function ContainersTable({ hostId, inventory }: { hostId: string; invento
   const mayShellByRole = useCan("containers.shell");
   const shellAccess = useQuery(trpc.terminal.access.queryOptions(undefined, { enabled: mayShellByRole }));
   const mayShell = shellAccess.data?.containerShell === true;
+  // A container that counts as the host (c.shell "admin-only", server/terminal/shell-policy.ts) needs a host shell's right.
+  const mayHostShell = shellAccess.data?.hostShell === true;
   const [filter, setFilter] = useState("");
   const [inspecting, setInspecting] = useState<ContainerRow | null>(null);
   const inspect = useQuery(
@@ -221,13 +223,21 @@ export function ContainersTable({ hostId, inventory }: { hostId: string; invento
                               Logs
                             </Menu.Item>
                           )}
-                          {mayShell && c.state === "running" && (
+                          {mayShell && c.state === "running" && (mayHostShell || c.shell === "allowed") && (
                             <Menu.Item
                               component={Link}
                               href={`/terminal?host=${encodeURIComponent(hostId)}&container=${c.id}`}
                               leftSection={<IconTerminal2 size={14} />}
                             >
                               Shell
+                            </Menu.Item>
+                          )}
+                          {mayShell && c.state === "running" && !mayHostShell && c.shell === "admin-only" && (
+                            <Menu.Item disabled leftSection={<IconTerminal2 size={14} />} maw={320}>
+                              <Text fz="sm">No shell for you here</Text>
+                              <Text fz="xs" c="dimmed" data-testid="shell-refusal">
+                                {c.shellReason}
+                              </Text>
                             </Menu.Item>
                           )}
                           {mayInspect && (

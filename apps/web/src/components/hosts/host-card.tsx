@@ -13,6 +13,7 @@ import type { AppRouter } from "../../server/trpc/root-router";
 import { RelativeTime } from "../relative-time";
 import { formatBytes } from "./format";
 import { HostStatusBadge } from "./host-status-badge";
+import { KeyConflictAlert } from "./key-conflict-alert";
 import { UsageChart } from "./usage-chart";
 
 type Host = inferRouterOutputs<AppRouter>["hosts"]["list"]["hosts"][number];
@@ -85,6 +86,7 @@ export function HostCard({ host }: { host: Host }) {
         )}
       </Group>
       <Stack gap="sm">
+        {host.keyConflict && <KeyConflictAlert conflict={host.keyConflict} />}
         {host.dockerError && host.status !== "revoked" && (
           <Alert color="orange" icon={<IconAlertTriangle size={18} />} p="xs" title="Docker engine not reachable">
             <Text fz="xs">{host.dockerError}</Text>

@@ -21,6 +21,7 @@ const REASONS: Record<string, string> = {
   "agent-lost": "agent lost",
   "portal-restart": "portal restart",
   failed: "failed to start",
+  revoked: "access changed",
 };
 
 function Recording({ id, onClose }: { id: string; onClose: () => void }) {

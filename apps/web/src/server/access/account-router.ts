@@ -106,7 +106,7 @@ export const accountRouter = router({
     .input(passwordKeyInputSchema)
     .output(createdApiKeySchema)
     .mutation(async ({ ctx, input }) => {
-      const { user, teamId } = await verifyCredentials(ctx.services.db, {
+      const { user, teamId } = await verifyCredentials(ctx.services, {
         ...input,
         ip: ctx.ip,
         userAgent: ctx.userAgent,

@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { roleSchema } from "@wheelhouse/shared";
 import type { Db } from "../db/client";
+import { bookkeepingWrite } from "../db/write-health";
 import { AppError } from "../errors/app-error";
 import { hashToken, type SessionUser } from "./sessions";
 
@@ -64,7 +65,7 @@ export async function resolveApiKey(db: Db, token: string): Promise<SessionUser 
   if (!membership) return null;
   const now = Date.now();
   if (!key.lastUsedAt || now - key.lastUsedAt.getTime() > TOUCH_AFTER_MS) {
-    await db.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date(now) } });
+    await bookkeepingWrite(db, () => db.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date(now) } }));
   }
   return {
     // Not a browser session: nothing to end on sign-out, and socket rooms are keyed apart.

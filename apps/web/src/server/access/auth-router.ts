@@ -42,7 +42,7 @@ export const authRouter = router({
         ip: ctx.ip,
         details: { role: "admin", via: "first-run setup" },
       });
-      const session = await signIn(db, {
+      const session = await signIn(ctx.services, {
         email: input.email,
         password: input.password,
         ip: ctx.ip,
@@ -53,7 +53,7 @@ export const authRouter = router({
     }),
 
   signIn: publicProcedure.input(credentials).mutation(async ({ ctx, input }) => {
-    const session = await signIn(ctx.services.db, { ...input, ip: ctx.ip, userAgent: ctx.userAgent });
+    const session = await signIn(ctx.services, { ...input, ip: ctx.ip, userAgent: ctx.userAgent });
     ctx.setCookie(sessionCookie(session.token, session.expiresAt, ctx.services.config.publicUrl.startsWith("https:")));
     return { ok: true };
   }),

@@ -4,6 +4,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Role } from "@wheelhouse/shared";
 import { roleSchema } from "@wheelhouse/shared";
 import type { Db } from "../db/client";
+import { bookkeepingWrite } from "../db/write-health";
 
 export const SESSION_COOKIE = "wheelhouse_session";
 const SESSION_LIFETIME_MS = 7 * 24 * 3600 * 1000;
@@ -45,7 +46,14 @@ export async function createSession(
 /** The signed-in user behind a cookie token, or null when the session is unknown, expired or the user disabled. */
 export async function resolveSession(db: Db, token: string | undefined): Promise<SessionUser | null> {
   if (!token) return null;
-  const id = hashToken(token);
+  return resolveSessionById(db, hashToken(token));
+}
+
+/**
+ * The same by the session's id (the token's hash): live sockets re-check their person with it, so a
+ * role, a disabled account or a sign-out is seen as it is now, not as it was at connect.
+ */
+export async function resolveSessionById(db: Db, id: string): Promise<SessionUser | null> {
   const session = await db.session.findUnique({
     where: { id },
     include: {
@@ -55,16 +63,18 @@ export async function resolveSession(db: Db, token: string | undefined): Promise
   if (!session) return null;
   const now = Date.now();
   if (session.expiresAt.getTime() <= now || session.user.disabledAt) {
-    await db.session.deleteMany({ where: { id } });
+    await bookkeepingWrite(db, () => db.session.deleteMany({ where: { id } }));
     return null;
   }
   const membership = session.user.memberships[0];
   if (!membership) return null;
   if (now - session.lastSeenAt.getTime() > EXTEND_AFTER_MS) {
-    await db.session.update({
-      where: { id },
-      data: { lastSeenAt: new Date(now), expiresAt: new Date(now + SESSION_LIFETIME_MS) },
-    });
+    await bookkeepingWrite(db, () =>
+      db.session.update({
+        where: { id },
+        data: { lastSeenAt: new Date(now), expiresAt: new Date(now + SESSION_LIFETIME_MS) },
+      }),
+    );
   }
   return {
     sessionId: id,

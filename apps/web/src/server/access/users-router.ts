@@ -29,6 +29,8 @@ export const usersRouter = router({
     .input(z.object({ userId, role: roleSchema }))
     .mutation(async ({ ctx, input }) => {
       const { previous, user } = await setRole(ctx.services.db, ctx.user.team.id, input.userId, input.role);
+      // Live sockets (logs, shells) re-check at once what this person may still hold.
+      if (previous !== input.role) ctx.services.events.emit("accessChanged", user.id);
       await recordAudit(ctx.services.db, {
         actor: ctx.user,
         teamId: ctx.user.team.id,
@@ -45,6 +47,7 @@ export const usersRouter = router({
     .input(z.object({ userId, granted: z.boolean() }))
     .mutation(async ({ ctx, input }) => {
       const { previous, user } = await setShellGrant(ctx.services.db, ctx.user.team.id, input.userId, input.granted);
+      if (previous !== input.granted) ctx.services.events.emit("accessChanged", user.id);
       await recordAudit(ctx.services.db, {
         actor: ctx.user,
         teamId: ctx.user.team.id,

@@ -4,6 +4,7 @@ import {
   appDetailSchema,
   appRefSchema,
   appSchema,
+  can,
   createAppInputSchema,
   deployInputSchema,
   deploymentLogInputSchema,
@@ -334,7 +335,9 @@ export const appsRouter = router({
     .output(deploymentLogSchema)
     .query(async ({ ctx, input }) => {
       const deployment = await findDeployment(ctx, input.id);
-      const lines = await readLog(ctx.services.db, deployment.id, input.after);
+      // The container's own output in the log needs logs.read; apps.read alone gets Wheelhouse's lines.
+      const containerOutput = can(ctx.user.role, "logs.read");
+      const lines = await readLog(ctx.services.db, deployment.id, input.after, { containerOutput });
       return { lines, last: lines.at(-1)?.seq ?? input.after, finished: isFinished(deployment.status) };
     }),
 });

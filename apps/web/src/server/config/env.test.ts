@@ -33,6 +33,20 @@ describe("parseConfig", () => {
     ["LOG_LEVEL", "verbose", /LOG_LEVEL="verbose" is not valid: set LOG_LEVEL to one of fatal, error/],
     ["PUBLIC_URL", "ftp://x", /PUBLIC_URL="ftp:\/\/x" is not valid/],
     ["SECRET_KEY", "abc", /SECRET_KEY="abc" is not valid: set SECRET_KEY to 64 hex characters/],
+    [
+      "TRUSTED_PROXIES",
+      "proxy.example.com",
+      /TRUSTED_PROXIES="proxy.example.com" is not valid: set TRUSTED_PROXIES to/,
+    ],
+    ["TRUSTED_PROXIES", "10.0.0.0/33", /TRUSTED_PROXIES="10.0.0.0\/33" is not valid/],
+    ["TRUSTED_PROXIES", "127.0.0.1,,300.1.1.1", /TRUSTED_PROXIES="127.0.0.1,,300.1.1.1" is not valid/],
+    ["TRUSTED_PROXIES", " , ", /TRUSTED_PROXIES=" , " is not valid/],
+    [
+      "METRICS_TOKEN",
+      "short",
+      /METRICS_TOKEN="short" is not valid: set METRICS_TOKEN to 16 to 512 printable characters/,
+    ],
+    ["METRICS_TOKEN", "has a space in the middle", /METRICS_TOKEN="has a space in the middle" is not valid/],
   ])("refuses %s=%s with a sentence naming it and the fix", (name, value, message) => {
     expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrow(message);
@@ -54,5 +68,23 @@ describe("parseConfig", () => {
 
   it("treats an empty variable as unset", () => {
     expect(parseConfig({ PORT: "", DATABASE_URL: "" }).port).toBe(3000);
+  });
+
+  it("trusts no proxy by default, and exactly the listed addresses and ranges when TRUSTED_PROXIES is set", () => {
+    const none = parseConfig({}).trustedProxies;
+    expect(none("127.0.0.1", 0)).toBe(false);
+
+    const trusted = parseConfig({ TRUSTED_PROXIES: "127.0.0.1, 10.0.0.0/8,fd00::/8" }).trustedProxies;
+    expect(trusted("127.0.0.1", 0)).toBe(true);
+    expect(trusted("::ffff:127.0.0.1", 0)).toBe(true);
+    expect(trusted("10.20.30.40", 1)).toBe(true);
+    expect(trusted("fd00::5", 0)).toBe(true);
+    expect(trusted("127.0.0.2", 0)).toBe(false);
+    expect(trusted("203.0.113.7", 0)).toBe(false);
+  });
+
+  it("keeps METRICS_TOKEN when set, none by default", () => {
+    expect(parseConfig({}).metricsToken).toBeUndefined();
+    expect(parseConfig({ METRICS_TOKEN: "0123456789abcdef0123" }).metricsToken).toBe("0123456789abcdef0123");
   });
 });

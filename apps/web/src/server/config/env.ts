@@ -2,6 +2,7 @@
 // A bad value stops the process with a sentence that names the setting and the fix.
 import { resolve } from "node:path";
 import { z } from "zod";
+import { compileTrustedProxies, type TrustedProxies } from "../http/client-address";
 
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -12,6 +13,24 @@ function isDatabaseUrl(value: string): boolean {
     return (
       (url.protocol === "postgres:" || url.protocol === "postgresql:") && url.hostname !== "" && url.pathname.length > 1
     );
+  } catch {
+    return false;
+  }
+}
+
+/** TRUSTED_PROXIES as a list: comma-separated, blanks around entries ignored. */
+function proxyList(value: string): string[] {
+  return value
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "");
+}
+
+function isProxyList(list: string[]): boolean {
+  if (list.length === 0 || list.length > 100) return false;
+  try {
+    compileTrustedProxies(list);
+    return true;
   } catch {
     return false;
   }
@@ -95,6 +114,20 @@ const settings = {
     describe: "Size limit of one shell recording in DATA_DIR/recordings; past it recording stops (default 16 MB).",
     fix: "set TERMINAL_RECORDING_MAX_MB to a number of megabytes above 0, e.g. TERMINAL_RECORDING_MAX_MB=16",
   },
+  TRUSTED_PROXIES: {
+    schema: z.string().max(4_096).transform(proxyList).refine(isProxyList).optional(),
+    describe:
+      "Comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed (default none).",
+    fix: "set TRUSTED_PROXIES to comma-separated IP addresses or CIDR ranges of your reverse proxies (at most 100), e.g. TRUSTED_PROXIES=127.0.0.1,10.0.0.0/8, or unset it",
+  },
+  METRICS_TOKEN: {
+    schema: z
+      .string()
+      .regex(/^[\x21-\x7e]{16,512}$/)
+      .optional(),
+    describe: "When set, /metrics answers only `Authorization: Bearer <this token>` (default: /metrics is open).",
+    fix: "set METRICS_TOKEN to 16 to 512 printable characters without spaces (e.g. the output of `openssl rand -hex 32`), or unset it",
+  },
   NODE_ENV: {
     schema: z.enum(["production", "development", "test"]).default("production"),
     describe: "development serves the UI through Next.js's dev server with hot reload (default production).",
@@ -118,6 +151,10 @@ export interface Config {
   localAgentTokenFile: string | undefined;
   /** Browser shells: idle timeout, reload grace period and recording size limit. */
   terminal: { idleMs: number; graceMs: number; recordingMaxBytes: number };
+  /** Which peers may name the client in X-Forwarded-For (http/client-address.ts); none by default. */
+  trustedProxies: TrustedProxies;
+  /** Undefined when METRICS_TOKEN is unset: /metrics is then open to anyone who reaches the port. */
+  metricsToken: string | undefined;
   dev: boolean;
 }
 
@@ -161,6 +198,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       graceMs: values.TERMINAL_GRACE_SECONDS * 1_000,
       recordingMaxBytes: Math.round(values.TERMINAL_RECORDING_MAX_MB * 1024 * 1024),
     },
+    trustedProxies: compileTrustedProxies(values.TRUSTED_PROXIES ?? []),
+    metricsToken: values.METRICS_TOKEN,
     dev: values.NODE_ENV === "development",
   };
 }

@@ -1,9 +1,11 @@
 // Brings the database to the current schema at start-up (main.ts then marks the portal ready), and keeps trying while it is unreachable:
-// the portal stays up (liveness answers) and /health/ready names what is missing until it works.
+// the portal stays up (liveness answers) and /health/ready says "migrations: pending" until it works
+// (the reason goes to the log, with each retry).
 // Errors that waiting cannot fix (wrong password, a database that does not exist, an edited
 // migration) stop the process with a sentence saying what to change.
 import type { Logger } from "../logging/logger";
 import type { PortalServices } from "../services";
+import { isDiskFull } from "./disk-full";
 import { applyMigrations, MigrationError } from "./migrations/apply-migrations";
 
 /** PostgreSQL error codes that no retry will fix. */
@@ -15,16 +17,14 @@ const PERMANENT_PG_CODES: Record<string, string> = {
 
 export class FatalDatabaseError extends Error {}
 
-function describe(error: unknown): { permanent: string | null; message: string } {
+/** The sentence for an error no retry will fix, or null when waiting may help. */
+function permanentReason(error: unknown): string | null {
   const code = (error as { code?: unknown }).code;
-  if (error instanceof MigrationError) return { permanent: error.message, message: error.message };
+  if (error instanceof MigrationError) return error.message;
   if (typeof code === "string" && code in PERMANENT_PG_CODES) {
-    return {
-      permanent: `DATABASE_URL: ${PERMANENT_PG_CODES[code]}. Fix DATABASE_URL and start again.`,
-      message: (error as Error).message,
-    };
+    return `DATABASE_URL: ${PERMANENT_PG_CODES[code]}. Fix DATABASE_URL and start again.`;
   }
-  return { permanent: null, message: (error as Error).message };
+  return null;
 }
 
 export async function migrateWhenReachable(
@@ -36,14 +36,17 @@ export async function migrateWhenReachable(
   while (!signal.aborted) {
     try {
       const report = await applyMigrations(services.config.database);
-      services.readiness.migrationError = null;
       logger.info({ applied: report.applied, alreadyApplied: report.alreadyApplied }, "database schema is current");
       return;
     } catch (error) {
-      const { permanent, message } = describe(error);
+      const permanent = permanentReason(error);
       if (permanent) throw new FatalDatabaseError(permanent);
-      services.readiness.migrationError = `database unreachable, retrying: ${message}`;
-      logger.warn({ err: error, retryInMs: delay }, "database not reachable yet; retrying");
+      logger.warn(
+        { err: error, retryInMs: delay },
+        isDiskFull(error)
+          ? "the database's disk is full: the schema cannot be brought up to date until there is room; retrying"
+          : "database not reachable yet; retrying",
+      );
       await new Promise((resolve) => setTimeout(resolve, delay));
       delay = Math.min(delay * 2, 10_000);
     }

@@ -16,7 +16,14 @@ import { planImageCleanup } from "../releases/image-retention";
 import { readReleaseConfig } from "../releases/release-config";
 import { createRelease } from "../releases/releases";
 import type { PortalEvents } from "../services";
-import { appendLog, isFinished, logWrite, transition, transitionWrites } from "./deployment-records";
+import {
+  appendLog,
+  containerOutputLine,
+  isFinished,
+  logWrite,
+  transition,
+  transitionWrites,
+} from "./deployment-records";
 import type { NginxSync } from "./nginx-sync";
 
 /** Pulling an image can take minutes on a slow registry. */
@@ -47,13 +54,26 @@ interface Dependencies {
   events: EventEmitter<PortalEvents>;
   metrics: Pick<PortalMetrics, "deployments" | "deploymentDuration">;
   nginx: NginxSync;
+  /** Tests only: lets a test hold the loop at a point where it could otherwise lose a wake-up. */
+  hooks?: OrchestratorHooks;
+}
+
+export interface OrchestratorHooks {
+  /** Called after an app's loop found no queued deployment and before it decides whether to end. */
+  afterEmptyLook?(appId: string): Promise<void>;
+}
+
+/** One app's loop: `lookAgain` is set by a kick that arrives while the loop runs. */
+interface AppLoop {
+  done: Promise<void>;
+  lookAgain: boolean;
 }
 
 class DeploymentFailed extends Error {}
 
 export class DeployOrchestrator {
   /** appId → the loop working through that app's queue. */
-  private readonly loops = new Map<string, Promise<void>>();
+  private readonly loops = new Map<string, AppLoop>();
   private stopped = false;
 
   constructor(private readonly deps: Dependencies) {}
@@ -114,29 +134,54 @@ export class DeployOrchestrator {
 
   /** Resolves when every running loop has finished (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.loops.size > 0) await Promise.allSettled([...this.loops.values()]);
+    while (this.loops.size > 0) await Promise.allSettled([...this.loops.values()].map((loop) => loop.done));
   }
 
   stop(): void {
     this.stopped = true;
   }
 
+  /**
+   * Makes sure a loop works through the app's queue. A kick while the loop runs is never dropped: it
+   * sets `lookAgain`, and the loop checks that flag and leaves the map in one synchronous step, so a
+   * deployment queued after the loop's last look either makes it look again or starts a new loop.
+   */
   private kick(appId: string, teamId: string): void {
-    if (this.loops.has(appId) || this.stopped) return;
-    const loop = (async () => {
-      for (;;) {
-        if (this.stopped) return;
-        const next = await this.deps.db.deployment.findFirst({
-          where: { appId, status: "Queued" },
-          orderBy: { createdAt: "asc" },
-        });
-        if (!next) return;
-        await this.run(next.id, teamId);
-      }
-    })()
-      .catch((error: unknown) => this.deps.logger.error({ err: error, appId }, "deployment loop failed"))
-      .finally(() => this.loops.delete(appId));
+    if (this.stopped) return;
+    const running = this.loops.get(appId);
+    if (running) {
+      running.lookAgain = true;
+      return;
+    }
+    const loop: AppLoop = { done: Promise.resolve(), lookAgain: false };
     this.loops.set(appId, loop);
+    loop.done = this.drain(appId, teamId, loop)
+      .catch((error: unknown) => this.deps.logger.error({ err: error, appId }, "deployment loop failed"))
+      .finally(() => {
+        // drain() normally leaves the map itself; this covers a stop or an error, never a newer loop.
+        if (this.loops.get(appId) === loop) this.loops.delete(appId);
+      });
+  }
+
+  private async drain(appId: string, teamId: string, loop: AppLoop): Promise<void> {
+    for (;;) {
+      if (this.stopped) return;
+      // Cleared before the look: a kick from here on may not be seen by the query, so it looks again.
+      loop.lookAgain = false;
+      const next = await this.deps.db.deployment.findFirst({
+        where: { appId, status: "Queued" },
+        orderBy: { createdAt: "asc" },
+      });
+      if (next) {
+        await this.run(next.id, teamId);
+        continue;
+      }
+      await this.deps.hooks?.afterEmptyLook?.(appId);
+      if (!loop.lookAgain) {
+        this.loops.delete(appId);
+        return;
+      }
+    }
   }
 
   private changed(teamId: string, deploymentId: string): void {
@@ -311,7 +356,7 @@ export class DeployOrchestrator {
           deploymentId,
           `${failed.instance.name} on ${hostName(failed.instance.hostId)}: ${failed.result.reason}`,
           ...(failed.result.logTail.length > 0
-            ? ["Last log lines:", ...failed.result.logTail.map((l) => `  ${l}`)]
+            ? ["Last log lines:", ...failed.result.logTail.map(containerOutputLine)]
             : []),
         );
         throw new DeploymentFailed(`${failed.instance.name} is not healthy: ${failed.result.reason}`);

@@ -106,11 +106,60 @@ export async function appendLog(db: Db, deploymentId: string, ...lines: string[]
   await logWrite(db, deploymentId, ...lines);
 }
 
-export async function readLog(db: Db, deploymentId: string, after: number) {
-  const lines = await db.deploymentLogLine.findMany({
+/**
+ * A container's own output in a deployment log (the last lines of an instance that failed its
+ * health check) is written indented by this, so a reader without logs.read can be given the rest
+ * (issue 9: container output needs logs.read wherever it appears). Wheelhouse's own lines never
+ * start with it.
+ */
+const CONTAINER_OUTPUT_INDENT = "  ";
+
+/** One line of a container's output, as the deployment log stores it. */
+export function containerOutputLine(text: string): string {
+  return `${CONTAINER_OUTPUT_INDENT}${text}`;
+}
+
+export function isContainerOutput(text: string): boolean {
+  return text.startsWith(CONTAINER_OUTPUT_INDENT);
+}
+
+interface LogLineDto {
+  seq: number;
+  at: string;
+  text: string;
+}
+
+/** Each run of container output replaced by one line that says how many lines were left out and why. */
+export function withoutContainerOutput(lines: readonly LogLineDto[]): LogLineDto[] {
+  const kept: LogLineDto[] = [];
+  let run: { line: LogLineDto; count: number } | null = null;
+  for (const line of lines) {
+    if (!isContainerOutput(line.text)) {
+      run = null;
+      kept.push(line);
+      continue;
+    }
+    if (!run) {
+      run = { line: { ...line }, count: 0 };
+      kept.push(run.line);
+    }
+    run.count += 1;
+    run.line.text = `${CONTAINER_OUTPUT_INDENT}(${run.count} ${run.count === 1 ? "line" : "lines"} of the container's own output hidden: reading container output needs the logs.read permission, operators and up)`;
+  }
+  return kept;
+}
+
+export async function readLog(
+  db: Db,
+  deploymentId: string,
+  after: number,
+  { containerOutput }: { containerOutput: boolean },
+) {
+  const rows = await db.deploymentLogLine.findMany({
     where: { deploymentId, id: { gt: after } },
     orderBy: { id: "asc" },
     take: 1_000,
   });
-  return lines.map((line) => ({ seq: line.id, at: line.at.toISOString(), text: line.text }));
+  const lines = rows.map((line) => ({ seq: line.id, at: line.at.toISOString(), text: line.text }));
+  return containerOutput ? lines : withoutContainerOutput(lines);
 }

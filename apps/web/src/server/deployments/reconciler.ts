@@ -1,6 +1,7 @@
 // Makes a host match the database after anything was interrupted: when an agent sends its full
 // inventory (on every connect), containers labelled as ours that no active instance claims are
-// removed, instances whose container vanished are marked, and nginx is re-applied.
+// removed, instances whose container vanished are marked, and nginx is re-applied. Every write is
+// scoped to the reporting host: what an agent reports may name anything, true or not.
 import { APP_LABELS } from "@wheelhouse/shared";
 import type { Db } from "../db/client";
 import type { AgentRegistry } from "../hosts/agent-registry";
@@ -65,21 +66,34 @@ export class Reconciler {
         .map((i) => i.id),
     );
     const orphans = ours.filter((c) => !keep.has(c.labels[APP_LABELS.instance] ?? ""));
+    // The engine is already removing these: asking again each pass would only repeat the request.
+    const toRemove = orphans.filter((c) => c.state !== "removing");
     if (orphans.length > 0) {
       try {
-        const { removed } = await agents.command(
-          hostId,
-          "app.instance.remove",
-          { containerIds: orphans.map((c) => c.id), stopTimeoutSeconds: 10 },
-          { timeoutMs: 60_000 },
-        );
+        const { removed } =
+          toRemove.length === 0
+            ? { removed: [] }
+            : await agents.command(
+                hostId,
+                "app.instance.remove",
+                { containerIds: toRemove.map((c) => c.id), stopTimeoutSeconds: 10 },
+                { timeoutMs: 60_000 },
+              );
         result.removed = removed;
-        logger.info({ hostId, containers: orphans.map((c) => c.name) }, "removed containers no deployment claims");
+        if (removed.length > 0) {
+          logger.info({ hostId, containers: toRemove.map((c) => c.name) }, "removed containers no deployment claims");
+        }
       } catch (error) {
         logger.warn({ err: error, hostId }, "could not remove orphaned containers");
       }
+      // The ids come from labels the agent reports: only this host's instances may follow them, or
+      // one agent could stop another host's instances by naming them.
       await db.containerInstance.updateMany({
-        where: { id: { in: orphans.flatMap((c) => c.labels[APP_LABELS.instance] ?? []) }, status: { in: ACTIVE } },
+        where: {
+          id: { in: orphans.flatMap((c) => c.labels[APP_LABELS.instance] ?? []) },
+          hostId,
+          status: { in: ACTIVE },
+        },
         data: { status: "Stopped" },
       });
     }
@@ -94,13 +108,13 @@ export class Reconciler {
       const down = ["exited", "dead", "restarting", "paused"].includes(container.state);
       if (instance.status === "Healthy" && down) {
         await db.containerInstance.update({
-          where: { id: instance.id },
+          where: { id: instance.id, hostId },
           data: { status: "Unhealthy", failureReason: `The container is ${container.state}.` },
         });
         result.changed.push(instance.id);
       } else if (instance.status === "Unhealthy" && running) {
         await db.containerInstance.update({
-          where: { id: instance.id },
+          where: { id: instance.id, hostId },
           data: { status: "Healthy", failureReason: null },
         });
         result.changed.push(instance.id);
@@ -114,7 +128,7 @@ export class Reconciler {
     const vanished = active.filter((i) => i.containerId && !present.has(i.containerId));
     if (vanished.length > 0) {
       await db.containerInstance.updateMany({
-        where: { id: { in: vanished.map((i) => i.id) } },
+        where: { id: { in: vanished.map((i) => i.id) }, hostId },
         data: { status: "Failed", failureReason: "The container disappeared from the host." },
       });
       result.vanished = vanished.map((i) => i.id);

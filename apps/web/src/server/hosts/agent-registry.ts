@@ -15,6 +15,7 @@ import {
 import type { Socket } from "socket.io";
 import { AppError } from "../errors/app-error";
 import type { PortalMetrics } from "../metrics/registry";
+import { KeyConflicts } from "./key-conflicts";
 
 export interface ConnectedAgent {
   hostId: string;
@@ -29,6 +30,8 @@ const REPLY_GRACE_MS = 2_000;
 
 export class AgentRegistry {
   private readonly agents = new Map<string, ConnectedAgent>();
+  /** Hosts whose key two agents use in turn (key-conflicts.ts). */
+  readonly conflicts = new KeyConflicts();
 
   constructor(private readonly metrics: Pick<PortalMetrics, "agentCommands" | "agentCommandDuration">) {}
 
@@ -71,6 +74,7 @@ export class AgentRegistry {
 
   /** Closes a host's connection at once (revocation). */
   kick(hostId: string, reason: string): void {
+    this.conflicts.forget(hostId);
     const agent = this.agents.get(hostId);
     if (!agent) return;
     this.agents.delete(hostId);

@@ -17,7 +17,7 @@ export const containersRouter = router({
   inspect: withPermission("containers.inspect")
     .input(z.object({ hostId, id: containerId }))
     .query(({ ctx, input }) =>
-      inspectContainer(ctx.services.db, ctx.services.agents, ctx.user.team.id, input.hostId, input.id),
+      inspectContainer(ctx.services.db, ctx.services.inventory, ctx.services.agents, ctx.user, input.hostId, input.id),
     ),
 
   action: withPermission("containers.manage")

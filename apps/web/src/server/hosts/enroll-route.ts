@@ -4,7 +4,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { enrollRequestSchema, parseMessage } from "@wheelhouse/shared";
 import { recordAudit } from "../audit/audit-log";
 import { APP_ERROR_CODES, AppError } from "../errors/app-error";
+import { clientAddress } from "../http/client-address";
 import type { PortalServices } from "../services";
+import { chargeEnrollAttempt } from "./enroll-limiter";
 import { redeemEnrollmentToken } from "./enrollment";
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -30,8 +32,9 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 export async function handleEnroll(services: PortalServices, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const ip = req.socket.remoteAddress ?? "unknown";
+  const ip = clientAddress(req.socket.remoteAddress, req.headers, services.config.trustedProxies);
   try {
+    const charged = await chargeEnrollAttempt(ip);
     if (req.method !== "POST") throw new AppError("BAD_INPUT", "Use POST for enrolment.");
     const parsed = parseMessage(enrollRequestSchema, await readJson(req), MAX_BODY_BYTES);
     if (!parsed.ok) throw new AppError("BAD_INPUT", `The enrolment request was refused: ${parsed.reason}`);
@@ -55,11 +58,13 @@ export async function handleEnroll(services: PortalServices, req: IncomingMessag
         tokenCreatedBy: createdById,
       },
     });
+    await charged.succeeded();
     services.logger.info({ hostId: host.id, host: host.name }, "host enrolled");
     reply(res, 200, { hostId: host.id, hostName: host.name, agentKey });
   } catch (error) {
     if (error instanceof AppError) {
-      await recordAudit(services.db, {
+      // Anonymous: one event per address and window, with a count (audit/refusal-tally.ts).
+      await services.refusals.record({
         action: "hosts.enroll",
         outcome: "denied",
         ip,

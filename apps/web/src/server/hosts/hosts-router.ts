@@ -2,7 +2,7 @@ import { z } from "zod";
 import { recordAudit } from "../audit/audit-log";
 import { router, withPermission } from "../trpc/trpc";
 import { createEnrollmentToken, enrollCommand, revokeHost } from "./enrollment";
-import { hostSamples, listHosts } from "./hosts";
+import { getHost, hostSamples, listHosts } from "./hosts";
 import { pingTeamHosts } from "./ping";
 
 /** Host names: what a person would call the machine; letters, digits, dots, dashes. */
@@ -19,6 +19,10 @@ export const hostsRouter = router({
   list: withPermission("hosts.read").query(({ ctx }) =>
     listHosts(ctx.services.db, ctx.services.agents, ctx.user.team.id),
   ),
+
+  get: withPermission("hosts.read")
+    .input(z.object({ hostId: z.string().min(1).max(64) }))
+    .query(({ ctx, input }) => getHost(ctx.services.db, ctx.services.agents, ctx.user.team.id, input.hostId)),
 
   samples: withPermission("hosts.read")
     .input(z.object({ hostId: z.string().min(1).max(64) }))

@@ -15,6 +15,32 @@ function readFacts(text: string): HostFacts | null {
   }
 }
 
+type HostRow = Awaited<ReturnType<Db["host"]["findMany"]>>[number];
+
+/** One host as the portal shows it: the stored row and this process's live view of its agent. */
+function hostView(host: HostRow, agents: AgentRegistry) {
+  const live = agents.get(host.id);
+  return {
+    id: host.id,
+    name: host.name,
+    status: hostStatus(host, live !== undefined, live?.lastSeen),
+    agentVersion: host.agentVersion,
+    facts: readFacts(host.facts),
+    dockerError: host.dockerError,
+    lastSeenAt: live ? new Date(live.lastSeen) : host.lastSeenAt,
+    revokedAt: host.revokedAt,
+    createdAt: host.createdAt,
+    /** Set while two agents use this host's key (hosts/key-conflicts.ts): "in use by two agents". */
+    keyConflict: agents.conflicts.current(host.id),
+  };
+}
+
+export async function getHost(db: Db, agents: AgentRegistry, teamId: string, hostId: string) {
+  const host = await db.host.findFirst({ where: { id: hostId, teamId } });
+  if (!host) throw new AppError("NOT_FOUND", "That host does not exist in this team.");
+  return hostView(host, agents);
+}
+
 export async function listHosts(db: Db, agents: AgentRegistry, teamId: string) {
   const hosts = await db.host.findMany({ where: { teamId }, orderBy: { name: "asc" } });
   const pending = await db.enrollmentToken.findMany({
@@ -22,20 +48,7 @@ export async function listHosts(db: Db, agents: AgentRegistry, teamId: string) {
     orderBy: { createdAt: "desc" },
   });
   return {
-    hosts: hosts.map((host) => {
-      const live = agents.get(host.id);
-      return {
-        id: host.id,
-        name: host.name,
-        status: hostStatus(host, live !== undefined, live?.lastSeen),
-        agentVersion: host.agentVersion,
-        facts: readFacts(host.facts),
-        dockerError: host.dockerError,
-        lastSeenAt: live ? new Date(live.lastSeen) : host.lastSeenAt,
-        revokedAt: host.revokedAt,
-        createdAt: host.createdAt,
-      };
-    }),
+    hosts: hosts.map((host) => hostView(host, agents)),
     pendingEnrollments: pending.map((token) => ({
       id: token.id,
       hostName: token.hostName,

@@ -1,8 +1,10 @@
 // The portal's one HTTP handler: health, metrics, tRPC, then Next.js for every page.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
-import { checkReadiness } from "../health/readiness";
+import { APP_ERROR_CODES } from "../errors/app-error";
+import { createReadinessCheck } from "../health/readiness";
 import { handleEnroll } from "../hosts/enroll-route";
+import { mayScrapeMetrics, refuseMetricsScrape } from "../metrics/metrics-auth";
 import { type PortalMetrics, routeLabel } from "../metrics/registry";
 import type { PortalServices } from "../services";
 import { createContext } from "../trpc/context";
@@ -31,6 +33,7 @@ export function createRequestHandler(
   });
 
   const rest = createRestApi(services);
+  const checkReadiness = createReadinessCheck(services);
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = process.hrtime.bigint();
@@ -43,10 +46,13 @@ export function createRequestHandler(
     try {
       if (pathname === "/health") return sendJson(res, 200, { ok: true });
       if (pathname === "/health/ready") {
-        const report = await checkReadiness(services);
+        const report = await checkReadiness();
         return sendJson(res, report.ok ? 200 : 503, report);
       }
       if (pathname === "/metrics") {
+        if (!mayScrapeMetrics(req.headers.authorization, services.config.metricsToken)) {
+          return await refuseMetricsScrape(services, req, res);
+        }
         const text = await metrics.registry.metrics();
         res.writeHead(200, { "content-type": metrics.registry.contentType });
         res.end(text);
@@ -92,6 +98,13 @@ export function createRequestHandler(
       }
       await page(req, res);
     } catch (error) {
+      // Routes outside tRPC (enrolment) that write: a full disk is a 503 with its fix, logged once a minute.
+      const diskFull = services.writes.diskFullError(error);
+      if (diskFull) {
+        if (!res.headersSent) sendJson(res, APP_ERROR_CODES[diskFull.code], { error: { message: diskFull.message } });
+        else res.end();
+        return;
+      }
       services.logger.error({ err: error, pathname }, "request failed");
       if (!res.headersSent)
         sendJson(res, 500, { error: { message: "Something went wrong on the server. It has been logged." } });

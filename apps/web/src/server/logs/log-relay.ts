@@ -160,21 +160,25 @@ export class LogRelay {
     }
   }
 
-  agentBatch(hostId: string, batch: LogBatch): void {
+  /** "other-host": the stream is another host's, and the reporting agent is refused. */
+  agentBatch(hostId: string, batch: LogBatch): "delivered" | "unknown" | "other-host" {
     const sub = this.subs.get(batch.streamId);
-    if (!sub || sub.hostId !== hostId) {
+    if (sub && sub.hostId !== hostId) return "other-host";
+    if (!sub) {
       // A stream nobody reads any more (the viewer left while it was in flight): stop it at the source.
       this.unsubscribeAtAgent(hostId, batch.streamId);
-      return;
+      return "unknown";
     }
     const viewer = sub.viewer;
     const n = this.deliver(viewer, sub.key, batch.skipped, batch.lines, sub.tracker);
     viewer.pending.set(n, { sub, socketId: sub.socketId, batch: batch.batch });
+    return "delivered";
   }
 
-  agentEnd(hostId: string, end: LogEnd): void {
+  agentEnd(hostId: string, end: LogEnd): "delivered" | "unknown" | "other-host" {
     const sub = this.subs.get(end.streamId);
-    if (!sub || sub.hostId !== hostId) return;
+    if (sub && sub.hostId !== hostId) return "other-host";
+    if (!sub) return "unknown";
     sub.ended = true;
     this.subs.delete(end.streamId);
     this.endSource(sub.viewer, {
@@ -183,6 +187,7 @@ export class LogRelay {
       reason: end.reason,
       message: end.message,
     });
+    return "delivered";
   }
 
   /** The viewer read batch `batch`: free the slot at the agent that sent it. */

@@ -8,7 +8,10 @@ export interface PortalMetrics {
   httpDuration: Histogram<"method" | "route" | "status">;
   uiSockets: Gauge;
   agentCommands: Counter<"type" | "outcome">;
+  agentConnections: Counter<"outcome">;
   agentCommandDuration: Histogram<"type">;
+  /** Every refused agent message, logged or not (the log has one line per kind per host per minute). */
+  agentMessagesRefused: Counter<"kind">;
   deployments: Counter<"kind" | "outcome">;
   deploymentDuration: Histogram<"kind" | "outcome">;
   logLinesRelayed: Counter;
@@ -70,6 +73,14 @@ export function createMetrics(sources: MetricSources): PortalMetrics {
       this.set(sources.countConnectedAgents());
     },
   });
+  const agentConnections = new Counter({
+    name: "wheelhouse_agent_connections_total",
+    help: "Agent handshakes, by outcome: accepted, replaced (accepted, closing the host's previous connection) or refused (bad handshake, bad key, key in use by another agent, portal unavailable).",
+    labelNames: ["outcome"],
+    registers: [registry],
+  });
+  // Every outcome is exported from the start: a rate over a series that appears late misses its first count.
+  for (const outcome of ["accepted", "replaced", "refused"]) agentConnections.inc({ outcome }, 0);
   const agentCommands = new Counter({
     name: "wheelhouse_agent_commands_total",
     help: "Commands sent to agents, by command type and outcome (ok, failed, timeout, offline, malformed).",
@@ -81,6 +92,12 @@ export function createMetrics(sources: MetricSources): PortalMetrics {
     help: "Time from sending a command to an agent to its reply, by command type.",
     labelNames: ["type"],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60],
+    registers: [registry],
+  });
+  const agentMessagesRefused = new Counter({
+    name: "wheelhouse_agent_messages_refused_total",
+    help: "Messages from agents the portal refused, by kind (unknown-event, invalid, containers-over-cap, images-over-cap, sample-time, other-host-session, other-host-stream).",
+    labelNames: ["kind"],
     registers: [registry],
   });
   const deployments = new Counter({
@@ -138,7 +155,9 @@ export function createMetrics(sources: MetricSources): PortalMetrics {
     httpDuration,
     uiSockets,
     agentCommands,
+    agentConnections,
     agentCommandDuration,
+    agentMessagesRefused,
     deployments,
     deploymentDuration,
     logLinesRelayed,

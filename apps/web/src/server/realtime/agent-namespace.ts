@@ -1,11 +1,15 @@
 // The /agent namespace: agents dial in with their key; every message is parsed against its schema
-// (packages/shared/src/protocol); anything unknown, malformed or oversized is refused with a reason
-// and logged, and the connection stays up.
+// (packages/shared/src/protocol); anything unknown, malformed or oversized, over the host's caps,
+// timed absurdly or naming another host's sessions or streams is refused with a reason and logged
+// (once per kind per host per minute: agent-refusals.ts), and the connection stays up.
 import {
   AGENT_EVENTS,
   type AgentEvent,
   APP_LABELS,
   agentHandshakeSchema,
+  type HandshakeRefusal,
+  type HandshakeRefusalCode,
+  isOwnKey,
   PORTAL_REFUSED_EVENT,
   parseMessage,
   refusalSchema,
@@ -13,6 +17,7 @@ import {
 } from "@wheelhouse/shared";
 import type { Namespace, Socket } from "socket.io";
 import type { z } from "zod";
+import type { InventoryOverCap } from "../hosts/docker-inventory";
 import { hostForKey } from "../hosts/enrollment";
 import {
   recordDisconnect,
@@ -20,8 +25,11 @@ import {
   recordHello,
   type SampleWriter,
   type StoredReport,
+  sampleTimeRefusal,
 } from "../hosts/host-telemetry";
+import { KEY_IN_USE_MESSAGE, keyInUseDelay } from "../hosts/key-in-use";
 import type { PortalServices } from "../services";
+import { type AgentRefusalKind, RefusalLog } from "./agent-refusals";
 
 interface AgentSocketData {
   hostId: string;
@@ -30,9 +38,10 @@ interface AgentSocketData {
   stored: StoredReport;
 }
 
-/** Refusals of the handshake carry a code, so the agent can tell "stop" from "try later". */
-function refuse(message: string, code: "KEY_REFUSED" | "BAD_HANDSHAKE" | "UNAVAILABLE"): Error {
-  return Object.assign(new Error(message), { data: { code } });
+/** Refusals of the handshake carry a code, so the agent can tell "stop" from "try later" (and how much later). */
+function refuse(message: string, code: HandshakeRefusalCode, retryAfterMs?: number): Error {
+  const data: HandshakeRefusal = retryAfterMs === undefined ? { code } : { code, retryAfterMs };
+  return Object.assign(new Error(message), { data });
 }
 
 /** What every log line about an agent names. */
@@ -40,9 +49,31 @@ function linkFields(link: AgentSocketData) {
   return { hostId: link.hostId, host: link.hostName };
 }
 
+/** A handler's verdict on a message that parsed but may not be acted on. */
+interface Refused {
+  kind: AgentRefusalKind;
+  reason: string;
+}
+
+/** A handler refuses synchronously (a verdict) or does its work and may fail (a promise). */
+type Handled = Refused | undefined | Promise<void>;
+
 type AgentEventHandlers = {
-  [E in AgentEvent]: (link: AgentSocketData, payload: z.output<(typeof AGENT_EVENTS)[E]>) => Promise<void>;
+  [E in AgentEvent]: (link: AgentSocketData, payload: z.output<(typeof AGENT_EVENTS)[E]>) => Handled;
 };
+
+function overCapRefusal({ kind, count, cap }: InventoryOverCap): Refused {
+  return {
+    kind: kind === "containers" ? "containers-over-cap" : "images-over-cap",
+    reason: `${count} ${kind} is over this host's cap of ${cap}; the portal keeps the ${kind} it had`,
+  };
+}
+
+const OTHER_HOST_SESSION: Refused = {
+  kind: "other-host-session",
+  reason: "that terminal session runs on another host",
+};
+const OTHER_HOST_STREAM: Refused = { kind: "other-host-stream", reason: "that log stream belongs to another host" };
 
 /**
  * What each agent event does, made once for the namespace and given the connection as an argument.
@@ -61,17 +92,22 @@ function agentEventHandlers(
       notifyTeam(teamId);
     },
     // Last seen is touched for every message, heartbeats included, in dispatch.
-    "agent:heartbeat": async ({ hostId, teamId }, { sample }) => {
+    "agent:heartbeat": ({ hostId, teamId }, { sample }) => {
+      // Checked here, before the sample joins every other host's batched write.
+      const badTime = sampleTimeRefusal(sample.at);
+      if (badTime) return { kind: "sample-time", reason: badTime };
       samples.add(hostId, sample);
       notifyTeam(teamId);
     },
-    "agent:inventory": async ({ hostId, teamId }, { containers, images }) => {
-      inventory.replace(hostId, containers, images);
+    "agent:inventory": ({ hostId, teamId }, { containers, images }) => {
+      const overCap = inventory.replace(hostId, containers, images);
+      if (overCap) return overCapRefusal(overCap);
       services.events.emit("hostInventorySynced", hostId);
       notifyTeam(teamId);
     },
-    "agent:container": async ({ hostId, teamId }, { container }) => {
-      inventory.upsertContainer(hostId, container);
+    "agent:container": ({ hostId, teamId }, { container }) => {
+      const overCap = inventory.upsertContainer(hostId, container);
+      if (overCap) return overCapRefusal(overCap);
       if (container.labels[APP_LABELS.managed] === "1") services.events.emit("hostAppContainerChanged", hostId);
       notifyTeam(teamId);
     },
@@ -81,8 +117,9 @@ function agentEventHandlers(
       if (gone?.labels[APP_LABELS.managed] === "1") services.events.emit("hostAppContainerChanged", hostId);
       notifyTeam(teamId);
     },
-    "agent:images": async ({ hostId, teamId }, { images }) => {
-      inventory.setImages(hostId, images);
+    "agent:images": ({ hostId, teamId }, { images }) => {
+      const overCap = inventory.setImages(hostId, images);
+      if (overCap) return overCapRefusal(overCap);
       notifyTeam(teamId);
     },
     "agent:docker-status": async ({ hostId, teamId }, { version, error }) => {
@@ -90,12 +127,30 @@ function agentEventHandlers(
       await recordDockerStatus(db, hostId, version, error);
       notifyTeam(teamId);
     },
-    "agent:log-batch": async ({ hostId }, batch) => void services.events.emit("agentLogBatch", hostId, batch),
-    "agent:log-end": async ({ hostId }, end) => void services.events.emit("agentLogEnd", hostId, end),
-    "agent:terminal-output": async ({ hostId }, { sessionId, data }) =>
-      services.terminals.agentOutput(hostId, sessionId, toBuffer(data)),
-    "agent:terminal-exit": async ({ hostId }, { sessionId, exitCode, message }) =>
-      services.terminals.agentExit(hostId, sessionId, exitCode, message),
+    // Streams and sessions are looked up by id and must be the reporting host's own: an agent that
+    // names another host's would otherwise write into that host's log view or end its shell.
+    "agent:log-batch": ({ hostId }, batch) => {
+      let refused: Refused | undefined;
+      services.events.emit("agentLogBatch", hostId, batch, () => {
+        refused = OTHER_HOST_STREAM;
+      });
+      return refused;
+    },
+    "agent:log-end": ({ hostId }, end) => {
+      let refused: Refused | undefined;
+      services.events.emit("agentLogEnd", hostId, end, () => {
+        refused = OTHER_HOST_STREAM;
+      });
+      return refused;
+    },
+    "agent:terminal-output": ({ hostId }, { sessionId, data }) =>
+      services.terminals.agentOutput(hostId, sessionId, toBuffer(data)) === "other-host"
+        ? OTHER_HOST_SESSION
+        : undefined,
+    "agent:terminal-exit": ({ hostId }, { sessionId, exitCode, message }) =>
+      services.terminals.agentExit(hostId, sessionId, exitCode, message) === "other-host"
+        ? OTHER_HOST_SESSION
+        : undefined,
   };
 }
 
@@ -105,25 +160,37 @@ export function attachAgentNamespace(
   samples: SampleWriter,
   notifyTeam: (teamId: string) => void,
 ) {
-  const { db, logger, agents } = services;
+  const { db, logger, agents, metrics } = services;
+  const refusals = new RefusalLog();
 
   agentNs.use(async (socket, next) => {
+    const refused = (error: Error) => {
+      metrics.agentConnections.inc({ outcome: "refused" });
+      next(error);
+    };
+    const address = socket.handshake.address;
     const handshake = parseMessage(agentHandshakeSchema, socket.handshake.auth);
     if (!handshake.ok) {
-      logger.warn({ address: socket.handshake.address, reason: handshake.reason }, "agent handshake refused");
-      next(refuse(`Handshake refused: ${handshake.reason}`, "BAD_HANDSHAKE"));
+      logger.warn({ address, reason: handshake.reason }, "agent handshake refused");
+      refused(refuse(`Handshake refused: ${handshake.reason}`, "BAD_HANDSHAKE"));
       return;
     }
     try {
       const host = await hostForKey(db, handshake.data.key);
       if (!host || host.revokedAt) {
-        logger.warn({ address: socket.handshake.address }, "agent key refused");
-        next(
+        logger.warn({ address }, "agent key refused");
+        refused(
           refuse(
             "This agent key is not valid: the host was revoked or never enrolled. Enrol it again from the portal's Hosts page.",
             "KEY_REFUSED",
           ),
         );
+        return;
+      }
+      const retryAfterMs = await keyInUseDelay(services, host, address, notifyTeam);
+      if (retryAfterMs !== null) {
+        logger.info({ hostId: host.id, host: host.name, address, retryAfterMs }, "agent refused: its key is in use");
+        refused(refuse(KEY_IN_USE_MESSAGE, "KEY_IN_USE", retryAfterMs));
         return;
       }
       (socket.data as AgentSocketData) = {
@@ -135,7 +202,7 @@ export function attachAgentNamespace(
       next();
     } catch (error) {
       logger.error({ err: error }, "could not check an agent key");
-      next(refuse("The portal could not check this key right now; retrying later.", "UNAVAILABLE"));
+      refused(refuse("The portal could not check this key right now; retrying later.", "UNAVAILABLE"));
     }
   });
 
@@ -157,6 +224,7 @@ export function attachAgentNamespace(
     // The agent key, too: checked once, it has no business staying in memory.
     socket.handshake.auth = {};
     const replaced = agents.connect({ hostId, teamId, socket, connectedAt: Date.now(), lastSeen: Date.now() });
+    metrics.agentConnections.inc({ outcome: replaced ? "replaced" : "accepted" });
     if (replaced) {
       logger.info(
         { ...linkFields(link), previous: replaced.socket.id },
@@ -177,8 +245,10 @@ export function attachAgentNamespace(
       logger.info({ ...linkFields(link), reason }, "agent disconnected");
       recordDisconnect(db, hostId)
         .then(() => notifyTeam(teamId))
-        .catch((error: unknown) =>
-          logger.error({ ...linkFields(link), err: error }, "could not record an agent's disconnect"),
+        .catch(
+          (error: unknown) =>
+            services.writes.noticeFailure(error) ||
+            logger.error({ ...linkFields(link), err: error }, "could not record an agent's disconnect"),
         );
     });
   });
@@ -193,23 +263,42 @@ export function attachAgentNamespace(
       );
       return;
     }
-    if (!(event in AGENT_EVENTS)) {
-      refuseMessage(link, socket, event, "unknown event");
+    // Own keys only: `event in AGENT_EVENTS` also accepted "constructor", "__proto__" or "toString".
+    if (!isOwnKey(AGENT_EVENTS, event)) {
+      refuseMessage(link, socket, event, { kind: "unknown-event", reason: "unknown event" });
       return;
     }
-    const name = event as AgentEvent;
-    const parsed = parseMessage(AGENT_EVENTS[name], payload);
+    const parsed = parseMessage(AGENT_EVENTS[event], payload);
     if (!parsed.ok) {
-      refuseMessage(link, socket, event, parsed.reason);
+      refuseMessage(link, socket, event, { kind: "invalid", reason: parsed.reason });
       return;
     }
-    (handlers[name] as (link: AgentSocketData, payload: unknown) => Promise<void>)(link, parsed.data).catch(
-      (error: unknown) => logger.error({ ...linkFields(link), err: error, event }, "handling an agent message failed"),
-    );
+    const handle = handlers[event] as (link: AgentSocketData, payload: unknown) => Handled;
+    // A full disk is logged once a minute by db/write-health.ts, not once per agent message.
+    const failed = (error: unknown) =>
+      services.writes.noticeFailure(error) ||
+      logger.error({ ...linkFields(link), err: error, event }, "handling an agent message failed");
+    let handled: Handled;
+    try {
+      handled = handle(link, parsed.data);
+    } catch (error) {
+      failed(error);
+      return;
+    }
+    if (handled instanceof Promise) handled.catch(failed);
+    else if (handled) refuseMessage(link, socket, event, handled);
   }
 
-  function refuseMessage(link: AgentSocketData, socket: Socket, event: string, reason: string): void {
-    logger.warn({ ...linkFields(link), event, reason }, "agent message refused");
+  /** Tells the agent every time; logs once per kind per host per minute (agent-refusals.ts). */
+  function refuseMessage(link: AgentSocketData, socket: Socket, event: string, { kind, reason }: Refused): void {
+    metrics.agentMessagesRefused.inc({ kind });
+    const unlogged = refusals.admit(link.hostId, kind, event);
+    if (unlogged !== null) {
+      logger.warn(
+        { ...linkFields(link), event: event.slice(0, 200), kind, reason, refusedUnloggedBefore: unlogged },
+        "agent message refused",
+      );
+    }
     socket.emit(PORTAL_REFUSED_EVENT, { event: event.slice(0, 200), reason: reason.slice(0, 1_000) });
   }
 }

@@ -1,36 +1,19 @@
 // Socket.IO on the portal's HTTP server. Namespaces:
-//   /ui    browsers, authenticated by the same session cookie and permission check as tRPC;
+//   /ui, /logs, /terminal  browsers, each opened through the one gate (realtime/browser-gate.ts):
+//          Origin, session cookie, permission, audited refusals, re-checked while connected;
 //   /agent host agents, authenticated by their agent key (realtime/agent-namespace.ts).
 // Heartbeats: Socket.IO pings every 5 s and drops a peer silent for 5 s more, so a dead agent is
 // noticed well within the 15 s after which a host is shown Lost.
 import type { Server as HttpServer } from "node:http";
 import { TRANSPORT_MAX_BYTES } from "@wheelhouse/shared";
-import { Server, type Socket } from "socket.io";
-import { authorize } from "../access/authorize";
-import { readSessionToken } from "../access/session-cookie";
-import { resolveSession, type SessionUser } from "../access/sessions";
-import { AppError } from "../errors/app-error";
+import { Server } from "socket.io";
 import { SampleWriter } from "../hosts/host-telemetry";
 import { attachLogsNamespace } from "../logs/logs-namespace";
 import type { PortalMetrics } from "../metrics/registry";
 import type { PortalServices } from "../services";
 import { attachTerminalNamespace } from "../terminal/terminal-namespace";
 import { attachAgentNamespace } from "./agent-namespace";
-
-interface UiSocketData {
-  user: SessionUser;
-}
-
-/** Browsers send Origin on WebSocket upgrades; only our own pages may open a socket with our cookie. */
-function originAllowed(origin: string | undefined, host: string | undefined, publicUrl: string): boolean {
-  if (!origin) return false;
-  if (origin === new URL(publicUrl).origin) return true;
-  try {
-    return host !== undefined && new URL(origin).host === host;
-  } catch {
-    return false;
-  }
-}
+import { BrowserGate } from "./browser-gate";
 
 export interface Sockets {
   io: Server;
@@ -46,34 +29,24 @@ export function attachSockets(httpServer: HttpServer, services: PortalServices, 
     pingTimeout: 5_000,
   });
 
-  const ui = io.of("/ui");
-  ui.use(async (socket: Socket, next) => {
-    const { headers } = socket.handshake;
-    if (!originAllowed(headers.origin, headers.host, services.config.publicUrl)) {
-      next(new Error("This page's origin may not open a Wheelhouse socket."));
-      return;
-    }
-    try {
-      const user = await resolveSession(services.db, readSessionToken(headers.cookie));
-      (socket.data as UiSocketData).user = await authorize(services.db, user, "portal.read", socket.handshake.address);
-      next();
-    } catch (error) {
-      next(new Error(error instanceof AppError ? error.message : "Could not check your session."));
-    }
+  const gate = new BrowserGate(io, services);
+  const ui = gate.attach({
+    name: "/ui",
+    permission: "portal.read",
+    connection: ({ socket, user }) => {
+      socket.join(`team:${user.team.id}`);
+      metrics.uiSockets.inc();
+      socket.on("disconnect", () => metrics.uiSockets.dec());
+    },
+    // The page goes to sign-in at once (client/use-session-socket.ts).
+    ending: ({ socket }, { message }) => {
+      socket.emit("session:ended", { reason: message });
+    },
+    // Every role reads the portal; a changed role changes which actions the page offers.
+    revalidate: async ({ socket, user }, previous) => {
+      if (user.role !== previous.role) socket.emit("access:changed", { role: user.role });
+    },
   });
-  ui.on("connection", (socket) => {
-    const { user } = socket.data as UiSocketData;
-    socket.join([`user:${user.id}`, `session:${user.sessionId}`, `team:${user.team.id}`]);
-    metrics.uiSockets.inc();
-    socket.on("disconnect", () => metrics.uiSockets.dec());
-  });
-
-  const endRoom = (room: string) => {
-    ui.to(room).emit("session:ended", { reason: "Your session has ended. Sign in again to continue." });
-    ui.in(room).disconnectSockets(true);
-  };
-  services.events.on("sessionsEnded", (userId) => endRoom(`user:${userId}`));
-  services.events.on("sessionEnded", (sessionId) => endRoom(`session:${sessionId}`));
 
   // Browsers refetch their host list on this hint; at most one hint per team per second.
   const pendingTeams = new Set<string>();
@@ -100,20 +73,20 @@ export function attachSockets(httpServer: HttpServer, services: PortalServices, 
       ui.to(`team:${teamId}`).emit("apps:changed", { deploymentIds: ids });
     }, 200).unref();
   });
-  const samples = new SampleWriter(services.db, (error) =>
-    services.logger.error({ err: error }, "could not write host samples"),
+  // A full disk is logged once a minute by db/write-health.ts, not once per flush.
+  const samples = new SampleWriter(
+    services.db,
+    (error) =>
+      services.writes.noticeFailure(error) || services.logger.error({ err: error }, "could not write host samples"),
   );
   attachAgentNamespace(io.of("/agent"), services, samples, notifyTeam);
-  attachLogsNamespace(io.of("/logs"), services, metrics, (origin, host) =>
-    originAllowed(origin, host, services.config.publicUrl),
-  );
-  attachTerminalNamespace(io.of("/terminal"), services, services.terminals, services.terminalTokens, (origin, host) =>
-    originAllowed(origin, host, services.config.publicUrl),
-  );
+  attachLogsNamespace(gate, services, metrics);
+  attachTerminalNamespace(gate, services, services.terminals, services.terminalTokens);
 
   return {
     io,
     async close() {
+      gate.close();
       io.close();
       await samples.close();
     },

@@ -7,6 +7,7 @@ import { getApp } from "../apps/apps";
 import { recordAudit } from "../audit/audit-log";
 import { AppError } from "../errors/app-error";
 import type { PortalServices } from "../services";
+import { decideContainer, requireContainerAccess } from "./shell-access";
 import { startSessionRecord } from "./terminal-records";
 
 /** Preferred first: an instance that answers its health check, then one still starting. */
@@ -42,6 +43,16 @@ export async function execInApp(
   }
   const host = await db.host.findFirstOrThrow({ where: { id: instance.hostId }, select: { id: true, name: true } });
   const containerName = instance.containerName ?? instance.containerId.slice(0, 12);
+  // An instance of the team's app may still reach the host (host networking): then admins only.
+  const decision = await decideContainer(db, inventory, user.team.id, instance.hostId, instance.containerId);
+  await requireContainerAccess(
+    db,
+    user,
+    decision,
+    { hostId: instance.hostId, containerId: instance.containerId, containerName },
+    ip,
+    "exec",
+  );
   const startedAt = new Date();
   const record = await startSessionRecord(db, {
     user,

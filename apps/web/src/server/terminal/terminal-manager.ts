@@ -71,7 +71,7 @@ export interface LiveSession extends SessionFacts {
   endReasonRequested: EndReason | undefined;
 }
 
-const END_MESSAGES: Record<EndReason, string> = {
+export const END_MESSAGES: Record<EndReason, string> = {
   exited: "The shell exited.",
   closed: "The session was closed.",
   idle: "The session was closed after a period without input.",
@@ -79,6 +79,8 @@ const END_MESSAGES: Record<EndReason, string> = {
   "agent-lost": "The host's agent disconnected; the session ended with it.",
   "portal-restart": "The portal restarted; the session ended with it.",
   failed: "The session could not be started.",
+  revoked:
+    "The session was closed because its owner's access changed (role lowered, shell grant taken away, signed out or account disabled).",
 };
 
 export class TerminalManager {
@@ -240,10 +242,15 @@ export class TerminalManager {
     if (watcher) watcher.unacked = Math.max(0, watcher.unacked - bytes);
   }
 
-  /** Output from the agent (after its schema was checked): to the browsers, the replay buffer and the recording. */
-  agentOutput(hostId: string, sessionId: string, data: Buffer): void {
+  /**
+   * Output from the agent (after its schema was checked): to the browsers, the replay buffer and the
+   * recording. "other-host": the session runs on another host, and the reporting agent is refused.
+   */
+  agentOutput(hostId: string, sessionId: string, data: Buffer): "delivered" | "unknown" | "other-host" {
     const session = this.sessions.get(sessionId);
-    if (!session || session.hostId !== hostId) return;
+    // A session that just ended may still get output in flight: nothing to do.
+    if (!session) return "unknown";
+    if (session.hostId !== hostId) return "other-host";
     session.bytesOut += data.length;
     session.replay.push(data);
     session.recorder.output(data);
@@ -263,12 +270,20 @@ export class TerminalManager {
     } else {
       this.ackAgent(session, data.length);
     }
+    return "delivered";
   }
 
-  agentExit(hostId: string, sessionId: string, exitCode: number | null, message: string | undefined): void {
+  agentExit(
+    hostId: string,
+    sessionId: string,
+    exitCode: number | null,
+    message: string | undefined,
+  ): "delivered" | "unknown" | "other-host" {
     const session = this.sessions.get(sessionId);
-    if (!session || session.hostId !== hostId) return;
+    if (!session) return "unknown";
+    if (session.hostId !== hostId) return "other-host";
     void this.finish(session, session.endReasonRequested ?? "exited", exitCode, message);
+    return "delivered";
   }
 
   /** Asks the agent to end the process; the session ends when the agent reports the exit (or after a wait). */
@@ -291,10 +306,14 @@ export class TerminalManager {
     await Promise.all([...this.sessions.values()].map((session) => this.finish(session, "portal-restart", null)));
   }
 
-  /** Ends every live session of this person (their account was disabled). */
-  async closeOwnedBy(userId: string): Promise<void> {
-    const owned = [...this.sessions.values()].filter((session) => session.ownerId === userId);
-    await Promise.all(owned.map((session) => this.close(session, "closed")));
+  /** The live sessions this person opened (to end those they may no longer hold: shell-revocation.ts). */
+  ownedBy(userId: string): LiveSession[] {
+    return [...this.sessions.values()].filter((session) => session.ownerId === userId);
+  }
+
+  /** Everyone who owns a live session. */
+  owners(): Set<string> {
+    return new Set([...this.sessions.values()].map((session) => session.ownerId));
   }
 
   private startGrace(session: LiveSession): void {

@@ -1,7 +1,10 @@
 // The /terminal Socket.IO namespace: browsers attach to one terminal session per socket.
-// The handshake must come from our own pages (Origin), carry a valid session cookie, and present a
-// single-use attach token minted by `terminal.open` / `terminal.attach` for the same person; the
-// permission is checked again here, at attach, through the same shell-access code as tRPC.
+// The browser gate checks Origin, session cookie and containers.shell; the handshake must also
+// present a single-use attach token minted by `terminal.open` / `terminal.attach` for the same
+// person, and the permission is checked again here, at attach, through the same shell-access code
+// as tRPC. While attached, the gate's re-checks end a shell its owner may no longer hold (recorded
+// as "revoked") and stop a watcher who may no longer watch; shell-revocation.ts does the same for
+// sessions with no socket attached.
 // Data is binary both ways: Buffers from the portal arrive in the browser as ArrayBuffers.
 import {
   binarySchema,
@@ -11,19 +14,20 @@ import {
   terminalSizeSchema,
   toBuffer,
 } from "@wheelhouse/shared";
-import type { Namespace, Socket } from "socket.io";
+import type { Socket } from "socket.io";
 import { z } from "zod";
-import { readSessionToken } from "../access/session-cookie";
-import { resolveSession, type SessionUser } from "../access/sessions";
+import type { SessionUser } from "../access/sessions";
 import { recordAudit } from "../audit/audit-log";
 import { AppError } from "../errors/app-error";
+import type { BrowserGate } from "../realtime/browser-gate";
 import type { PortalServices } from "../services";
 import type { AttachTokens } from "./attach-tokens";
-import { authorizeShell, authorizeShellKind } from "./shell-access";
-import type { LiveSession, TerminalManager } from "./terminal-manager";
+import { authorizeLiveSession, authorizeShell } from "./shell-access";
+import { ShellOwnership, shellRefusal } from "./shell-revocation";
+import { END_MESSAGES, type LiveSession, type TerminalManager } from "./terminal-manager";
 
-interface TerminalSocketData {
-  user: SessionUser;
+/** What the handshake admitted: the session and whether this socket types in it or watches it. */
+interface Attached {
   session: LiveSession;
   mode: "control" | "watch";
 }
@@ -38,28 +42,20 @@ const ackSchema = z.object({
 });
 const inputSchema = binarySchema(TERMINAL_CHUNK_MAX_BYTES);
 
-function refusal(message: string): Error {
-  return new Error(message);
-}
-
 export function attachTerminalNamespace(
-  ns: Namespace,
+  gate: BrowserGate,
   services: PortalServices,
   terminals: TerminalManager,
   tokens: AttachTokens,
-  originAllowed: (origin: string | undefined, host: string | undefined) => boolean,
 ) {
   const { db, inventory, logger } = services;
+  const ownership = new ShellOwnership(services, terminals);
 
-  ns.use(async (socket: Socket, next) => {
-    const { headers, address } = socket.handshake;
-    if (!originAllowed(headers.origin, headers.host)) {
-      next(refusal("This page's origin may not open a Wheelhouse terminal."));
-      return;
-    }
-    try {
-      const user = await resolveSession(db, readSessionToken(headers.cookie));
-      if (!user) throw new AppError("UNAUTHENTICATED", "Sign in to continue.");
+  gate.attach<Attached>({
+    name: "/terminal",
+    // The least any shell needs; the kind's own permission and the grant are checked in admit.
+    permission: "containers.shell",
+    admit: async (socket, user, address) => {
       const handshake = parseMessage(handshakeSchema, socket.handshake.auth);
       const grant = handshake.ok ? tokens.redeem(handshake.data.token) : null;
       if (!grant || grant.userId !== user.id) {
@@ -73,46 +69,52 @@ export function attachTerminalNamespace(
         });
         throw new AppError("FORBIDDEN", "This terminal link has expired or was already used. Open the shell again.");
       }
-      let session: LiveSession;
-      let mode: "control" | "watch";
       if (grant.kind === "open") {
         const { resolved } = await authorizeShell(db, inventory, user, grant.hostId, grant.target, address);
-        session = await terminals.open(user, address, resolved, grant.target, grant.size);
-        mode = "control";
-      } else {
-        const live = terminals.get(grant.sessionId);
-        if (!live || live.teamId !== user.team.id) {
-          throw new AppError("NOT_FOUND", "This terminal session has ended. Its recording is on the Audit page.");
-        }
-        await authorizeShellKind(db, user, live.kind, address);
-        if (grant.mode === "control" && live.ownerId !== user.id) {
-          throw new AppError("FORBIDDEN", "Only the person who opened this session can type in it; you may watch it.");
-        }
-        if (grant.mode === "watch") {
-          await recordAudit(db, {
-            actor: user,
-            teamId: user.team.id,
-            action: "terminal.watch",
-            target: { type: "terminal", id: live.id },
-            outcome: "success",
-            ip: address,
-            details: { sessionId: live.id, owner: live.ownerEmail, host: live.hostName, container: live.containerName },
-          });
-        }
-        session = live;
-        mode = grant.mode;
+        const session = await terminals.open(user, address, resolved, grant.target, grant.size);
+        return { session, mode: "control" };
       }
-      (socket.data as TerminalSocketData) = { user, session, mode };
-      next();
-    } catch (error) {
-      if (!(error instanceof AppError)) logger.error({ err: error }, "could not attach a terminal");
-      next(refusal(error instanceof AppError ? error.message : "Could not attach the terminal. It has been logged."));
-    }
+      const live = terminals.get(grant.sessionId);
+      if (!live || live.teamId !== user.team.id) {
+        throw new AppError("NOT_FOUND", "This terminal session has ended. Its recording is on the Audit page.");
+      }
+      await authorizeLiveSession(db, inventory, user, live, address);
+      if (grant.mode === "control" && live.ownerId !== user.id) {
+        throw new AppError("FORBIDDEN", "Only the person who opened this session can type in it; you may watch it.");
+      }
+      if (grant.mode === "watch") {
+        await recordAudit(db, {
+          actor: user,
+          teamId: user.team.id,
+          action: "terminal.watch",
+          target: { type: "terminal", id: live.id },
+          outcome: "success",
+          ip: address,
+          details: { sessionId: live.id, owner: live.ownerEmail, host: live.hostName, container: live.containerName },
+        });
+      }
+      return { session: live, mode: grant.mode };
+    },
+    connection: (gated) => connect(gated.socket, gated.user, gated.extra),
+    // The kind's permission and the grant, as they are now (no audit: nobody attempted anything).
+    revalidate: async (gated) => {
+      const refusal = await shellRefusal(services, gated.user, gated.extra.session);
+      if (refusal) await gated.revoke({ cause: "access-changed", message: refusal });
+    },
+    ending: ({ socket, user, extra }) => {
+      const { session, mode } = extra;
+      // The controller's shell ends with its socket; a watcher only stops watching.
+      if (mode === "control" && session.ownerId === user.id && terminals.get(session.id) === session) {
+        socket.emit("terminal:ended", { exitCode: null, reason: "revoked", message: END_MESSAGES.revoked });
+        void terminals.close(session, "revoked");
+      } else {
+        socket.emit("terminal:kicked", { message: "Your access changed: you may no longer watch this session." });
+      }
+    },
   });
 
-  ns.on("connection", (socket: Socket) => {
-    const { user, session, mode } = socket.data as TerminalSocketData;
-    socket.join(`user:${user.id}`);
+  function connect(socket: Socket, user: SessionUser, { session, mode }: Attached) {
+    if (mode === "control") ownership.controlledFrom(session.id, user.sessionId);
     const ready: TerminalReady = {
       sessionId: session.id,
       mode,
@@ -177,11 +179,5 @@ export function attachTerminalNamespace(
       const live = terminals.get(session.id);
       if (live) terminals.detach(live, socket.id);
     });
-  });
-
-  // A disabled person's shells end at once, not after the grace period.
-  services.events.on("sessionsEnded", (userId) => {
-    void terminals.closeOwnedBy(userId);
-    ns.in(`user:${userId}`).disconnectSockets(true);
-  });
+  }
 }

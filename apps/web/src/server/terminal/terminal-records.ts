@@ -5,7 +5,17 @@ import { recordAudit } from "../audit/audit-log";
 import type { Db } from "../db/client";
 import type { ResolvedTarget } from "./shell-access";
 
-export const END_REASONS = ["exited", "closed", "idle", "detached", "agent-lost", "portal-restart", "failed"] as const;
+// "revoked": its owner's role, shell grant or session no longer allowed it (shell-revocation.ts).
+export const END_REASONS = [
+  "exited",
+  "closed",
+  "idle",
+  "detached",
+  "agent-lost",
+  "portal-restart",
+  "failed",
+  "revoked",
+] as const;
 export type EndReason = (typeof END_REASONS)[number];
 
 export interface SessionFacts {

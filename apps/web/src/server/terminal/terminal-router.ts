@@ -1,13 +1,13 @@
 // Terminal sessions over tRPC: minting attach tokens (after the permission check), the list of
 // sessions and their recordings for the Audit page, and the one-shot exec the CLI uses (REST).
-import { commandArgvSchema, terminalSizeSchema } from "@wheelhouse/shared";
+import { can, commandArgvSchema, terminalSizeSchema } from "@wheelhouse/shared";
 import { z } from "zod";
 import { authorize } from "../access/authorize";
 import { AppError } from "../errors/app-error";
 import { authedProcedure, router, withPermission } from "../trpc/trpc";
 import { execInApp } from "./app-exec";
 import { findTerminalSession, listTerminalSessions, readRecording, toSummary } from "./recordings";
-import { authorizeShell, authorizeShellKind, hasShellGrant } from "./shell-access";
+import { authorizeLiveSession, authorizeShell, authorizeShellKind, hasShellGrant } from "./shell-access";
 
 const hostId = z.string().min(1).max(64);
 const containerId = z.string().regex(/^[0-9a-f]{64}$/, { message: "A container id is 64 hexadecimal characters." });
@@ -17,8 +17,8 @@ const tokenAnswer = z.object({ token: z.string(), expiresAt: z.number() });
 export const terminalRouter = router({
   /** What the signed-in person may open: drives which shell buttons the UI shows. */
   access: authedProcedure.query(async ({ ctx }) => ({
-    containerShell: ctx.user.role !== "viewer" && (await hasShellGrant(ctx.services.db, ctx.user)),
-    hostShell: ctx.user.role === "admin",
+    containerShell: can(ctx.user.role, "containers.shell") && (await hasShellGrant(ctx.services.db, ctx.user)),
+    hostShell: can(ctx.user.role, "hosts.shell"),
   })),
 
   openContainer: withPermission("containers.shell")
@@ -72,7 +72,7 @@ export const terminalRouter = router({
       if (!live || live.teamId !== ctx.user.team.id) {
         throw new AppError("NOT_FOUND", "This terminal session has ended. Its recording is on the Audit page.");
       }
-      await authorizeShellKind(ctx.services.db, ctx.user, live.kind, ctx.ip);
+      await authorizeLiveSession(ctx.services.db, ctx.services.inventory, ctx.user, live, ctx.ip);
       if (input.mode === "control" && live.ownerId !== ctx.user.id) {
         throw new AppError("FORBIDDEN", "Only the person who opened this session can type in it; you may watch it.");
       }

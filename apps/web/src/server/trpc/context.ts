@@ -4,19 +4,17 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { resolveApiKey } from "../access/api-keys";
 import { readSessionToken } from "../access/session-cookie";
 import { resolveSession, type SessionUser } from "../access/sessions";
+import { clientAddress } from "../http/client-address";
 import type { PortalServices } from "../services";
 
 export interface Context {
   services: PortalServices;
   user: SessionUser | null;
+  /** The client's address: the socket's peer, or whom a TRUSTED_PROXIES proxy forwards for. */
   ip: string;
   userAgent: string | undefined;
   /** Adds a Set-Cookie header to the response (sign-in, sign-out). */
   setCookie(value: string): void;
-}
-
-export function clientIp(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? "unknown";
 }
 
 export async function createContext(
@@ -32,7 +30,7 @@ export async function createContext(
   return {
     services,
     user,
-    ip: clientIp(req),
+    ip: clientAddress(req.socket.remoteAddress, req.headers, services.config.trustedProxies),
     userAgent: req.headers["user-agent"],
     setCookie(value) {
       const existing = res.getHeader("set-cookie");

@@ -43,7 +43,9 @@ const t = initTRPC
 const edge = t.middleware(async ({ ctx, next, path }) => {
   const result = await next();
   if (!result.ok) {
-    const cause = result.error.cause;
+    // A write the database refused for a full disk is a condition to fix, not a bug: a 503 naming
+    // the fix, logged once a minute by db/write-health.ts rather than once per request here.
+    const cause = ctx.services.writes.diskFullError(result.error.cause) ?? result.error.cause;
     if (cause instanceof AppError) {
       throw new TRPCError({ code: TRPC_CODES[cause.code], message: cause.message, cause });
     }

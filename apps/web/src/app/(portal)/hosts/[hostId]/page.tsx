@@ -9,6 +9,7 @@ import { useCan } from "../../../../client/session";
 import { useTRPC } from "../../../../client/trpc";
 import { ContainersTable } from "../../../../components/hosts/containers-table";
 import { formatBytes } from "../../../../components/hosts/format";
+import { KeyConflictAlert } from "../../../../components/hosts/key-conflict-alert";
 import { PageHeader } from "../../../../components/page-header";
 import { RelativeTime } from "../../../../components/relative-time";
 
@@ -17,6 +18,8 @@ export default function HostPage() {
   const trpc = useTRPC();
   const inventory = useQuery(trpc.containers.list.queryOptions({ hostId }, { refetchInterval: 5_000 }));
   const data = inventory.data;
+  const host = useQuery(trpc.hosts.get.queryOptions({ hostId }, { refetchInterval: 5_000 }));
+  const keyConflict = host.data?.keyConflict;
   const mayReadLogs = useCan("logs.read");
   const mayHostShell = useCan("hosts.shell");
   return (
@@ -64,6 +67,7 @@ export default function HostPage() {
       {inventory.isPending && <Loader aria-label="Loading inventory" />}
       {data && (
         <Stack>
+          {keyConflict && <KeyConflictAlert conflict={keyConflict} />}
           {!data.connected && (
             <Alert color="gray" icon={<IconPlugConnectedX size={18} />} title="Agent not connected">
               This is what the agent last reported{data.syncedAt ? "" : " (nothing yet)"}; actions need the agent

@@ -1,0 +1,427 @@
+// The one gate for browser sockets (apps/web/src/server/realtime/browser-gate.ts), against the real
+// portal, agent and Docker engine: a table over every browser namespace (/ui, /logs, /terminal) ×
+// {no cookie, foreign Origin, signed out, role lowered, shell grant removed, disabled}. Each cell is
+// a refused handshake, or a live page/stream/shell that ends within 2 s; every refusal is audited.
+// Cells where the change does not touch what the namespace needs say so, and check that the
+// connection keeps working (nothing is silently skipped).
+import type { AppDetail, Deployment, ViewerEnd } from "@wheelhouse/shared";
+import { io, type Socket } from "socket.io-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ADMIN, ApiClient, setUpAdmin } from "../support/api-client.ts";
+import { sql } from "../support/database.ts";
+import { enrolHostWithNginx, removeAppContainers, type TestHost, waitForDeployment } from "../support/deployments.ts";
+import {
+  dockerAvailable,
+  ensureTestAppImage,
+  removeTestContainers,
+  runTestContainer,
+  testAppImage,
+} from "../support/docker.ts";
+import { LogViewerClient, until } from "../support/log-viewer.ts";
+import { type Portal, startPortal } from "../support/portal.ts";
+import { apiKeyFor } from "../support/rest-client.ts";
+import { openContainerShell, type TerminalClient } from "../support/terminal-client.ts";
+
+const NAMESPACES = ["/ui", "/logs", "/terminal"] as const;
+type Namespace = (typeof NAMESPACES)[number];
+const CHANGES = [
+  "no cookie",
+  "foreign Origin",
+  "signed out",
+  "role lowered",
+  "shell grant removed",
+  "disabled",
+] as const;
+type Change = (typeof CHANGES)[number];
+
+/** What a person notices in each cell. */
+type Outcome = { kind: "refused" } | { kind: "ended" } | { kind: "not applicable"; why: string };
+
+const refused: Outcome = { kind: "refused" };
+const ended: Outcome = { kind: "ended" };
+
+const TABLE: Record<Namespace, Record<Change, Outcome>> = {
+  "/ui": {
+    "no cookie": refused,
+    "foreign Origin": refused,
+    "signed out": ended,
+    "role lowered": {
+      kind: "not applicable",
+      why: "every role reads the portal: the page stays connected and is told to refresh what it offers",
+    },
+    "shell grant removed": { kind: "not applicable", why: "the page socket does not need the shell grant" },
+    disabled: ended,
+  },
+  "/logs": {
+    "no cookie": refused,
+    "foreign Origin": refused,
+    "signed out": ended,
+    "role lowered": ended,
+    "shell grant removed": { kind: "not applicable", why: "reading logs does not need the shell grant" },
+    disabled: ended,
+  },
+  "/terminal": {
+    "no cookie": refused,
+    "foreign Origin": refused,
+    "signed out": ended,
+    "role lowered": ended,
+    "shell grant removed": ended,
+    disabled: ended,
+  },
+};
+
+const WITHIN_MS = 2_000;
+const PROMPT = /[#$] /;
+
+let portal: Portal;
+let admin: ApiClient;
+let host: TestHost;
+/** A container writing a numbered line every 50 ms (for log streams). */
+let ticker = "";
+/** The app container Wheelhouse runs for the team (operators with the grant may open a shell in it). */
+let appBox = "";
+let people = 0;
+/** Anonymous refusals are counted per address and window (audit/refusal-tally.ts): each case its own address. */
+let nextAddress = 20;
+
+interface Person {
+  id: string;
+  email: string;
+  client: ApiClient;
+  /** The session cookie as signed in (the client's jar drops it at sign-out; a stale page keeps it). */
+  cookie: string;
+}
+
+/** A fresh operator with the container shell grant, signed in. */
+async function newPerson(): Promise<Person> {
+  people += 1;
+  const email = `gate${people}@example.com`;
+  const password = `gate-password-${people}x`;
+  const created = await admin.mutate<{ id: string }>("users.create", {
+    email,
+    name: `Gate ${people}`,
+    password,
+    role: "operator",
+  });
+  if (!created.data) throw new Error(JSON.stringify(created.error));
+  const granted = await admin.mutate("users.setShellGrant", { userId: created.data.id, granted: true });
+  if (granted.status !== 200) throw new Error(JSON.stringify(granted.error));
+  const client = new ApiClient(portal.url);
+  await client.signIn(email, password);
+  return { id: created.data.id, email, client, cookie: client.cookie ?? "" };
+}
+
+function loopbackAddress(): string {
+  nextAddress += 1;
+  return `127.0.0.${nextAddress}`;
+}
+
+/** Opens a raw socket as a page would; resolves when connected, rejects with the refusal. */
+function connect(
+  namespace: Namespace,
+  options: { cookie?: string; origin?: string; localAddress?: string },
+): Promise<Socket> {
+  const socket = io(`${portal.url}${namespace}`, {
+    transports: ["websocket"],
+    reconnection: false,
+    // Each connection is its own page: never share a cached Manager (and its headers) with another.
+    forceNew: true,
+    auth: { token: `wht_${"A".repeat(43)}` },
+    extraHeaders: { origin: options.origin ?? portal.url, ...(options.cookie ? { cookie: options.cookie } : {}) },
+    ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+  });
+  return new Promise((resolve, reject) => {
+    socket.once("connect", () => resolve(socket));
+    socket.once("connect_error", (error) => {
+      socket.close();
+      reject(error);
+    });
+  });
+}
+
+async function auditRows(where: string, params: unknown[]) {
+  const rows = await sql<{
+    action: string;
+    outcome: string;
+    actorEmail: string | null;
+    ip: string | null;
+    details: string;
+  }>(
+    portal.databaseUrl,
+    `SELECT action, outcome, "actorEmail", ip, details FROM "AuditEvent" WHERE ${where} ORDER BY id`,
+    params,
+  );
+  return rows.map((row) => ({ ...row, details: JSON.parse(row.details) as Record<string, unknown> }));
+}
+
+/** The audited refusal of a handshake, found by the address it came from (anonymous) or its person. */
+async function socketRefusal(namespace: Namespace, by: { ip?: string; email?: string }) {
+  const rows = await auditRows(`action = 'socket.connect' AND outcome = 'denied'`, []);
+  return rows.filter(
+    (row) =>
+      row.details.namespace === namespace &&
+      (by.ip === undefined || row.ip === by.ip) &&
+      (by.email === undefined || row.actorEmail === by.email),
+  );
+}
+
+function withinLimit<T>(promise: Promise<T>, what: string): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error(`${what}: not within ${WITHIN_MS} ms`)), WITHIN_MS),
+    ),
+  ]);
+}
+
+/** What each namespace's page holds, how it notices the end, and how to show it still works. */
+interface Held {
+  /** Resolves with the sentence the page was given when the server ended it. */
+  ended: Promise<string>;
+  stillWorks(): Promise<void>;
+  close(): void;
+  /** /ui only: the "access:changed" hints the page received. */
+  accessChanged?: unknown[];
+}
+
+async function hold(namespace: Namespace, person: Person): Promise<Held> {
+  if (namespace === "/ui") {
+    const socket = await connect("/ui", { cookie: person.client.cookie ?? "" });
+    const accessChanged: unknown[] = [];
+    socket.on("access:changed", (event: unknown) => accessChanged.push(event));
+    const endedBy = new Promise<string>((resolve) => {
+      socket.once("session:ended", ({ reason }: { reason: string }) => resolve(reason));
+    });
+    return {
+      ended: endedBy,
+      stillWorks: async () => {
+        expect(socket.connected).toBe(true);
+      },
+      close: () => socket.close(),
+      accessChanged,
+    };
+  }
+  if (namespace === "/logs") {
+    const viewer = new LogViewerClient(portal.url, person.client.cookie ?? "");
+    const reply = await viewer.subscribe({
+      streamId: "gate",
+      target: { kind: "container", hostId: host.id, containerId: ticker },
+      start: { tail: 0 },
+    });
+    expect(reply).toMatchObject({ ok: true });
+    await until(() => viewer.lines.length >= 3, 10_000, "the first lines");
+    const endedBy = until(() => viewer.ends.length > 0, 60_000, "the stream's end").then(() => {
+      const end = viewer.ends[0] as ViewerEnd;
+      expect(end.reason).toBe("error");
+      return end.message ?? "";
+    });
+    return {
+      ended: endedBy,
+      stillWorks: async () => {
+        const seen = viewer.lines.length;
+        await until(() => viewer.lines.length > seen + 3, 5_000, "more lines after the change");
+        expect(viewer.ends).toHaveLength(0);
+      },
+      close: () => viewer.close(),
+    };
+  }
+  const shell: TerminalClient = await openContainerShell(person.client, host.id, appBox);
+  await shell.waitFor(PROMPT);
+  return {
+    ended: shell.ended.then((end) => {
+      expect(end.reason).toBe("revoked");
+      return end.message;
+    }),
+    stillWorks: async () => {
+      shell.send("echo still-here\r");
+      await shell.waitFor("still-here");
+    },
+    close: () => shell.close(),
+  };
+}
+
+async function applyChange(change: Change, person: Person): Promise<void> {
+  const result =
+    change === "signed out"
+      ? await person.client.mutate("auth.signOut")
+      : change === "role lowered"
+        ? await admin.mutate("users.setRole", { userId: person.id, role: "viewer" })
+        : change === "shell grant removed"
+          ? await admin.mutate("users.setShellGrant", { userId: person.id, granted: false })
+          : await admin.mutate("users.setDisabled", { userId: person.id, disabled: true });
+  expect(result.status, JSON.stringify(result.error)).toBe(200);
+}
+
+/** After a live end: what a second attempt gets, and the audit event that refusal wrote. */
+async function expectRefusedAfter(namespace: Namespace, change: Change, person: Person): Promise<void> {
+  if (change === "signed out" || change === "disabled") {
+    // The page tries again with its old cookie: refused, audited from its address.
+    const localAddress = loopbackAddress();
+    await expect(connect(namespace, { cookie: person.cookie, localAddress })).rejects.toThrow(/session has ended/);
+    const rows = await socketRefusal(namespace, { ip: localAddress });
+    expect(rows.map((row) => row.details.reason)).toEqual(["signed out, expired or disabled"]);
+    return;
+  }
+  if (namespace === "/logs") {
+    // A viewer keeps the page socket but may not subscribe: refused and audited as logs.read.
+    const viewer = new LogViewerClient(portal.url, person.client.cookie ?? "");
+    try {
+      const reply = await viewer.subscribe({
+        streamId: "again",
+        target: { kind: "container", hostId: host.id, containerId: ticker },
+        start: { tail: 0 },
+      });
+      expect(reply).toMatchObject({ ok: false, code: "FORBIDDEN" });
+    } finally {
+      viewer.close();
+    }
+    const rows = await auditRows(`action = 'logs.read' AND outcome = 'denied' AND "actorEmail" = $1`, [person.email]);
+    expect(rows).toHaveLength(1);
+    return;
+  }
+  // /terminal: a new shell is refused, and the refusal audited.
+  const again = await person.client.mutate("terminal.openContainer", {
+    hostId: host.id,
+    containerId: appBox,
+    size: { cols: 80, rows: 24 },
+  });
+  expect(again.status).toBe(403);
+  const rows = await auditRows(`action = 'containers.shell' AND outcome = 'denied' AND "actorEmail" = $1`, [
+    person.email,
+  ]);
+  expect(rows.length).toBeGreaterThanOrEqual(1);
+}
+
+async function expectShellRecordedRevoked(email: string): Promise<void> {
+  // The row and the close event are written as the session ends (terminal-manager finish()).
+  const deadline = Date.now() + WITHIN_MS;
+  let rows: { endReason: string | null }[] = [];
+  while (Date.now() < deadline) {
+    rows = await sql<{ endReason: string | null }>(
+      portal.databaseUrl,
+      `SELECT "endReason" FROM "TerminalSession" WHERE "userEmail" = $1`,
+      [email],
+    );
+    if (rows.length > 0 && rows.every((row) => row.endReason !== null)) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  expect(rows.map((row) => row.endReason)).toEqual(["revoked"]);
+  const closed = await auditRows(`action = 'terminal.close' AND "actorEmail" = $1`, [email]);
+  expect(closed.map((row) => row.details.reason)).toEqual(["revoked"]);
+}
+
+beforeAll(async () => {
+  if (!(await dockerAvailable()))
+    throw new Error("No Docker engine answers: npm test starts one (scripts/system/docker-engine.sh start).");
+  await ensureTestAppImage("v1");
+  portal = await startPortal();
+  admin = await setUpAdmin(portal.url);
+  host = await enrolHostWithNginx(admin, portal.url, "gate-host");
+  const counter = await runTestContainer({
+    command: ["sh", "-c", "trap 'exit 0' TERM; i=0; while true; do i=$((i+1)); echo \"tick $i\"; sleep 0.05; done"],
+  });
+  ticker = counter.id;
+  const rest = await apiKeyFor(portal.url, ADMIN.email, ADMIN.password);
+  const app = await rest.call("POST", "/apps", {
+    name: "gateapp",
+    image: testAppImage("v1"),
+    port: 8080,
+    hosts: [host.id],
+  });
+  if (app.status !== 200) throw new Error(JSON.stringify(app.body));
+  const started = await rest.call<{ deployment: Deployment }>("POST", "/apps/gateapp/deployments", {});
+  const live = await waitForDeployment(rest, started.body.deployment.id);
+  if (live.status !== "Live") throw new Error(`gateapp did not go live: ${live.failureReason}`);
+  const detail = await rest.call<{ app: AppDetail }>("GET", "/apps/gateapp");
+  appBox = detail.body.app.instances[0]?.containerId ?? "";
+  // Both containers must be in the portal's inventory before a stream or a shell can name them.
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const listed = await admin.query<{ containers: { id: string }[] }>("containers.list", { hostId: host.id });
+    const ids = new Set(listed.data?.containers.map((c) => c.id));
+    if (ids.has(ticker) && ids.has(appBox)) break;
+    if (Date.now() > deadline) throw new Error("the test containers did not reach the portal's inventory");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}, 180_000);
+
+afterAll(async () => {
+  await host?.tearDown();
+  await removeAppContainers();
+  await removeTestContainers();
+  await portal?.stop();
+});
+
+describe("one gate for every browser socket", () => {
+  for (const namespace of NAMESPACES) {
+    for (const change of CHANGES) {
+      const outcome = TABLE[namespace][change];
+      const title =
+        outcome.kind === "not applicable"
+          ? `${namespace} × ${change}: not applicable (${outcome.why}); the connection keeps working`
+          : `${namespace} × ${change}: ${outcome.kind === "refused" ? "refused and audited" : `ended within ${WITHIN_MS} ms`}`;
+
+      it(title, async () => {
+        if (change === "no cookie") {
+          const localAddress = loopbackAddress();
+          await expect(connect(namespace, { localAddress })).rejects.toThrow(/Sign in to continue/);
+          const rows = await socketRefusal(namespace, { ip: localAddress });
+          expect(rows.map((row) => row.details.reason)).toEqual(["no session cookie"]);
+          return;
+        }
+        const person = await newPerson();
+        if (change === "foreign Origin") {
+          await expect(
+            connect(namespace, { cookie: person.client.cookie ?? "", origin: "https://evil.example" }),
+          ).rejects.toThrow(/origin/);
+          const rows = await socketRefusal(namespace, { email: person.email });
+          expect(rows.map((row) => [row.details.reason, row.details.origin])).toEqual([
+            ["foreign origin", "https://evil.example"],
+          ]);
+          return;
+        }
+
+        const held = await hold(namespace, person);
+        try {
+          await applyChange(change, person);
+          if (outcome.kind === "not applicable") {
+            if (namespace === "/ui" && change === "role lowered") {
+              const events = held.accessChanged ?? [];
+              await until(() => events.length > 0, WITHIN_MS, "the page told its access changed");
+              expect(events[0]).toEqual({ role: "viewer" });
+            }
+            await held.stillWorks();
+            return;
+          }
+          const message = await withinLimit(held.ended, `${namespace} ended after "${change}"`);
+          expect(message).toMatch(
+            change === "signed out" || change === "disabled"
+              ? /session has ended|access changed/
+              : /no longer|access changed/,
+          );
+          if (namespace === "/terminal") await expectShellRecordedRevoked(person.email);
+          await expectRefusedAfter(namespace, change, person);
+        } finally {
+          held.close();
+        }
+      }, 60_000);
+    }
+  }
+
+  it("closes a shell nobody is attached to (its tab reloading) when its owner's role is lowered", async () => {
+    const person = await newPerson();
+    const shell = await openContainerShell(person.client, host.id, appBox);
+    await shell.waitFor(PROMPT);
+    shell.close();
+    // The session waits in its grace period for the tab to come back.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const [open] = await sql<{ endedAt: unknown }>(
+      portal.databaseUrl,
+      `SELECT "endedAt" FROM "TerminalSession" WHERE "userEmail" = $1`,
+      [person.email],
+    );
+    expect(open?.endedAt).toBeNull();
+    await applyChange("role lowered", person);
+    await expectShellRecordedRevoked(person.email);
+  });
+});
