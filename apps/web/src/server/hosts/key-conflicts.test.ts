@@ -13,7 +13,11 @@ describe("KeyConflicts", () => {
       retryAfterMs: FIRST_REFUSAL_DELAY_MS,
       started: true,
     });
-    expect(conflicts.current("h", t0 + 3_000)).toEqual({ since: new Date(t0 + 3_000), refusedAttempts: 1 });
+    expect(conflicts.current("h", t0 + 3_000)).toEqual({
+      since: new Date(t0 + 3_000),
+      refusedAttempts: 1,
+      lastRefusedAt: new Date(t0 + 3_000),
+    });
     // Other hosts are not affected.
     expect(conflicts.newcomer("other", t0 + 3_000)).toEqual({ refuse: false });
   });

@@ -20,6 +20,8 @@ export interface KeyConflict {
   since: Date;
   /** Newcomers refused in this episode. */
   refusedAttempts: number;
+  /** The latest refusal: once the second agent is stopped, the page can say how long it has been quiet. */
+  lastRefusedAt: Date;
 }
 
 export type NewcomerVerdict =
@@ -60,7 +62,13 @@ export class KeyConflicts {
   /** The episode of this host, if one is on: what the host's page shows. */
   current(hostId: string, now = Date.now()): KeyConflict | null {
     const episode = this.episode(hostId, now);
-    return episode ? { since: new Date(episode.since), refusedAttempts: episode.refusals } : null;
+    return episode
+      ? {
+          since: new Date(episode.since),
+          refusedAttempts: episode.refusals,
+          lastRefusedAt: new Date(episode.lastRefusalAt),
+        }
+      : null;
   }
 
   /** The host was revoked: nothing to remember. */
