@@ -11,6 +11,7 @@ name=${1:-all}
 case "$name" in
   agents) node --import tsx bench/agents/run.ts "$@" ;;
   agents-floor) node --import tsx bench/agents/floor/run.ts "$@" ;;
+  api) node --import tsx bench/api/run.ts "$@" ;;
   deploy) bash scripts/system/docker-engine.sh start && node --import tsx bench/deploy/run.ts "$@" ;;
   logs) bash scripts/system/docker-engine.sh start && node --import tsx bench/logs/run.ts "$@" ;;
   shell) bash scripts/system/docker-engine.sh start && node --import tsx bench/shell/run.ts "$@" ;;
@@ -20,6 +21,7 @@ case "$name" in
     bash scripts/system/docker-engine.sh start && node --import tsx bench/deploy/run.ts
     node --import tsx bench/logs/run.ts
     node --import tsx bench/shell/run.ts
+    node --import tsx bench/api/run.ts
     ;;
-  *) echo "unknown benchmark: $name (known: agents, agents-floor, deploy, logs, shell)" >&2; exit 2 ;;
+  *) echo "unknown benchmark: $name (known: agents, agents-floor, api, deploy, logs, shell)" >&2; exit 2 ;;
 esac

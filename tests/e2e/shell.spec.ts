@@ -8,6 +8,7 @@ import { type APIRequestContext, type BrowserContext, expect, type Page, test } 
 import { io } from "socket.io-client";
 import { type AgentProcess, agentConfigDir, enrollAgent, removeConfigDir, runAgent } from "../support/agents.ts";
 import { removeTestContainers, runTestContainer, type TestContainer } from "../support/docker.ts";
+import { waitFor } from "../support/wait-for.ts";
 import { baseUrl, signIn } from "./helpers.ts";
 
 const admin = { name: "Sasha Shell", email: "sasha@example.com", password: "shell admin password", team: "Shell team" };
@@ -68,23 +69,31 @@ test.beforeAll(async ({ request }) => {
   agent = runAgent(agentDir);
   boxName = `e2e-shell-${Date.now()}`;
   box = await runTestContainer({ name: boxName, command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3000 & wait"] });
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const hosts = (await (await request.get(`${baseUrl()}/api/trpc/hosts.list`)).json()).result.data.hosts as {
-      id: string;
-      name: string;
-      status: string;
-    }[];
-    const host = hosts.find((h) => h.name === hostName && h.status === "online");
-    if (host) {
-      hostId = host.id;
-      const input = encodeURIComponent(JSON.stringify({ hostId }));
+  const online = await waitFor(
+    async () => {
+      const hosts = (await (await request.get(`${baseUrl()}/api/trpc/hosts.list`)).json()).result.data.hosts as {
+        id: string;
+        name: string;
+        status: string;
+      }[];
+      return hosts.find((h) => h.name === hostName && h.status === "online");
+    },
+    { what: `${hostName} to come Online`, timeoutMs: 30_000, intervalMs: 250 },
+  );
+  hostId = online.id;
+  const input = encodeURIComponent(JSON.stringify({ hostId }));
+  await waitFor(
+    async () => {
       const listed = await (await request.get(`${baseUrl()}/api/trpc/containers.list?input=${input}`)).json();
-      if (listed.result.data.containers.some((c: { id: string }) => c.id === box?.id)) return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error("the e2e host or its container did not show up");
+      return (listed.result.data.containers as { id: string }[]).map((c) => c.id);
+    },
+    {
+      what: `${boxName} in the portal's inventory of ${hostName}`,
+      timeoutMs: 30_000,
+      intervalMs: 250,
+      until: (ids) => ids.includes(box?.id ?? ""),
+    },
+  );
 });
 
 test.afterAll(async () => {
@@ -133,15 +142,27 @@ test("an admin opens a container shell, resizes it, interrupts a flood, reloads,
   await page.setViewportSize({ width: 900, height: 620 });
   const terminal = page.getByTestId("terminal");
   await expect.poll(async () => Number(await terminal.getAttribute("data-cols")), { timeout: 5_000 }).toBeLessThan(110);
-  const cols = await terminal.getAttribute("data-cols");
-  const rows = await terminal.getAttribute("data-rows");
-  await page.waitForTimeout(300);
-  await typeLine(page, "stty size");
-  await expect(screen(page)).toContainText(`${rows} ${cols}`);
+  // The page tells the pty its size 50 ms after the last refit: ask the pty until it reports the
+  // size the page shows.
+  let rows = "";
+  await expect(async () => {
+    const cols = await terminal.getAttribute("data-cols");
+    rows = (await terminal.getAttribute("data-rows")) ?? "";
+    await typeLine(page, "stty size");
+    await expect(screen(page)).toContainText(`${rows} ${cols}`, { timeout: 1_000 });
+  }).toPass({ timeout: 10_000 });
 
   // A flood, then Ctrl-C: the prompt is back within a second and the page still answers.
   await typeLine(page, "yes");
-  await page.waitForTimeout(1_500);
+  // The flood is on once "y" fills the screen.
+  await expect
+    .poll(
+      async () => (await screen(page).locator(":scope > div").allTextContents()).filter((r) => r.trim() === "y").length,
+      {
+        timeout: 10_000,
+      },
+    )
+    .toBeGreaterThanOrEqual(Number(rows) - 1);
   await page.keyboard.press("Control+C");
   const interrupted = Date.now();
   await expect.poll(() => lastLine(page), { timeout: 1_000, intervals: [50] }).toMatch(/# ?$/);

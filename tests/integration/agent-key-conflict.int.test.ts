@@ -10,6 +10,7 @@ import { agentConnections } from "../support/agent-processes.ts";
 import { type AgentProcess, agentConfigDir, enrollAgent, removeConfigDir, runAgent } from "../support/agents.ts";
 import { type ApiClient, setUpAdmin } from "../support/api-client.ts";
 import { type Portal, startPortal } from "../support/portal.ts";
+import { waitFor } from "../support/wait-for.ts";
 
 let portal: Portal;
 let admin: ApiClient;
@@ -38,17 +39,6 @@ afterAll(async () => {
   await portal?.stop();
 });
 
-async function until<T>(probe: () => Promise<T> | T, accept: (value: T) => boolean, timeoutMs: number, what: string) {
-  const deadline = Date.now() + timeoutMs;
-  let last = await probe();
-  while (!accept(last)) {
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(last)} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    last = await probe();
-  }
-  return last;
-}
-
 interface HostData {
   id: string;
   name: string;
@@ -66,11 +56,14 @@ describe("one key, two agents", () => {
     const [firstDir = "", secondDir = ""] = dirs;
     const first = runAgent(firstDir, quietEnv);
     agents.push(first);
-    const listed = await until(
+    const listed = await waitFor(
       async () => (await admin.query<{ hosts: HostData[] }>("hosts.list")).data?.hosts ?? [],
-      (hosts) => hosts.some((host) => host.name === "twice" && host.status === "online"),
-      30_000,
-      "the first agent is online",
+      {
+        what: "the first agent is online",
+        timeoutMs: 30_000,
+        until: (hosts) => hosts.some((host) => host.name === "twice" && host.status === "online"),
+        intervalMs: 200,
+      },
     );
     hostId = listed.find((host) => host.name === "twice")?.id ?? "";
     expect((await hostData())?.keyConflict).toBeNull();
@@ -79,12 +72,12 @@ describe("one key, two agents", () => {
     const second = runAgent(secondDir, quietEnv);
     agents.push(second);
     // They replace each other about once a second until the 4th replacement within 30 s is refused.
-    await until(
-      () => agentConnections(portal.url),
-      (c) => c.refused >= 2,
-      60_000,
-      "two refusals",
-    );
+    await waitFor(() => agentConnections(portal.url), {
+      what: "two refusals",
+      timeoutMs: 60_000,
+      until: (c) => c.refused >= 2,
+      intervalMs: 200,
+    });
     const afterTwo = await agentConnections(portal.url);
     expect(afterTwo).toMatchObject({ accepted: 1, replaced: 3 });
 

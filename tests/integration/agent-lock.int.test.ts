@@ -12,6 +12,7 @@ import { agentPidsFor, processRuns } from "../support/agent-processes.ts";
 import { type AgentProcess, agentConfigDir, removeConfigDir, runAgent } from "../support/agents.ts";
 import { collectJsonLines, type LogLine } from "../support/json-lines.ts";
 import { repoRoot } from "../support/portal.ts";
+import { waitFor } from "../support/wait-for.ts";
 
 const EXIT_CONFIG_LOCKED = 75;
 const configDirs: string[] = [];
@@ -49,21 +50,12 @@ function start(dir: string, env: Record<string, string> = {}): AgentProcess {
   return agent;
 }
 
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 /** Waits until the agent logged that it started (it holds the lock by then). */
 async function running(agent: AgentProcess): Promise<void> {
-  await until(
-    () => agent.logs.some((line) => line.msg === "agent started") || agent.process.exitCode !== null,
-    30_000,
-    "agent started",
-  );
+  await waitFor(() => agent.logs.some((line) => line.msg === "agent started") || agent.process.exitCode !== null, {
+    what: "agent started",
+    timeoutMs: 30_000,
+  });
   expect(agent.process.exitCode, agent.stderr()).toBeNull();
 }
 
@@ -140,7 +132,10 @@ describe("one agent per config directory", () => {
     const logs: LogLine[] = [];
     collectJsonLines(wrapper.stdout, logs);
     // Started (signal handlers in place), as the wrapper's inherited stdout shows.
-    await until(() => logs.some((line) => line.msg === "agent started"), 30_000, "the agent behind the wrapper runs");
+    await waitFor(() => logs.some((line) => line.msg === "agent started"), {
+      what: "the agent behind the wrapper runs",
+      timeoutMs: 30_000,
+    });
     const [agentPid = 0, ...more] = agentPidsFor(dir);
     expect(more).toEqual([]);
     expect(safeHolder(dir)).toBe(agentPid);
@@ -148,7 +143,7 @@ describe("one agent per config directory", () => {
     const exited = new Promise<number | null>((resolve) => wrapper.once("exit", (code) => resolve(code)));
     wrapper.kill("SIGTERM");
     expect(await exited).toBe(0);
-    await until(() => !processRuns(agentPid), 5_000, "the agent behind the wrapper ends");
+    await waitFor(() => !processRuns(agentPid), { what: "the agent behind the wrapper ends", timeoutMs: 5_000 });
     expect(agentPidsFor(dir)).toEqual([]);
   });
 });

@@ -25,6 +25,7 @@ import {
 import { managedNginxEnv, requestWithHost, stopManagedNginx } from "../support/nginx.ts";
 import { type Portal, repoRoot, startPortal } from "../support/portal.ts";
 import { apiKeyFor, type RestClient } from "../support/rest-client.ts";
+import { waitFor } from "../support/wait-for.ts";
 
 const DOMAIN = "takeover.test";
 const dataDir = mkdtempSync(join(tmpdir(), "wheelhouse-takeover-"));
@@ -58,26 +59,15 @@ function startLocalAgent(of: Portal): ChildProcess {
   return child;
 }
 
-async function until<T>(probe: () => Promise<T> | T, accept: (value: T) => boolean, timeoutMs: number, what: string) {
-  const deadline = Date.now() + timeoutMs;
-  let last = await probe();
-  while (!accept(last)) {
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(last)} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    last = await probe();
-  }
-  return last;
-}
-
 const through = () => requestWithHost(nginxPort, DOMAIN);
 
 async function hostOnline(): Promise<void> {
-  await until(
-    async () => (await admin.query<{ hosts: { status: string }[] }>("hosts.list")).data?.hosts ?? [],
-    (hosts) => hosts.length === 1 && hosts[0]?.status === "online",
-    60_000,
-    "the local agent's host is online",
-  );
+  await waitFor(async () => (await admin.query<{ hosts: { status: string }[] }>("hosts.list")).data?.hosts ?? [], {
+    what: "the local agent's host is online",
+    timeoutMs: 60_000,
+    until: (hosts) => hosts.length === 1 && hosts[0]?.status === "online",
+    intervalMs: 200,
+  });
 }
 
 async function deploymentStatus(id: string): Promise<string> {
@@ -139,7 +129,7 @@ afterAll(async () => {
   const scriptExited =
     script && script.exitCode === null ? new Promise((resolve) => script.once("exit", resolve)) : undefined;
   // The portal was killed on purpose mid-deploy; the restarted one logs the lost deploy.
-  await portal?.stop({ allowErrors: true });
+  await portal?.stop();
   // local-agent.sh notices its portal is gone within a second and stops the agent.
   await Promise.race([scriptExited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
   if (script && script.exitCode === null) script.kill("SIGKILL");
@@ -161,29 +151,29 @@ describe("the quick start's portal killed with SIGKILL mid-deploy", () => {
         image: testAppImage("unhealthy"),
       });
       const id = started.body.deployment.id;
-      await until(
-        () => deploymentStatus(id),
-        (status) => status === "HealthChecking",
-        30_000,
-        "HealthChecking",
-      );
+      await waitFor(() => deploymentStatus(id), {
+        what: "HealthChecking",
+        timeoutMs: 30_000,
+        until: (status) => status === "HealthChecking",
+        intervalMs: 200,
+      });
 
       const exited = new Promise((resolve) => portal.process.once("exit", resolve));
       portal.process.kill("SIGKILL");
       await exited;
       // The old agent stops with its portal (it watches the portal's PID), and so does its script.
-      await until(
-        () => processRuns(oldAgent ?? 0),
-        (runs) => !runs,
-        10_000,
-        "the old agent stops",
-      );
-      await until(
-        () => oldScript?.exitCode ?? null,
-        (code) => code !== null,
-        10_000,
-        "local-agent.sh ends",
-      );
+      await waitFor(() => processRuns(oldAgent ?? 0), {
+        what: "the old agent stops",
+        timeoutMs: 10_000,
+        until: (runs) => !runs,
+        intervalMs: 200,
+      });
+      await waitFor(() => oldScript?.exitCode ?? null, {
+        what: "local-agent.sh ends",
+        timeoutMs: 10_000,
+        until: (code) => code !== null,
+        intervalMs: 200,
+      });
       expect(agentPidsFor(agentDir)).toEqual([]);
       // nginx outlives both: the live release answers while nothing manages the host.
       expect((await through()).body).toBe(testAppPage("v1"));
@@ -194,12 +184,12 @@ describe("the quick start's portal killed with SIGKILL mid-deploy", () => {
       const deployment = await waitForDeployment(rest, id, 30_000);
       expect(deployment.status).toBe("Failed");
       expect(deployment.failureReason).toMatch(/portal restarted/);
-      await until(
-        appReleases,
-        (releases) => releases.length === 1,
-        60_000,
-        "the interrupted release's container removed",
-      );
+      await waitFor(appReleases, {
+        what: "the interrupted release's container removed",
+        timeoutMs: 60_000,
+        until: (releases) => releases.length === 1,
+        intervalMs: 200,
+      });
       expect(await appReleases()).toEqual(["1"]);
       expect((await through()).body).toBe(testAppPage("v1"));
 

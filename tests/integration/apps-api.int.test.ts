@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, setUpAdmin } from "../support/api-client.ts";
 import { sql } from "../support/database.ts";
+import { waitForDeployment } from "../support/deployments.ts";
 import { type Portal, startPortal } from "../support/portal.ts";
 import { apiKeyFor, RestClient } from "../support/rest-client.ts";
 
@@ -161,16 +162,10 @@ describe("the REST API", () => {
     );
     expect(started.status, JSON.stringify(started.body)).toBe(200);
     const id = started.body.deployment.id;
-    let deployment: { status: string; failureReason: string | null; transitions: { status: string }[] } | undefined;
-    for (let i = 0; i < 50; i += 1) {
-      deployment = (await rest.call<{ deployment: NonNullable<typeof deployment> }>("GET", `/deployments/${id}`)).body
-        .deployment;
-      if (deployment.status === "Failed") break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(deployment?.status).toBe("Failed");
-    expect(deployment?.failureReason).toMatch(/agent on api-host is not connected/);
-    expect(deployment?.transitions.map((t) => t.status)).toEqual(["Queued", "Failed"]);
+    const deployment = await waitForDeployment(rest, id, 5_000);
+    expect(deployment.status).toBe("Failed");
+    expect(deployment.failureReason).toMatch(/agent on api-host is not connected/);
+    expect(deployment.transitions.map((t) => t.status)).toEqual(["Queued", "Failed"]);
     const log = await rest.call<{ lines: { text: string }[]; finished: boolean }>(
       "GET",
       `/deployments/${id}/log?after=0`,
@@ -183,5 +178,38 @@ describe("the REST API", () => {
     const result = await rest.call("POST", "/apps/billing-api/rollback", { releaseNumber: 7 });
     expect(result.status).toBe(404);
     expect(result.body.message).toMatch(/has no release 7/);
+  });
+
+  it("refuses to restart or scale an app that never went live, and leaves its instance count alone", async () => {
+    const restart = await rest.call("POST", "/apps/billing-api/restart", {});
+    expect(restart.status).toBe(409);
+    expect(restart.body.message).toBe("billing-api has no live release to restart. Deploy it first.");
+    const scale = await rest.call("POST", "/apps/billing-api/scale", { replicas: 3 });
+    expect(scale.status).toBe(409);
+    expect(scale.body.message).toBe("billing-api has no live release to scale. Deploy it first.");
+    const app = await rest.call<{ app: { replicas: number } }>("GET", "/apps/billing-api");
+    expect(app.body.app.replicas).toBe(1);
+  });
+
+  it("keeps maintenance on when a host's nginx cannot take it, says so, and audits who asked and what failed", async () => {
+    const result = await rest.call("PUT", "/apps/billing-api/maintenance", { enabled: true });
+    expect(result.status).toBe(503);
+    expect(result.body.message).toMatch(
+      /^Maintenance is on in Wheelhouse, but a host's nginx did not take it: .*agent is not connected/,
+    );
+    const app = await rest.call<{ app: { maintenance: boolean } }>("GET", "/apps/billing-api");
+    expect(app.body.app.maintenance).toBe(true);
+    const rows = await sql<{ actorEmail: string; teamId: string | null; ip: string; outcome: string; details: string }>(
+      portal.databaseUrl,
+      `SELECT "actorEmail", "teamId", "ip", "outcome", "details" FROM "AuditEvent" WHERE "action" = 'apps.maintenance.on'`,
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ actorEmail: ADMIN.email, outcome: "success" });
+    expect(rows[0]?.teamId).toBeTruthy();
+    expect(rows[0]?.ip).toMatch(/127\.0\.0\.1$/);
+    expect(JSON.parse(rows[0]?.details ?? "{}")).toMatchObject({
+      name: "billing-api",
+      error: expect.stringMatching(/agent is not connected/),
+    });
   });
 });

@@ -26,6 +26,7 @@ import {
 import { requestWithHost } from "../support/nginx.ts";
 import { type Portal, startPortal } from "../support/portal.ts";
 import { apiKeyFor, type RestClient } from "../support/rest-client.ts";
+import { waitFor } from "../support/wait-for.ts";
 
 const DOMAIN = "shop.test";
 let portal: Portal;
@@ -46,7 +47,7 @@ afterAll(async () => {
   await host?.tearDown();
   await removeAppContainers();
   // Agents were killed on purpose in this suite; the portal logs their lost commands as errors.
-  await portal?.stop({ allowErrors: true });
+  await portal?.stop();
 });
 
 const through = () => requestWithHost(host.nginxPort, DOMAIN);
@@ -83,17 +84,6 @@ async function appContainers(): Promise<{ id: string; image: string; release: st
     }),
   );
   return found.flat();
-}
-
-async function eventually<T>(probe: () => Promise<T>, accept: (v: T) => boolean, timeoutMs: number, what: string) {
-  const deadline = Date.now() + timeoutMs;
-  let last = await probe();
-  while (!accept(last)) {
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(last)} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    last = await probe();
-  }
-  return last;
 }
 
 describe("deployments through nginx", () => {
@@ -140,9 +130,18 @@ describe("deployments through nginx", () => {
   it("switches to v2 with zero failed requests while traffic flows", async () => {
     await rest.call("PATCH", "/apps/shop", { env: { GREETING: "two" } });
     const load = new LoadGenerator(host.nginxPort, DOMAIN);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Traffic flows before the switch and goes on until v2 has answered a few times after it.
+    await waitFor(() => load.answers.length, {
+      what: "the first answers of v1 under load",
+      timeoutMs: 10_000,
+      until: (n) => n >= 20,
+    });
     const deployment = await deploy(testAppImage("v2"));
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await waitFor(() => load.answers.filter((answer) => answer.body === testAppPage("v2")).length, {
+      what: "v2's answers under load after the switch",
+      timeoutMs: 10_000,
+      until: (n) => n >= 20,
+    });
     const report = await load.stop();
     expect(deployment.status, await deploymentLog(rest, deployment.id)).toBe("Live");
     expect(report.failed, JSON.stringify(report)).toBe(0);
@@ -150,7 +149,12 @@ describe("deployments through nginx", () => {
     expect(report.bodies).toEqual(expect.arrayContaining([testAppPage("v1"), testAppPage("v2")]));
     expect((await through()).body).toBe(testAppPage("v2"));
     // Only v2's container remains.
-    const containers = await eventually(appContainers, (c) => c.length === 1, 15_000, "old containers removed");
+    const containers = await waitFor(appContainers, {
+      what: "old containers removed",
+      timeoutMs: 15_000,
+      until: (c) => c.length === 1,
+      intervalMs: 200,
+    });
     expect(containers[0]?.release).toBe("2");
   });
 
@@ -164,7 +168,12 @@ describe("deployments through nginx", () => {
     expect(log).toContain(TEST_APP_CRASH_LINE);
     expect(report.failed, JSON.stringify(report)).toBe(0);
     expect(report.bodies).toEqual([testAppPage("v2")]);
-    const containers = await eventually(appContainers, (c) => c.length === 1, 15_000, "failed containers removed");
+    const containers = await waitFor(appContainers, {
+      what: "failed containers removed",
+      timeoutMs: 15_000,
+      until: (c) => c.length === 1,
+      intervalMs: 200,
+    });
     expect(containers[0]?.release).toBe("2");
   });
 
@@ -178,7 +187,12 @@ describe("deployments through nginx", () => {
     expect(deployment.failureReason).toMatch(/404/);
     expect(report.failed, JSON.stringify(report)).toBe(0);
     expect(report.bodies).toEqual([testAppPage("v2")]);
-    await eventually(appContainers, (c) => c.length === 1, 15_000, "unhealthy containers removed");
+    await waitFor(appContainers, {
+      what: "unhealthy containers removed",
+      timeoutMs: 15_000,
+      until: (c) => c.length === 1,
+      intervalMs: 200,
+    });
     await rest.call("PATCH", "/apps/shop", { healthTimeoutSeconds: 15, image: testAppImage("v2") });
   });
 
@@ -193,7 +207,12 @@ describe("deployments through nginx", () => {
     expect(deployment.kind).toBe("rollback");
     expect(deployment.releaseNumber).toBe(1);
     expect((await through()).body).toBe(testAppPage("v1"));
-    const [container] = await eventually(appContainers, (c) => c.length === 1, 15_000, "one container after rollback");
+    const [container] = await waitFor(appContainers, {
+      what: "one container after rollback",
+      timeoutMs: 15_000,
+      until: (c) => c.length === 1,
+      intervalMs: 200,
+    });
     expect(container?.image).toBe(first?.imageDigest);
     const env = await runDocker(["inspect", "--format", "{{json .Config.Env}}", container?.id ?? ""]);
     // Release 1's configuration, not the app's current one (GREETING=two since release 2).
@@ -207,19 +226,34 @@ describe("deployments through nginx", () => {
     expect(scaled.status, JSON.stringify(scaled.body)).toBe(200);
     const scale = await waitForDeployment(rest, scaled.body.deployment.id);
     expect([scale.status, scale.kind, scale.releaseNumber, scale.replicas]).toEqual(["Live", "scale", 1, 2]);
-    const two = await eventually(appContainers, (c) => c.length === 2, 15_000, "two instances after scaling");
+    const two = await waitFor(appContainers, {
+      what: "two instances after scaling",
+      timeoutMs: 15_000,
+      until: (c) => c.length === 2,
+      intervalMs: 200,
+    });
     expect(new Set(two.map((c) => c.release))).toEqual(new Set(["1"]));
     expect((await through()).body).toBe(testAppPage("v1"));
 
     const restarted = await rest.call<{ deployment: Deployment }>("POST", "/apps/shop/restart", { name: "shop" });
     const restart = await waitForDeployment(rest, restarted.body.deployment.id);
     expect([restart.status, restart.kind, restart.releaseNumber]).toEqual(["Live", "restart", 1]);
-    const fresh = await eventually(appContainers, (c) => c.length === 2, 15_000, "two fresh instances");
+    const fresh = await waitFor(appContainers, {
+      what: "two fresh instances",
+      timeoutMs: 15_000,
+      until: (c) => c.length === 2,
+      intervalMs: 200,
+    });
     expect(fresh.map((c) => c.id).some((id) => two.some((old) => old.id === id))).toBe(false);
 
     const back = await rest.call<{ deployment: Deployment }>("POST", "/apps/shop/scale", { replicas: 1 });
     expect((await waitForDeployment(rest, back.body.deployment.id)).status).toBe("Live");
-    await eventually(appContainers, (c) => c.length === 1, 15_000, "one instance again");
+    await waitFor(appContainers, {
+      what: "one instance again",
+      timeoutMs: 15_000,
+      until: (c) => c.length === 1,
+      intervalMs: 200,
+    });
   });
 
   it("serves the maintenance page and back, without a release change", async () => {
@@ -242,12 +276,32 @@ describe("deployments through nginx", () => {
     await runDocker(["stop", "--time", "1", container?.id ?? ""]);
     // Wheelhouse takes the stopped instance out of nginx: the placeholder answers (not merely a
     // refused connection to the stopped container, which nginx would also turn into a 502).
-    await eventually(instanceStatus, (s) => s.join() === "Unhealthy", 15_000, "instance marked Unhealthy");
-    const down = await eventually(through, (answer) => answer.status === 502, 15_000, "502 after the instance stopped");
+    await waitFor(instanceStatus, {
+      what: "instance marked Unhealthy",
+      timeoutMs: 15_000,
+      until: (s) => s.join() === "Unhealthy",
+      intervalMs: 200,
+    });
+    const down = await waitFor(through, {
+      what: "502 after the instance stopped",
+      timeoutMs: 15_000,
+      until: (answer) => answer.status === 502,
+      intervalMs: 200,
+    });
     expect(down.body).toMatch(/shop/);
     await runDocker(["start", container?.id ?? ""]);
-    await eventually(instanceStatus, (s) => s.join() === "Healthy", 15_000, "instance Healthy again");
-    await eventually(through, (answer) => answer.status === 200, 15_000, "200 after the instance started again");
+    await waitFor(instanceStatus, {
+      what: "instance Healthy again",
+      timeoutMs: 15_000,
+      until: (s) => s.join() === "Healthy",
+      intervalMs: 200,
+    });
+    await waitFor(through, {
+      what: "200 after the instance started again",
+      timeoutMs: 15_000,
+      until: (answer) => answer.status === 200,
+      intervalMs: 200,
+    });
   });
 
   it("counts deployments by kind and outcome, their durations and the instances in /metrics", async () => {
@@ -268,13 +322,16 @@ describe("deployments through nginx", () => {
     const started = await rest.call<{ deployment: Deployment }>("POST", "/apps/shop/deployments", {
       image: testAppImage("unhealthy"),
     });
-    await eventually(
+    await waitFor(
       async () =>
         (await rest.call<{ deployment: Deployment }>("GET", `/deployments/${started.body.deployment.id}`)).body
           .deployment.status,
-      (status) => status === "HealthChecking",
-      20_000,
-      "deployment reaches HealthChecking",
+      {
+        what: "deployment reaches HealthChecking",
+        timeoutMs: 20_000,
+        until: (status) => status === "HealthChecking",
+        intervalMs: 200,
+      },
     );
     await host.agent.kill("SIGKILL");
     const deployment = await waitForDeployment(rest, started.body.deployment.id, 30_000);
@@ -283,12 +340,12 @@ describe("deployments through nginx", () => {
     // nginx outlives the agent: the live release answers while the agent is down.
     expect((await through()).body).toBe(testAppPage("v1"));
     host.restartAgent();
-    const containers = await eventually(
-      appContainers,
-      (c) => c.length === 1,
-      30_000,
-      "orphan removed after agent restart",
-    );
+    const containers = await waitFor(appContainers, {
+      what: "orphan removed after agent restart",
+      timeoutMs: 30_000,
+      until: (c) => c.length === 1,
+      intervalMs: 200,
+    });
     expect(containers[0]?.release).toBe("1");
     expect((await through()).body).toBe(testAppPage("v1"));
   });
@@ -298,11 +355,14 @@ describe("deployments through nginx", () => {
       image: testAppImage("unhealthy"),
     });
     const id = started.body.deployment.id;
-    await eventually(
+    await waitFor(
       async () => (await rest.call<{ deployment: Deployment }>("GET", `/deployments/${id}`)).body.deployment.status,
-      (status) => status === "HealthChecking",
-      20_000,
-      "deployment reaches HealthChecking",
+      {
+        what: "deployment reaches HealthChecking",
+        timeoutMs: 20_000,
+        until: (status) => status === "HealthChecking",
+        intervalMs: 200,
+      },
     );
     const exited = new Promise((resolve) => portal.process.once("exit", resolve));
     portal.process.kill("SIGKILL");
@@ -312,12 +372,12 @@ describe("deployments through nginx", () => {
     const deployment = await waitForDeployment(rest, id, 10_000);
     expect(deployment.status).toBe("Failed");
     expect(deployment.failureReason).toMatch(/portal restarted/);
-    const containers = await eventually(
-      appContainers,
-      (c) => c.length === 1,
-      45_000,
-      "orphan removed after portal restart",
-    );
+    const containers = await waitFor(appContainers, {
+      what: "orphan removed after portal restart",
+      timeoutMs: 45_000,
+      until: (c) => c.length === 1,
+      intervalMs: 200,
+    });
     expect(containers[0]?.release).toBe("1");
     expect((await through()).body).toBe(testAppPage("v1"));
   });

@@ -15,7 +15,7 @@ import {
   runTestContainer,
   TEST_LABEL,
 } from "../support/docker.ts";
-import { waitFor } from "../support/portal.ts";
+import { waitForUrl } from "../support/portal.ts";
 
 beforeAll(async () => {
   if (!(await dockerAvailable())) {
@@ -30,7 +30,7 @@ afterAll(async () => {
 
 /** The page at `url`, once the server behind it answers 200 (docker-proxy accepts before httpd listens). */
 async function page(url: string): Promise<string> {
-  const res = await waitFor(url, (r) => r.status === 200, 15_000);
+  const res = await waitForUrl(url, (r) => r.status === 200, 15_000);
   return res.text();
 }
 

@@ -9,6 +9,7 @@ import { type AgentProcess, agentConfigDir, enrollAgent, removeConfigDir, runAge
 import { type ApiClient, setUpAdmin } from "../support/api-client.ts";
 import { dockerAvailable, removeTestContainers, runDocker, runTestContainer } from "../support/docker.ts";
 import { type Portal, startPortal } from "../support/portal.ts";
+import { waitFor } from "../support/wait-for.ts";
 
 interface ContainerRow {
   id: string;
@@ -48,23 +49,6 @@ async function enrol(name: string, env: Record<string, string> = {}): Promise<st
 
 const view = async (hostId: string) => (await admin.query<InventoryView>("containers.list", { hostId })).data;
 
-async function eventually<T>(
-  probe: () => Promise<T>,
-  accept: (value: T) => boolean,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T = await probe();
-  while (!accept(last)) {
-    if (Date.now() > deadline)
-      throw new Error(`${what}: not within ${timeoutMs} ms; last seen ${JSON.stringify(last)?.slice(0, 500)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    last = await probe();
-  }
-  return last;
-}
-
 /** `docker ps -a` as id → state: the oracle. */
 async function dockerPs(): Promise<Map<string, string>> {
   const out = await runDocker(["ps", "--all", "--no-trunc", "--format", "{{.ID}} {{.State}}"]);
@@ -90,19 +74,19 @@ beforeAll(async () => {
   portal = await startPortal();
   admin = await setUpAdmin(portal.url);
   hostId = await enrol("docker-host");
-  await eventually(
-    () => view(hostId),
-    (v) => v?.syncedAt != null,
-    20_000,
-    "first inventory",
-  );
+  await waitFor(() => view(hostId), {
+    what: "first inventory",
+    timeoutMs: 20_000,
+    until: (v) => v?.syncedAt != null,
+    intervalMs: 200,
+  });
 });
 
 afterAll(async () => {
   await Promise.all(agents.map((a) => a.kill()));
   await removeTestContainers();
   for (const dir of dirs) removeConfigDir(dir);
-  await portal?.stop({ allowErrors: true });
+  await portal?.stop();
 });
 
 describe("Docker inventory", () => {
@@ -110,51 +94,51 @@ describe("Docker inventory", () => {
     const running = await runTestContainer({ command: SLEEPER, name: `inv-running-${Date.now()}` });
     const exited = await runTestContainer({ command: ["true"] });
     await runDocker(["wait", exited.id]);
-    await eventually(
-      async () => [await portalPs(hostId), await dockerPs()] as const,
-      ([ours, theirs]) => same(ours, theirs),
-      10_000,
-      "inventory equals docker ps -a after creating",
-    );
+    await waitFor(async () => [await portalPs(hostId), await dockerPs()] as const, {
+      what: "inventory equals docker ps -a after creating",
+      timeoutMs: 10_000,
+      until: ([ours, theirs]) => same(ours, theirs),
+      intervalMs: 200,
+    });
     const listed = (await view(hostId))?.containers.find((c) => c.id === running.id);
     expect(listed).toMatchObject({ state: "running", managed: false, labels: { "wheelhouse.test": "1" } });
     expect((await view(hostId))?.containers.find((c) => c.id === exited.id)?.state).toBe("exited");
 
     await runDocker(["stop", "--time", "1", running.id]);
-    await eventually(
-      () => portalPs(hostId),
-      (ps) => ps.get(running.id) === "exited",
-      10_000,
-      "stop seen",
-    );
+    await waitFor(() => portalPs(hostId), {
+      what: "stop seen",
+      timeoutMs: 10_000,
+      until: (ps) => ps.get(running.id) === "exited",
+      intervalMs: 200,
+    });
     await runDocker(["rm", running.id, exited.id]);
-    await eventually(
-      async () => [await portalPs(hostId), await dockerPs()] as const,
-      ([ours, theirs]) => !ours.has(running.id) && !ours.has(exited.id) && same(ours, theirs),
-      10_000,
-      "inventory equals docker ps -a after removing",
-    );
+    await waitFor(async () => [await portalPs(hostId), await dockerPs()] as const, {
+      what: "inventory equals docker ps -a after removing",
+      timeoutMs: 10_000,
+      until: ([ours, theirs]) => !ours.has(running.id) && !ours.has(exited.id) && same(ours, theirs),
+      intervalMs: 200,
+    });
     const images = (await view(hostId))?.images ?? [];
     expect(images.some((image) => image.tags.includes("wheelhouse-test/busybox:1"))).toBe(true);
   });
 
   it("an action in Wheelhouse shows in docker ps, and removing an unmanaged container asks for confirmation", async () => {
     const target = await runTestContainer({ command: SLEEPER });
-    await eventually(
-      () => portalPs(hostId),
-      (ps) => ps.get(target.id) === "running",
-      10_000,
-      "target listed",
-    );
+    await waitFor(() => portalPs(hostId), {
+      what: "target listed",
+      timeoutMs: 10_000,
+      until: (ps) => ps.get(target.id) === "running",
+      intervalMs: 200,
+    });
 
     expect((await admin.mutate("containers.action", { hostId, id: target.id, action: "stop" })).status).toBe(200);
     expect(await runDocker(["inspect", "--format", "{{.State.Status}}", target.id])).toBe("exited");
-    await eventually(
-      () => portalPs(hostId),
-      (ps) => ps.get(target.id) === "exited",
-      10_000,
-      "stop reflected",
-    );
+    await waitFor(() => portalPs(hostId), {
+      what: "stop reflected",
+      timeoutMs: 10_000,
+      until: (ps) => ps.get(target.id) === "exited",
+      intervalMs: 200,
+    });
 
     expect((await admin.mutate("containers.action", { hostId, id: target.id, action: "start" })).status).toBe(200);
     expect(await runDocker(["inspect", "--format", "{{.State.Status}}", target.id])).toBe("running");
@@ -172,12 +156,12 @@ describe("Docker inventory", () => {
         .status,
     ).toBe(200);
     expect((await dockerPs()).has(target.id)).toBe(false);
-    await eventually(
-      () => portalPs(hostId),
-      (ps) => !ps.has(target.id),
-      10_000,
-      "removal reflected",
-    );
+    await waitFor(() => portalPs(hostId), {
+      what: "removal reflected",
+      timeoutMs: 10_000,
+      until: (ps) => !ps.has(target.id),
+      intervalMs: 200,
+    });
   });
 
   it("says plainly when the engine is unreachable, and recovers when it answers again", async () => {
@@ -185,22 +169,22 @@ describe("Docker inventory", () => {
     dirs.push(socketDir);
     const socketPath = join(socketDir, "docker.sock");
     const blindHost = await enrol("blind-host", { DOCKER_SOCKET: socketPath });
-    const down = await eventually(
-      () => view(blindHost),
-      (v) => Boolean(v?.dockerError),
-      15_000,
-      "engine error reported",
-    );
+    const down = await waitFor(() => view(blindHost), {
+      what: "engine error reported",
+      timeoutMs: 15_000,
+      until: (v) => Boolean(v?.dockerError),
+      intervalMs: 200,
+    });
     expect(down?.dockerError).toMatch(/^Docker engine unreachable: .*ENOENT/);
 
     // The engine "comes back": its socket appears where the agent looks.
     symlinkSync("/var/run/docker.sock", socketPath);
-    const up = await eventually(
-      () => view(blindHost),
-      (v) => v?.dockerError === null && v.syncedAt !== null,
-      30_000,
-      "engine recovered",
-    );
+    const up = await waitFor(() => view(blindHost), {
+      what: "engine recovered",
+      timeoutMs: 30_000,
+      until: (v) => v?.dockerError === null && v.syncedAt !== null,
+      intervalMs: 200,
+    });
     expect(up?.containers.length).toBe((await dockerPs()).size);
     rmSync(socketPath);
   });

@@ -10,8 +10,9 @@ import { SampleWriter } from "../../apps/web/src/server/hosts/host-telemetry.ts"
 import { type ApiClient, setUpAdmin } from "../support/api-client.ts";
 import { connectFakeAgent, type FakeAgent } from "../support/fake-agent.ts";
 import { LogViewerClient } from "../support/log-viewer.ts";
-import { type Portal, startPortal, waitFor } from "../support/portal.ts";
+import { type Portal, startPortal, waitForUrl } from "../support/portal.ts";
 import { connectTerminal } from "../support/terminal-client.ts";
+import { waitFor } from "../support/wait-for.ts";
 
 let portal: Portal;
 let admin: ApiClient;
@@ -43,7 +44,7 @@ beforeAll(async () => {
       replicas: 1,
       network: "published",
       restartPolicy: "no",
-      hostIds: JSON.stringify([victim.hostId]),
+      hosts: { create: [{ hostId: victim.hostId, position: 0 }] },
     },
   });
   const deployment = await db.deployment.create({
@@ -92,24 +93,22 @@ function container(n: number, labels: Record<string, string> = {}): Container {
   };
 }
 
-async function until<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /** The portal's "agent message refused" lines about the hostile host, of one kind. */
 const refusalLines = (kind: string) =>
   portal.logs.filter((l) => l.msg === "agent message refused" && l.hostId === hostile.hostId && l.kind === kind);
 
 /** Waits for `count` refusals of `event` to reach the hostile agent, then for its one log line. */
 async function refusedAndLoggedOnce(event: (name: string) => boolean, count: number, kind: string) {
-  await until(() => hostile.refusals.filter((r) => event(r.event)).length >= count || undefined, `${count} refusals`);
-  await until(() => refusalLines(kind).length > 0 || undefined, `a log line of ${kind}`);
+  await waitFor(() => hostile.refusals.filter((r) => event(r.event)).length >= count || undefined, {
+    what: `${count} refusals`,
+    timeoutMs: 10_000,
+    intervalMs: 50,
+  });
+  await waitFor(() => refusalLines(kind).length > 0 || undefined, {
+    what: `a log line of ${kind}`,
+    timeoutMs: 10_000,
+    intervalMs: 50,
+  });
   // Later refusals of the kind must not add lines: give them a moment to (wrongly) appear.
   await new Promise((resolve) => setTimeout(resolve, 300));
   expect(hostile.refusals.filter((r) => event(r.event))).toHaveLength(count);
@@ -124,10 +123,11 @@ async function victimInstanceStatus(): Promise<string | undefined> {
 async function nextReconcile(trigger: () => void) {
   const before = hostile.commands.filter((c) => c.type === "nginx.status").length;
   trigger();
-  await until(
-    () => hostile.commands.filter((c) => c.type === "nginx.status").length > before || undefined,
-    "a reconcile pass of the hostile host",
-  );
+  await waitFor(() => hostile.commands.filter((c) => c.type === "nginx.status").length > before || undefined, {
+    what: "a reconcile pass of the hostile host",
+    timeoutMs: 10_000,
+    intervalMs: 50,
+  });
 }
 
 describe("a hostile agent", () => {
@@ -138,7 +138,7 @@ describe("a hostile agent", () => {
     expect(hostile.refusals.every((r) => r.reason === "unknown event")).toBe(true);
     expect(hostile.socket.connected).toBe(true);
     expect(portal.process.exitCode).toBeNull();
-    await waitFor(`${portal.url}/health`, (res) => res.ok, 2_000);
+    await waitForUrl(`${portal.url}/health`, (res) => res.ok, 2_000);
     expect((await admin.query<{ hosts: unknown[] }>("hosts.list")).data?.hosts).toHaveLength(2);
   });
 
@@ -189,10 +189,9 @@ describe("a hostile agent", () => {
     await refusedAndLoggedOnce((event) => event === "agent:heartbeat", 2, "sample-time");
     expect(hostile.refusals.at(-1)?.reason).toMatch(/more than a day from the portal's clock/);
     // The portal writes samples every 15 s.
-    await until(
+    await waitFor(
       async () => (await db.hostMetricSample.count({ where: { hostId: victim.hostId } })) > 0 || undefined,
-      "the victim's sample stored",
-      25_000,
+      { what: "the victim's sample stored", timeoutMs: 25_000, intervalMs: 50 },
     );
     expect(await db.hostMetricSample.count({ where: { hostId: hostile.hostId } })).toBe(0);
   }, 40_000);
@@ -254,10 +253,11 @@ describe("a hostile agent", () => {
         target: { kind: "agent", hostId: victim.hostId },
       });
       expect(reply).toMatchObject({ ok: true });
-      const subscribed = await until(
-        () => victim.commands.find((c) => c.type === "logs.subscribe"),
-        "the victim's log subscription",
-      );
+      const subscribed = await waitFor(() => victim.commands.find((c) => c.type === "logs.subscribe"), {
+        what: "the victim's log subscription",
+        timeoutMs: 10_000,
+        intervalMs: 50,
+      });
       const streamId = String(subscribed.params.streamId);
       const line = (text: string) => ({ seq: 0, ts: new Date().toISOString(), text, level: null });
       hostile.socket.emit("agent:log-batch", { streamId, batch: 1, skipped: 0, lines: [line("FORGED LINE")] });
@@ -265,7 +265,11 @@ describe("a hostile agent", () => {
       await refusedAndLoggedOnce((event) => event.startsWith("agent:log-"), 2, "other-host-stream");
 
       victim.socket.emit("agent:log-batch", { streamId, batch: 1, skipped: 0, lines: [line("the victim's own line")] });
-      await until(() => viewer.texts().includes("the victim's own line") || undefined, "the victim's line");
+      await waitFor(() => viewer.texts().includes("the victim's own line") || undefined, {
+        what: "the victim's line",
+        timeoutMs: 10_000,
+        intervalMs: 50,
+      });
       expect(viewer.texts()).toEqual(["the victim's own line"]);
       expect(viewer.ends).toEqual([]);
       // The refused batch did not make the portal send the hostile agent a command for that stream.
@@ -277,16 +281,21 @@ describe("a hostile agent", () => {
 
   it("leaves the portal up, answering, and without a logged error", async () => {
     expect(hostile.socket.connected).toBe(true);
-    await waitFor(`${portal.url}/health`, (res) => res.ok, 2_000);
+    await waitForUrl(`${portal.url}/health`, (res) => res.ok, 2_000);
     // Both still count as Online once they report again (the test kept them quiet for a while).
     hostile.heartbeat();
     victim.heartbeat();
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const hosts = await admin.query<{ hosts: { name: string; status: string }[] }>("hosts.list");
-    expect(hosts.data?.hosts.map((h) => [h.name, h.status]).sort()).toEqual([
+    const expected = JSON.stringify([
       ["hostile-host", "online"],
       ["victim-host", "online"],
     ]);
+    await waitFor(
+      async () => {
+        const hosts = await admin.query<{ hosts: { name: string; status: string }[] }>("hosts.list");
+        return JSON.stringify(hosts.data?.hosts.map((h) => [h.name, h.status]).sort());
+      },
+      { what: "both hosts listed Online after their heartbeats", timeoutMs: 5_000, until: (seen) => seen === expected },
+    );
     expect(portal.logs.filter((l) => l.level >= 50)).toEqual([]);
   });
 });

@@ -20,10 +20,12 @@ import {
   runTestContainer,
   testAppImage,
 } from "../support/docker.ts";
-import { LogViewerClient, until } from "../support/log-viewer.ts";
+import { waitForListedContainer } from "../support/inventory.ts";
+import { LogViewerClient } from "../support/log-viewer.ts";
 import { requestWithHost } from "../support/nginx.ts";
 import { type Portal, repoRoot, startPortal } from "../support/portal.ts";
 import { apiKeyFor, type RestClient } from "../support/rest-client.ts";
+import { waitFor } from "../support/wait-for.ts";
 
 let portal: Portal;
 let admin: ApiClient;
@@ -50,17 +52,6 @@ async function enrol(name: string): Promise<{ id: string; process: AgentProcess 
   const host = hosts.data?.hosts.find((h) => h.name === name);
   if (!host) throw new Error(`${name} not listed`);
   return { id: host.id, process };
-}
-
-/** Waits until the portal's inventory of `host` lists `containerId`. */
-async function listed(host: string, containerId: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const view = await admin.query<{ containers: { id: string }[] }>("containers.list", { hostId: host });
-    if (view.data?.containers.some((c) => c.id === containerId)) return;
-    if (Date.now() > deadline) throw new Error("container not listed");
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 function viewer(client: ApiClient = admin): LogViewerClient {
@@ -106,7 +97,7 @@ afterAll(async () => {
 describe("live logs", () => {
   it("delivers the lines a container writes, in order, numbered without gaps", async () => {
     const container = await runTestContainer({ command: counter() });
-    await listed(hostId, container.id);
+    await waitForListedContainer(admin, hostId, container.id);
     const v = viewer();
     const reply = await v.subscribe({
       streamId: "arrive",
@@ -114,7 +105,7 @@ describe("live logs", () => {
       start: { tail: 0 },
     });
     expect(reply).toMatchObject({ ok: true, sources: [{ label: expect.any(String) }] });
-    await until(() => numbers(v).length >= 20, 10_000, "20 lines");
+    await waitFor(() => numbers(v).length >= 20, { what: "20 lines", timeoutMs: 10_000, intervalMs: 50 });
     const seen = numbers(v);
     expect(contiguous(seen)).toBe(true);
     expect(v.lines.map((l) => l.seq)).toEqual(v.lines.map((_, i) => i + 1));
@@ -128,7 +119,7 @@ describe("live logs", () => {
         `trap 'exit 0' TERM; i=0; while true; do i=$((i+1)); echo "noise $i"; echo '{"level":"error","msg":"needle '$i'","code":7}'; sleep 0.05; done`,
       ],
     });
-    await listed(hostId, container.id);
+    await waitForListedContainer(admin, hostId, container.id);
     const before = await relayedTotal();
     const v = viewer();
     await v.subscribe({
@@ -137,56 +128,73 @@ describe("live logs", () => {
       start: { tail: 0 },
       filter: { grep: "NEEDLE" },
     });
-    await until(() => v.lines.length >= 10, 10_000, "10 matching lines");
-    // Stop the writer, let the last lines land, then compare what crossed with what arrived.
+    await waitFor(() => v.lines.length >= 10, { what: "10 matching lines", timeoutMs: 10_000, intervalMs: 50 });
+    // Stop the writer and wait for the stream's end (after its last lines), then compare what
+    // crossed with what arrived.
     await container.remove();
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await waitFor(() => v.ends.length > 0, {
+      what: "the stream's end after the container was removed",
+      timeoutMs: 10_000,
+    });
     expect(v.texts().every((text) => text.includes("needle"))).toBe(true);
     expect(v.lines.every((line) => line.level === "error")).toBe(true);
     // The agent numbers only the lines that matched: nothing else was sent.
     expect(v.lines.map((l) => l.seq)).toEqual(v.lines.map((_, i) => i + 1));
-    // And the portal relayed exactly what this viewer received.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect((await relayedTotal()) - before).toBe(v.lines.length);
+    // And the portal relayed exactly what this viewer received (the metric is read over HTTP, so
+    // it may lag the socket by a moment: a count that never matches fails with the last one seen).
+    await waitFor(async () => (await relayedTotal()) - before, {
+      what: `the relayed-lines metric to count the ${v.lines.length} lines received`,
+      timeoutMs: 5_000,
+      until: (relayed) => relayed === v.lines.length,
+    });
   });
 
   it("runs one Docker follow for two viewers of the same container, each with its own filter", async () => {
     const container = await runTestContainer({ command: counter() });
-    await listed(hostId, container.id);
+    await waitForListedContainer(admin, hostId, container.id);
     const a = viewer();
     const b = viewer();
     const target = { kind: "container" as const, hostId, containerId: container.id };
     await a.subscribe({ streamId: "one", target, start: { tail: 0 } });
     await b.subscribe({ streamId: "two", target, start: { tail: 0 }, filter: { grep: "0" } });
-    await until(() => numbers(a).length >= 30 && numbers(b).length >= 2, 10_000, "both viewers read");
+    await waitFor(() => numbers(a).length >= 30 && numbers(b).length >= 2, {
+      what: "both viewers read",
+      timeoutMs: 10_000,
+      intervalMs: 50,
+    });
     expect(followsStarted(container.id)).toBe(1);
     expect(numbers(b).every((n) => String(n).includes("0"))).toBe(true);
     expect(await followers()).toBeGreaterThanOrEqual(2);
     a.close();
     b.close();
-    await until(
+    await waitFor(
       () => agent.logs.some((l) => l.msg === "docker log follow stopped" && l.containerId === container.id),
-      10_000,
-      "follow stopped after the last viewer left",
+      { what: "follow stopped after the last viewer left", timeoutMs: 10_000, intervalMs: 50 },
     );
   });
 
   it("resumes after the socket drops, with no gap and no duplicate", async () => {
     const container = await runTestContainer({ command: counter("beat", "0.02") });
-    await listed(hostId, container.id);
+    await waitForListedContainer(admin, hostId, container.id);
     const v = viewer();
     await v.subscribe({
       streamId: "resume",
       target: { kind: "container", hostId, containerId: container.id },
       start: { tail: 0 },
     });
-    await until(() => numbers(v, "beat").length >= 10, 10_000, "first lines");
+    await waitFor(() => numbers(v, "beat").length >= 10, { what: "first lines", timeoutMs: 10_000, intervalMs: 50 });
     for (let round = 0; round < 2; round += 1) {
+      const reconnected = new Promise((resolve) => v.socket.io.once("reconnect", resolve));
       v.drop();
       const lastBefore = numbers(v, "beat").length;
-      // Lines written while disconnected must arrive after the reconnect.
-      await new Promise((resolve) => setTimeout(resolve, 700));
-      await until(() => numbers(v, "beat").length >= lastBefore + 60, 15_000, "lines after the reconnect");
+      // The viewer is offline until Socket.IO reconnects (after 100–300 ms), while the container
+      // writes a line every 20 ms: those lines must arrive after the reconnect.
+      await reconnected;
+      await waitFor(() => numbers(v, "beat").length >= lastBefore + 60, {
+        what: "lines after the reconnect",
+        timeoutMs: 15_000,
+        intervalMs: 50,
+      });
     }
     expect(v.subscriptions).toBe(3);
     const seen = numbers(v, "beat");
@@ -202,26 +210,29 @@ describe("live logs", () => {
         "trap 'exit 0' TERM; for i in 1 2 3 4 5; do echo early $i; done; sleep 2; echo late 1; echo late 2; sleep 300 & wait",
       ],
     });
-    await listed(hostId, container.id);
+    await waitForListedContainer(admin, hostId, container.id);
     const target = { kind: "container" as const, hostId, containerId: container.id };
-    let written = "";
-    while (!written.includes("early 5")) written = await runDocker(["logs", container.id]);
+    await waitFor(() => runDocker(["logs", container.id]), {
+      what: "the container to write its first five lines",
+      timeoutMs: 10_000,
+      until: (written) => written.includes("early 5"),
+    });
     const tail = viewer();
     await tail.subscribe({ streamId: "tail", target, start: { tail: 3 }, follow: false });
-    await until(() => tail.ends.length === 1, 10_000, "tail read");
+    await waitFor(() => tail.ends.length === 1, { what: "tail read", timeoutMs: 10_000, intervalMs: 50 });
     expect(tail.texts().slice(0, 3)).toEqual(["early 3", "early 4", "early 5"]);
 
-    let stamped = "";
-    const deadline = Date.now() + 10_000;
-    while (!stamped.includes("late 2") && Date.now() < deadline) {
-      stamped = await runDocker(["logs", "--timestamps", container.id]);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    const stamped = await waitFor(() => runDocker(["logs", "--timestamps", container.id]), {
+      what: "the container to write its late lines",
+      timeoutMs: 10_000,
+      intervalMs: 200,
+      until: (written) => written.includes("late 2"),
+    });
     const lateLine = stamped.split("\n").find((line) => line.endsWith(" late 1")) ?? "";
     const since = lateLine.split(" ")[0] ?? "";
     const fromTime = viewer();
     await fromTime.subscribe({ streamId: "since", target, start: { since }, follow: false });
-    await until(() => fromTime.ends.length === 1, 10_000, "since read");
+    await waitFor(() => fromTime.ends.length === 1, { what: "since read", timeoutMs: 10_000, intervalMs: 50 });
     expect(fromTime.texts()).toEqual(["late 1", "late 2"]);
     expect(fromTime.ends[0]).toMatchObject({ reason: "done" });
   });
@@ -229,7 +240,7 @@ describe("live logs", () => {
   it("refuses a container of another team's host, and a viewer", async () => {
     const container = await runTestContainer({ command: counter() });
     const other = await enrol("other-team-host");
-    await listed(other.id, container.id);
+    await waitForListedContainer(admin, other.id, container.id);
     await sql(
       portal.databaseUrl,
       `INSERT INTO "Team" (id, name, slug, "createdAt") VALUES ($1, $2, $3, CURRENT_TIMESTAMP)`,
@@ -243,6 +254,7 @@ describe("live logs", () => {
       start: { tail: 10 },
     });
     expect(refused).toMatchObject({ ok: false, code: "NOT_FOUND" });
+    // Not a synchronisation: a window in which a leaked line would (wrongly) arrive.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(v.lines).toHaveLength(0);
 
@@ -272,7 +284,11 @@ describe("live logs", () => {
     const v = viewer();
     const reply = await v.subscribe({ streamId: "agent", target: { kind: "agent", hostId }, start: { tail: 500 } });
     expect(reply).toMatchObject({ ok: true });
-    await until(() => v.texts().some((t) => t.includes('"msg":"agent started"')), 10_000, "the agent's start line");
+    await waitFor(() => v.texts().some((t) => t.includes('"msg":"agent started"')), {
+      what: "the agent's start line",
+      timeoutMs: 10_000,
+      intervalMs: 50,
+    });
     expect(v.lines.find((l) => l.text.includes('"msg":"agent started"'))?.level).toBe("info");
   });
 });
@@ -310,10 +326,9 @@ describe("an app's logs: every instance, in the browser's stream, over REST and 
     const v = viewer();
     const reply = await v.subscribe({ streamId: "app", target: { kind: "app", name: "logs-app" }, start: { tail: 5 } });
     expect(reply.ok && reply.sources.length).toBe(2);
-    await until(
+    await waitFor(
       () => new Set(v.lines.filter((l) => l.text.startsWith("starting version v1")).map((l) => l.source)).size === 2,
-      10_000,
-      "both instances' first line",
+      { what: "both instances' first line", timeoutMs: 10_000, intervalMs: 50 },
     );
   });
 
@@ -339,12 +354,20 @@ describe("an app's logs: every instance, in the browser's stream, over REST and 
       stdout += chunk;
     });
     try {
-      await until(() => stdout.includes("starting version v1"), 15_000, "the CLI's first lines");
+      await waitFor(() => stdout.includes("starting version v1"), {
+        what: "the CLI's first lines",
+        timeoutMs: 15_000,
+        intervalMs: 50,
+      });
       const before = stdout.split("\n").length;
       // A request through nginx makes an instance log its answer (httpd -v): the follow must print it.
       expect(stdout).not.toContain("response:404");
       await requestWithHost(appHost.nginxPort, "logs.test", { path: "/followed-by-the-cli" });
-      await until(() => stdout.includes("response:404"), 15_000, "the followed line");
+      await waitFor(() => stdout.includes("response:404"), {
+        what: "the followed line",
+        timeoutMs: 15_000,
+        intervalMs: 50,
+      });
       const lines = stdout
         .trim()
         .split("\n")

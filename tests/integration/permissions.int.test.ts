@@ -23,6 +23,7 @@ import {
 import { type Portal, startPortal } from "../support/portal.ts";
 import { apiKeyFor, type RestClient } from "../support/rest-client.ts";
 import { connectTerminal } from "../support/terminal-client.ts";
+import { waitFor } from "../support/wait-for.ts";
 
 let portal: Portal;
 let admin: ApiClient;
@@ -349,13 +350,12 @@ describe("shells, exec and container output on a real engine", () => {
     crashDeploymentId = crash.body.deployment.id;
     expect((await waitForDeployment(adminRest, crashDeploymentId)).status).toBe("Failed");
 
-    const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline) {
-      const ids = (await listed()).map((c) => c.id);
-      if (ids.includes(managedId) && ids.includes(socketBoxId)) return;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    throw new Error("the containers did not reach the portal's inventory");
+    await waitFor(async () => (await listed()).map((c) => c.id), {
+      what: "the managed container and the socket test box in the portal's inventory",
+      timeoutMs: 15_000,
+      intervalMs: 200,
+      until: (ids) => ids.includes(managedId) && ids.includes(socketBoxId),
+    });
   }, 180_000);
 
   afterAll(async () => {

@@ -6,8 +6,10 @@ import { type ApiClient, setUpAdmin } from "../support/api-client.ts";
 import { sql } from "../support/database.ts";
 import { enrolHostWithNginx, type TestHost } from "../support/deployments.ts";
 import { dockerAvailable, removeTestContainers, runTestContainer, type TestContainer } from "../support/docker.ts";
+import { waitForListedContainer } from "../support/inventory.ts";
 import { type Portal, startPortal } from "../support/portal.ts";
 import { connectTerminal, openContainerShell } from "../support/terminal-client.ts";
+import { waitFor } from "../support/wait-for.ts";
 
 const IDLE_MINUTES = 0.1;
 const IDLE_MS = IDLE_MINUTES * 60_000;
@@ -29,13 +31,13 @@ async function sessionRow(id: string) {
 }
 
 async function waitForEndReason(id: string, withinMs: number): Promise<string | null> {
-  const deadline = Date.now() + withinMs;
-  while (Date.now() < deadline) {
-    const row = await sessionRow(id);
-    if (row?.endedAt) return row.endReason;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return null;
+  const row = await waitFor(() => sessionRow(id), {
+    what: `terminal session ${id} to end`,
+    timeoutMs: withinMs,
+    intervalMs: 200,
+    until: (found) => Boolean(found?.endedAt),
+  });
+  return row?.endReason ?? null;
 }
 
 beforeAll(async () => {
@@ -47,13 +49,7 @@ beforeAll(async () => {
   admin = await setUpAdmin(portal.url);
   host = await enrolHostWithNginx(admin, portal.url, "shell-limits-host");
   box = await runTestContainer({ command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3000 & wait"] });
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    const listed = await admin.query<{ containers: { id: string }[] }>("containers.list", { hostId: host.id });
-    if (listed.data?.containers.some((c) => c.id === box.id)) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error("the test container did not reach the portal's inventory");
+  await waitForListedContainer(admin, host.id, box.id);
 }, 120_000);
 
 afterAll(async () => {

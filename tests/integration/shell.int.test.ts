@@ -19,6 +19,7 @@ import {
   type TestContainer,
   testAppImage,
 } from "../support/docker.ts";
+import { waitForListedContainer } from "../support/inventory.ts";
 import { type Portal, startPortal } from "../support/portal.ts";
 import { apiKeyFor, type RestClient } from "../support/rest-client.ts";
 import { connectTerminal, openContainerShell } from "../support/terminal-client.ts";
@@ -45,14 +46,8 @@ async function auditOf(action: string) {
   );
 }
 
-async function waitForContainer(id: string) {
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    const listed = await admin.query<{ containers: { id: string }[] }>("containers.list", { hostId: host.id });
-    if (listed.data?.containers.some((c) => c.id === id)) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`container ${id} did not reach the portal's inventory`);
+function waitForContainer(id: string) {
+  return waitForListedContainer(admin, host.id, id);
 }
 
 function cli(args: string[]) {

@@ -17,10 +17,12 @@ import {
   runTestContainer,
   testAppImage,
 } from "../support/docker.ts";
-import { LogViewerClient, until } from "../support/log-viewer.ts";
+import { waitForListedContainer } from "../support/inventory.ts";
+import { LogViewerClient } from "../support/log-viewer.ts";
 import { type Portal, startPortal } from "../support/portal.ts";
 import { apiKeyFor } from "../support/rest-client.ts";
 import { openContainerShell, type TerminalClient } from "../support/terminal-client.ts";
+import { waitFor } from "../support/wait-for.ts";
 
 const NAMESPACES = ["/ui", "/logs", "/terminal"] as const;
 type Namespace = (typeof NAMESPACES)[number];
@@ -209,8 +211,12 @@ async function hold(namespace: Namespace, person: Person): Promise<Held> {
       start: { tail: 0 },
     });
     expect(reply).toMatchObject({ ok: true });
-    await until(() => viewer.lines.length >= 3, 10_000, "the first lines");
-    const endedBy = until(() => viewer.ends.length > 0, 60_000, "the stream's end").then(() => {
+    await waitFor(() => viewer.lines.length >= 3, { what: "the first lines", timeoutMs: 10_000, intervalMs: 50 });
+    const endedBy = waitFor(() => viewer.ends.length > 0, {
+      what: "the stream's end",
+      timeoutMs: 60_000,
+      intervalMs: 50,
+    }).then(() => {
       const end = viewer.ends[0] as ViewerEnd;
       expect(end.reason).toBe("error");
       return end.message ?? "";
@@ -219,7 +225,11 @@ async function hold(namespace: Namespace, person: Person): Promise<Held> {
       ended: endedBy,
       stillWorks: async () => {
         const seen = viewer.lines.length;
-        await until(() => viewer.lines.length > seen + 3, 5_000, "more lines after the change");
+        await waitFor(() => viewer.lines.length > seen + 3, {
+          what: "more lines after the change",
+          timeoutMs: 5_000,
+          intervalMs: 50,
+        });
         expect(viewer.ends).toHaveLength(0);
       },
       close: () => viewer.close(),
@@ -294,17 +304,19 @@ async function expectRefusedAfter(namespace: Namespace, change: Change, person: 
 
 async function expectShellRecordedRevoked(email: string): Promise<void> {
   // The row and the close event are written as the session ends (terminal-manager finish()).
-  const deadline = Date.now() + WITHIN_MS;
-  let rows: { endReason: string | null }[] = [];
-  while (Date.now() < deadline) {
-    rows = await sql<{ endReason: string | null }>(
-      portal.databaseUrl,
-      `SELECT "endReason" FROM "TerminalSession" WHERE "userEmail" = $1`,
-      [email],
-    );
-    if (rows.length > 0 && rows.every((row) => row.endReason !== null)) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const rows = await waitFor(
+    () =>
+      sql<{ endReason: string | null }>(
+        portal.databaseUrl,
+        `SELECT "endReason" FROM "TerminalSession" WHERE "userEmail" = $1`,
+        [email],
+      ),
+    {
+      what: `${email}'s terminal sessions to be recorded as ended`,
+      timeoutMs: WITHIN_MS,
+      until: (found) => found.length > 0 && found.every((row) => row.endReason !== null),
+    },
+  );
   expect(rows.map((row) => row.endReason)).toEqual(["revoked"]);
   const closed = await auditRows(`action = 'terminal.close' AND "actorEmail" = $1`, [email]);
   expect(closed.map((row) => row.details.reason)).toEqual(["revoked"]);
@@ -335,14 +347,8 @@ beforeAll(async () => {
   const detail = await rest.call<{ app: AppDetail }>("GET", "/apps/gateapp");
   appBox = detail.body.app.instances[0]?.containerId ?? "";
   // Both containers must be in the portal's inventory before a stream or a shell can name them.
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const listed = await admin.query<{ containers: { id: string }[] }>("containers.list", { hostId: host.id });
-    const ids = new Set(listed.data?.containers.map((c) => c.id));
-    if (ids.has(ticker) && ids.has(appBox)) break;
-    if (Date.now() > deadline) throw new Error("the test containers did not reach the portal's inventory");
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  await waitForListedContainer(admin, host.id, ticker);
+  await waitForListedContainer(admin, host.id, appBox);
 }, 180_000);
 
 afterAll(async () => {
@@ -387,7 +393,11 @@ describe("one gate for every browser socket", () => {
           if (outcome.kind === "not applicable") {
             if (namespace === "/ui" && change === "role lowered") {
               const events = held.accessChanged ?? [];
-              await until(() => events.length > 0, WITHIN_MS, "the page told its access changed");
+              await waitFor(() => events.length > 0, {
+                what: "the page told its access changed",
+                timeoutMs: WITHIN_MS,
+                intervalMs: 50,
+              });
               expect(events[0]).toEqual({ role: "viewer" });
             }
             await held.stillWorks();

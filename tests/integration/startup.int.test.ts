@@ -15,7 +15,7 @@ import {
   spawnPortal,
   startPortal,
   testDatabaseKind,
-  waitFor,
+  waitForUrl,
 } from "../support/portal.ts";
 
 const dirs: string[] = [];
@@ -145,7 +145,7 @@ describe.runIf(testDatabaseKind() === "postgres")("readiness while the database 
       expect((await fetch(`${portal.url}/health/ready`)).status).toBe(200);
 
       cluster.pause();
-      const down = await waitFor(`${portal.url}/health/ready`, (res) => res.status === 503, 15_000);
+      const down = await waitForUrl(`${portal.url}/health/ready`, (res) => res.status === 503, 15_000);
       const body = await down.json();
       expect(body.ok).toBe(false);
       expect(body.checks.database.ok).toBe(false);
@@ -155,13 +155,13 @@ describe.runIf(testDatabaseKind() === "postgres")("readiness while the database 
       expect((await fetch(`${portal.url}/health`)).status).toBe(200);
 
       cluster.start();
-      await waitFor(`${portal.url}/health/ready`, (res) => res.status === 200, 20_000);
+      await waitForUrl(`${portal.url}/health/ready`, (res) => res.status === 200, 20_000);
       const pid = portal.process.pid;
       expect(portal.process.exitCode).toBeNull();
       expect(pid).toBeDefined();
     } finally {
       // The portal's pool logs the lost connections as errors while the database is down: expected here.
-      await portal?.stop({ allowErrors: true });
+      await portal?.stop();
       cluster.stop();
     }
   });
@@ -180,9 +180,9 @@ describe.runIf(testDatabaseKind() === "postgres")("readiness while the database 
         migrations: { ok: false, error: "migrations: pending" },
       });
       cluster.start();
-      await waitFor(`${portal.url}/health/ready`, (r) => r.status === 200, 30_000);
+      await waitForUrl(`${portal.url}/health/ready`, (r) => r.status === 200, 30_000);
     } finally {
-      await portal?.stop({ allowErrors: true });
+      await portal?.stop();
       cluster.stop();
     }
   });

@@ -1,13 +1,14 @@
 // A host with a real agent, the real Docker engine and a managed nginx, enrolled in a test portal:
 // what the deployment suites (and the bench) deploy to. Everything it creates carries the test
 // labels and is removed by tearDown().
-import type { Deployment } from "@wheelhouse/shared";
+import { type Deployment, FINISHED_DEPLOYMENT_STATUSES, inStatusGroup } from "@wheelhouse/shared";
 import { freePort } from "../../scripts/lib/free-port.ts";
 import { type AgentProcess, agentConfigDir, enrollAgent, removeConfigDir, runAgent } from "./agents.ts";
 import type { ApiClient } from "./api-client.ts";
 import { removeContainersWithLabel, testContainerLabels } from "./docker.ts";
 import { managedNginxEnv, requestWithHost, stopManagedNginx } from "./nginx.ts";
 import type { RestClient } from "./rest-client.ts";
+import { waitFor } from "./wait-for.ts";
 
 export interface TestHost {
   id: string;
@@ -52,18 +53,20 @@ export async function enrolHostWithNginx(admin: ApiClient, portalUrl: string, na
       removeConfigDir(configDir);
     },
   };
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const hosts = await admin.query<{ hosts: { id: string; name: string; status: string }[] }>("hosts.list");
-    const found = hosts.data?.hosts.find((h) => h.name === name && h.status === "online");
-    if (found) {
-      host.id = found.id;
-      return host;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+  try {
+    const found = await waitFor(
+      async () => {
+        const hosts = await admin.query<{ hosts: { id: string; name: string; status: string }[] }>("hosts.list");
+        return hosts.data?.hosts.find((h) => h.name === name && h.status === "online");
+      },
+      { what: `${name} to come Online`, timeoutMs: 20_000, intervalMs: 200 },
+    );
+    host.id = found.id;
+    return host;
+  } catch (error) {
+    await host.tearDown();
+    throw error;
   }
-  await host.tearDown();
-  throw new Error(`${name} did not come Online within 20 s`);
 }
 
 /** Removes every container the agents of this test file created (they carry its owner label). */
@@ -74,21 +77,16 @@ export async function removeAppContainers(): Promise<void> {
 
 /** Polls a deployment until it has finished; returns it. */
 export async function waitForDeployment(rest: RestClient, id: string, timeoutMs = 60_000): Promise<Deployment> {
-  const deadline = Date.now() + timeoutMs;
-  let last = "no answer";
-  for (;;) {
-    try {
-      const { body } = await rest.call<{ deployment: Deployment }>("GET", `/deployments/${id}`);
-      const deployment = body.deployment;
-      if (["Live", "Failed", "Superseded"].includes(deployment.status)) return deployment;
-      last = deployment.status;
-    } catch (error) {
-      // A portal that was just restarted resets the keep-alive connection of its predecessor.
-      last = (error as Error).message;
-    }
-    if (Date.now() > deadline) throw new Error(`deployment ${id} still ${last} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  // A probe that throws is retried: a portal that was just restarted resets the keep-alive
+  // connection of its predecessor.
+  return waitFor(
+    async () => (await rest.call<{ deployment: Deployment }>("GET", `/deployments/${id}`)).body.deployment,
+    {
+      what: `deployment ${id} to finish`,
+      timeoutMs,
+      until: (deployment) => inStatusGroup(FINISHED_DEPLOYMENT_STATUSES, deployment.status),
+    },
+  );
 }
 
 export async function deploymentLog(rest: RestClient, id: string): Promise<string> {

@@ -112,12 +112,3 @@ export class LogViewerClient {
     this.socket.close();
   }
 }
-
-/** Waits until `check` holds, polling every 50 ms. */
-export async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

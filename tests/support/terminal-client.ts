@@ -1,11 +1,25 @@
 // A browser-like client of the /terminal namespace for tests and the benchmark: the session cookie
 // and an Origin header as a page would send them, an attach token from the tRPC mutation, binary
 // input, and an acknowledgement for all output it receives (as the page does after xterm.js parsed it).
+// It speaks the namespace's event map from packages/shared and parses `terminal:ready` and
+// `terminal:ended` with the shared schemas, so a portal that drifts from the protocol fails the tests.
+import {
+  parseMessage,
+  TERMINAL_EVENTS,
+  type TerminalClientEvents,
+  type TerminalEnded,
+  type TerminalReady,
+  type TerminalServerEvents,
+  terminalEndedSchema,
+  terminalReadySchema,
+} from "@wheelhouse/shared";
 import { io, type Socket } from "socket.io-client";
 import type { ApiClient } from "./api-client.ts";
 
+export type TerminalSocket = Socket<TerminalServerEvents, TerminalClientEvents>;
+
 export interface TerminalClient {
-  socket: Socket;
+  socket: TerminalSocket;
   sessionId: string;
   /** Everything received so far (replay and output), decoded as UTF-8. */
   text(): string;
@@ -14,7 +28,7 @@ export interface TerminalClient {
   resize(cols: number, rows: number): void;
   /** Resolves when the received text matches, or rejects after `timeoutMs`. */
   waitFor(pattern: RegExp | string, timeoutMs?: number): Promise<void>;
-  ended: Promise<{ exitCode: number | null; reason: string; message: string }>;
+  ended: Promise<TerminalEnded>;
   close(): void;
 }
 
@@ -32,7 +46,7 @@ export function connectTerminal(
   token: string,
   options: ConnectOptions = {},
 ): Promise<TerminalClient> {
-  const socket = io(`${baseUrl}/terminal`, {
+  const socket: TerminalSocket = io(`${baseUrl}/terminal`, {
     transports: ["websocket"],
     // Never a cached connection of another client: its headers (the cookie) would be sent instead.
     forceNew: true,
@@ -52,29 +66,41 @@ export function connectTerminal(
     for (const check of waiters) check();
     return data;
   };
-  socket.on("terminal:replay", (raw: ArrayBuffer) => receive(raw));
-  socket.on("terminal:output", (raw: ArrayBuffer) => {
+  socket.on(TERMINAL_EVENTS.replay, (raw) => receive(raw));
+  socket.on(TERMINAL_EVENTS.output, (raw) => {
     const data = receive(raw);
-    const ack = () => socket.emit("terminal:ack", { bytes: data.byteLength });
+    const ack = () => socket.emit(TERMINAL_EVENTS.ack, { bytes: data.byteLength });
     if (options.onOutput) options.onOutput(data, ack);
     else ack();
   });
-  const ended = new Promise<{ exitCode: number | null; reason: string; message: string }>((resolve) => {
-    socket.on("terminal:ended", resolve);
+  const ended = new Promise<TerminalEnded>((resolve, reject) => {
+    socket.on(TERMINAL_EVENTS.ended, (payload: unknown) => {
+      const parsed = parseMessage(terminalEndedSchema, payload);
+      if (parsed.ok) resolve(parsed.data);
+      // Rejected even when no test awaits it: the unhandled rejection then fails the run.
+      else reject(new Error(`terminal:ended does not match the protocol: ${parsed.reason}`));
+    });
   });
   return new Promise((resolve, reject) => {
     socket.once("connect_error", (error) => {
       socket.close();
       reject(error);
     });
-    socket.once("terminal:ready", (ready: { sessionId: string }) => {
+    socket.once(TERMINAL_EVENTS.ready, (payload: unknown) => {
+      const parsed = parseMessage(terminalReadySchema, payload);
+      if (!parsed.ok) {
+        socket.close();
+        reject(new Error(`terminal:ready does not match the protocol: ${parsed.reason}`));
+        return;
+      }
+      const ready: TerminalReady = parsed.data;
       resolve({
         socket,
         sessionId: ready.sessionId,
         text: () => text,
         bytes: () => bytes,
-        send: (input) => socket.emit("terminal:input", typeof input === "string" ? Buffer.from(input) : input),
-        resize: (cols, rows) => socket.emit("terminal:resize", { cols, rows }),
+        send: (input) => socket.emit(TERMINAL_EVENTS.input, typeof input === "string" ? Buffer.from(input) : input),
+        resize: (cols, rows) => socket.emit(TERMINAL_EVENTS.resize, { cols, rows }),
         waitFor: (pattern, timeoutMs = 10_000) =>
           new Promise<void>((done, fail) => {
             const matches = () => (typeof pattern === "string" ? text.includes(pattern) : pattern.test(text));

@@ -13,7 +13,8 @@ import {
   testAppImage,
   testAppPage,
 } from "../../../../tests/support/docker.ts";
-import { waitFor } from "../../../../tests/support/portal.ts";
+import { waitForUrl } from "../../../../tests/support/portal.ts";
+import { waitFor } from "../../../../tests/support/wait-for.ts";
 import { resolveImage } from "./image-resolve";
 import { TEST_CONTAINER_PORT, testSettings, testSpec } from "./instance-spec.fixture";
 import { instanceLogs, removeInstances, startInstance } from "./instances";
@@ -43,7 +44,7 @@ async function inspect<T>(id: string, format: string): Promise<T> {
 
 /** The page at `/`, once the app answers (docker-proxy accepts before the app listens). */
 async function page(port: number): Promise<string> {
-  const res = await waitFor(`http://127.0.0.1:${port}/`, (r) => r.status === 200, 15_000);
+  const res = await waitForUrl(`http://127.0.0.1:${port}/`, (r) => r.status === 200, 15_000);
   return res.text();
 }
 
@@ -204,11 +205,11 @@ describe("instanceLogs", () => {
     const started = await startInstance(docker, testSpec(v1), settings);
     // The app writes its start line on stdout; httpd logs each answer on stderr.
     expect(await page(started.hostPort)).toBe(testAppPage("v1"));
-    let lines: string[] = [];
-    for (let tries = 0; tries < 50 && lines.length < 2; tries += 1) {
-      lines = await instanceLogs(docker, started.containerId, 50);
-      if (lines.length < 2) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const lines = await waitFor(() => instanceLogs(docker, started.containerId, 50), {
+      what: "the instance's start line and its first answer in its log",
+      timeoutMs: 5_000,
+      until: (found) => found.length >= 2,
+    });
     expect(lines).toEqual([
       `starting version v1 on port ${TEST_CONTAINER_PORT}`,
       expect.stringMatching(/response:200$/),

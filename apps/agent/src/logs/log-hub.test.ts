@@ -1,6 +1,6 @@
 // The multiplexer with a stand-in source (the real Docker follow is covered by tests/integration/logs.int.test.ts).
 import type { LogBatch, LogEnd, LogSource } from "@wheelhouse/shared";
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createLogger } from "../logger";
 import { AgentLogBuffer } from "./agent-log-buffer";
 import { LogHub } from "./log-hub";
@@ -47,7 +47,16 @@ const line = (n: number, text = `line ${n}`): RawLine => ({ ts: ts(n), text, err
 const container = { kind: "container" as const, containerId: "a".repeat(64) };
 const texts = (batches: LogBatch[], streamId: string) =>
   batches.filter((b) => b.streamId === streamId).flatMap((b) => b.lines.map((l) => l.text));
-const flushed = () => new Promise((resolve) => setTimeout(resolve, 30));
+/** Runs the batching timer under test (the longest flush delay the tests use) and the work it starts. */
+const flushed = () => vi.advanceTimersByTimeAsync(DEFAULT_LIMITS.flushMs);
+
+// Batches leave on a timer: fake time makes each flush happen when the test says, not 30 ms later.
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe("LogHub", () => {
   it("shares one follow between subscriptions, each with its own filter", async () => {

@@ -1,4 +1,14 @@
-// One vocabulary, one colour per status, across the product (STYLE.md "Interface").
+// One vocabulary, one colour per status, across the product (STYLE.md "Interface"). The vocabularies
+// themselves live in packages/shared (statuses/); each has its map here, exhaustive, so a status
+// added there does not compile until it has a colour.
+import type {
+  CONTAINER_HEALTH,
+  CONTAINER_STATES,
+  DeploymentStatus,
+  HostStatus,
+  InstanceStatus,
+} from "@wheelhouse/shared";
+
 export const STATUS_COLORS = {
   success: "teal",
   live: "teal",
@@ -8,6 +18,8 @@ export const STATUS_COLORS = {
   failed: "red",
   unhealthy: "red",
   denied: "orange",
+  // A passing state worth watching (a container restarting or being removed).
+  attention: "orange",
   maintenance: "orange",
   pending: "yellow",
   // Work under way (a deployment's Queued…HealthChecking, an instance starting).
@@ -19,6 +31,50 @@ export const STATUS_COLORS = {
 } as const;
 
 export type StatusName = keyof typeof STATUS_COLORS;
+type StatusColor = (typeof STATUS_COLORS)[StatusName];
+
+export const DEPLOYMENT_STATUS_COLORS: Record<DeploymentStatus, StatusColor> = {
+  Queued: STATUS_COLORS.pending,
+  Pulling: STATUS_COLORS.progress,
+  Starting: STATUS_COLORS.progress,
+  HealthChecking: STATUS_COLORS.progress,
+  Live: STATUS_COLORS.live,
+  Failed: STATUS_COLORS.failed,
+  Superseded: STATUS_COLORS.idle,
+};
+
+export const INSTANCE_STATUS_COLORS: Record<InstanceStatus, StatusColor> = {
+  Starting: STATUS_COLORS.progress,
+  Healthy: STATUS_COLORS.healthy,
+  Unhealthy: STATUS_COLORS.unhealthy,
+  Stopped: STATUS_COLORS.idle,
+  Failed: STATUS_COLORS.failed,
+};
+
+/** Docker's own words for a container on the Hosts page. */
+export const CONTAINER_STATE_COLORS: Record<(typeof CONTAINER_STATES)[number], StatusColor> = {
+  running: STATUS_COLORS.live,
+  exited: STATUS_COLORS.idle,
+  created: STATUS_COLORS.progress,
+  paused: STATUS_COLORS.pending,
+  restarting: STATUS_COLORS.attention,
+  removing: STATUS_COLORS.attention,
+  dead: STATUS_COLORS.failed,
+};
+
+export const CONTAINER_HEALTH_COLORS: Record<(typeof CONTAINER_HEALTH)[number], StatusColor> = {
+  none: STATUS_COLORS.idle,
+  starting: STATUS_COLORS.pending,
+  healthy: STATUS_COLORS.healthy,
+  unhealthy: STATUS_COLORS.unhealthy,
+};
+
+export const HOST_STATUS_COLORS: Record<HostStatus, StatusColor> = {
+  online: STATUS_COLORS.online,
+  lost: STATUS_COLORS.lost,
+  revoked: STATUS_COLORS.revoked,
+  pending: STATUS_COLORS.pending,
+};
 
 export const ROLE_COLORS = { viewer: "gray", operator: "blue", approver: "violet", admin: "indigo" } as const;
 

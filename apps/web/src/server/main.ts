@@ -164,12 +164,13 @@ async function main() {
   // Only once the database is there: finish what a previous run left half-done, then reconcile
   // each host as its agent reports in.
   await deployments.recoverAtStartup();
-  events.on("hostInventorySynced", (hostId) => {
+  const reconcile = (hostId: string) => {
     reconciler
       .reconcileHost(hostId)
       .catch((error: unknown) => logger.error({ err: error, hostId }, "could not reconcile a host"));
-  });
-  for (const hostId of agents.connectedHostIds()) events.emit("hostInventorySynced", hostId);
+  };
+  events.on("agentInventoryReceived", reconcile);
+  for (const hostId of agents.connectedHostIds()) reconcile(hostId);
   // Container events come in bursts (a deploy creates and removes several): one pass per burst.
   const settling = new Map<string, NodeJS.Timeout>();
   events.on("hostAppContainerChanged", (hostId) => {
@@ -178,7 +179,7 @@ async function main() {
       hostId,
       setTimeout(() => {
         settling.delete(hostId);
-        events.emit("hostInventorySynced", hostId);
+        reconcile(hostId);
       }, 300),
     );
   });

@@ -26,8 +26,11 @@ export interface PortalEvents {
   teamCreated: [teamId: string];
   /** A deployment changed state or wrote to its log: browsers of that team refresh. */
   deploymentChanged: [teamId: string, deploymentId: string];
-  /** An agent sent its whole inventory (on every connect): time to reconcile that host. */
-  hostInventorySynced: [hostId: string];
+  /**
+   * An agent sent its whole inventory: on every connect, and when its Docker event stream starts
+   * again. Its host is reconciled, and log streams it held before a reconnect resume.
+   */
+  agentInventoryReceived: [hostId: string];
   /** One of the host's Wheelhouse containers changed state or went away. */
   hostAppContainerChanged: [hostId: string];
   /**

@@ -1,6 +1,6 @@
 // --wait: follows a deployment until it is Live or Failed, printing each state transition once and
 // each new log line as a timeline on stderr, so stdout keeps only the result.
-import { type Deployment, FINISHED_DEPLOYMENT_STATUSES } from "@wheelhouse/shared";
+import { type Deployment, FINISHED_DEPLOYMENT_STATUSES, inStatusGroup } from "@wheelhouse/shared";
 import type { ApiClient } from "../api/api-client";
 import type { Context } from "../context";
 import { OperationFailedError } from "../errors";
@@ -46,12 +46,12 @@ export async function waitForDeployment(context: Context, client: ApiClient, id:
     for (const transition of deployment.transitions) {
       if (printed.has(transition.status)) continue;
       printed.add(transition.status);
-      const finished = FINISHED_DEPLOYMENT_STATUSES.includes(transition.status);
+      const finished = inStatusGroup(FINISHED_DEPLOYMENT_STATUSES, transition.status);
       const label = finished ? `${transition.status} (${elapsed(deployment, transition.at)})` : `${transition.status}…`;
       entries.push({ at: Date.parse(transition.at), text: terminal.paintErr(label, statusTone(transition.status)) });
     }
     // A status the transitions list does not show yet still counts as reached.
-    if (!printed.has(deployment.status) && !FINISHED_DEPLOYMENT_STATUSES.includes(deployment.status)) {
+    if (!printed.has(deployment.status) && !inStatusGroup(FINISHED_DEPLOYMENT_STATUSES, deployment.status)) {
       printed.add(deployment.status);
       entries.push({ at: Date.now(), text: terminal.paintErr(`${deployment.status}…`, "busy") });
     }
@@ -61,7 +61,7 @@ export async function waitForDeployment(context: Context, client: ApiClient, id:
     entries.sort((a, b) => a.at - b.at);
     for (const entry of entries) terminal.err(`${entry.text}\n`);
 
-    if (FINISHED_DEPLOYMENT_STATUSES.includes(deployment.status)) return finish(deployment);
+    if (inStatusGroup(FINISHED_DEPLOYMENT_STATUSES, deployment.status)) return finish(deployment);
     await context.sleep(POLL_INTERVAL_MS);
   }
 }

@@ -18,25 +18,11 @@ import {
   RESTART_POLICIES,
   replicasSchema,
 } from "../apps/app-fields";
-
-export const DEPLOYMENT_STATUSES = [
-  "Queued",
-  "Pulling",
-  "Starting",
-  "HealthChecking",
-  "Live",
-  "Failed",
-  "Superseded",
-] as const;
-export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
-/** A deployment in one of these will not change again. */
-export const FINISHED_DEPLOYMENT_STATUSES: readonly DeploymentStatus[] = ["Live", "Failed", "Superseded"];
+import { DEPLOYMENT_STATUSES } from "../statuses/deployment-statuses";
+import { INSTANCE_STATUSES } from "../statuses/instance-statuses";
 
 export const DEPLOYMENT_KINDS = ["deploy", "rollback", "restart", "scale"] as const;
 export type DeploymentKind = (typeof DEPLOYMENT_KINDS)[number];
-
-export const INSTANCE_STATUSES = ["Starting", "Healthy", "Unhealthy", "Stopped", "Failed"] as const;
-export type InstanceStatus = (typeof INSTANCE_STATUSES)[number];
 
 const isoDate = z.string();
 

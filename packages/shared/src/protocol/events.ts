@@ -2,8 +2,8 @@
 import { z } from "zod";
 import { containerSchema, imageSchema, inventorySchema } from "./docker-inventory";
 import { hostFactsSchema, metricsSampleSchema } from "./host-facts";
-import { LOG_STREAM_AGENT_EVENTS } from "./log-stream";
-import { TERMINAL_AGENT_EVENTS } from "./terminal";
+import { LOG_ACK_EVENT, LOG_STREAM_AGENT_EVENTS, logAckSchema } from "./log-stream";
+import { TERMINAL_AGENT_EVENTS, TERMINAL_PORTAL_EVENTS } from "./terminal";
 
 /** Agent → portal. */
 export const AGENT_EVENTS = {
@@ -36,6 +36,19 @@ export const PORTAL_REFUSED_EVENT = "portal:refused";
 export const AGENT_REFUSED_EVENT = "agent:refused";
 export const refusalSchema = z.object({ event: z.string().max(200), reason: z.string().max(1_000) });
 export type Refusal = z.infer<typeof refusalSchema>;
+
+/**
+ * Portal → agent events besides commands: many, small, fire-and-forget (no acknowledgement). The
+ * portal sends them only through `AgentRegistry.emit`, typed by this map; the agent parses each
+ * with its schema.
+ */
+export const PORTAL_EVENTS = {
+  ...TERMINAL_PORTAL_EVENTS,
+  [LOG_ACK_EVENT]: logAckSchema,
+  [PORTAL_REFUSED_EVENT]: refusalSchema,
+} as const;
+export type PortalEvent = keyof typeof PORTAL_EVENTS;
+export type PortalEventPayload<E extends PortalEvent> = z.input<(typeof PORTAL_EVENTS)[E]>;
 
 /** Agent's handshake `auth`: its key and version. */
 export const agentHandshakeSchema = z.object({ key: z.string().min(20).max(200), version: z.string().min(1).max(50) });

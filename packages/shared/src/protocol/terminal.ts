@@ -117,16 +117,3 @@ export const TERMINAL_PORTAL_EVENTS = {
 } as const;
 export type TerminalPortalEvent = keyof typeof TERMINAL_PORTAL_EVENTS;
 export type TerminalPortalPayload<E extends TerminalPortalEvent> = z.infer<(typeof TERMINAL_PORTAL_EVENTS)[E]>;
-
-/** What a browser learns once attached to a session: the /terminal namespace's `terminal:ready`. */
-export interface TerminalReady {
-  sessionId: string;
-  mode: "control" | "watch";
-  kind: "container" | "host";
-  hostId: string;
-  hostName: string;
-  containerName: string | null;
-  command: string[];
-  owner: string;
-  startedAt: string;
-}

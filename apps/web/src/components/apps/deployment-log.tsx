@@ -5,6 +5,7 @@
 import { Box, Group, Loader, Paper, ScrollArea, Text } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
+import { LOG_SURFACE } from "../../app/theme";
 import { errorMessage } from "../../client/errors";
 import { useTRPC } from "../../client/trpc";
 
@@ -77,7 +78,7 @@ export function DeploymentLog({ deploymentId }: { deploymentId: string }) {
           const element = viewport.current;
           if (element) following.current = element.scrollHeight - element.clientHeight - y < 24;
         }}
-        bg="var(--mantine-color-dark-8)"
+        bg={LOG_SURFACE.background}
       >
         <Box
           role="log"
@@ -85,19 +86,21 @@ export function DeploymentLog({ deploymentId }: { deploymentId: string }) {
           p="md"
           ff="monospace"
           fz="xs"
-          c="gray.3"
+          c={LOG_SURFACE.text}
           style={{ whiteSpace: "pre-wrap", wordBreak: "break-word", lineHeight: 1.6 }}
         >
-          {dropped > 0 && <div style={{ opacity: 0.6 }}>… {dropped} earlier lines not shown</div>}
+          {dropped > 0 && <div style={{ color: LOG_SURFACE.dimmed }}>… {dropped} earlier lines not shown</div>}
           {lines.map((line) => (
             <div key={line.seq}>
-              <span style={{ opacity: 0.5, userSelect: "none" }}>{new Date(line.at).toLocaleTimeString()} </span>
+              <span style={{ color: LOG_SURFACE.dimmed, userSelect: "none" }}>
+                {new Date(line.at).toLocaleTimeString()}{" "}
+              </span>
               {line.text}
             </div>
           ))}
           {log.error && <div style={{ color: "var(--mantine-color-red-4)" }}>{errorMessage(log.error)}</div>}
           {lines.length === 0 && !log.error && (
-            <div style={{ opacity: 0.6 }}>
+            <div style={{ color: LOG_SURFACE.dimmed }}>
               {finished ? "This deployment wrote no log." : "Waiting for the first line…"}
             </div>
           )}

@@ -1,8 +1,6 @@
 // Turns a deployment's transitions into the steps the stepper shows: which were done, which one is
 // under way or failed, and how long each took.
-import type { Deployment, DeploymentStatus } from "@wheelhouse/shared";
-
-export const PROGRESS_STEPS = ["Queued", "Pulling", "Starting", "HealthChecking", "Live"] as const;
+import { DEPLOYMENT_PROGRESS_STEPS, type Deployment, type DeploymentStatus, inStatusGroup } from "@wheelhouse/shared";
 
 export type StepState = "done" | "current" | "failed" | "skipped" | "todo" | "final-failed" | "final-other";
 
@@ -24,12 +22,12 @@ export function deploymentSteps(deployment: Deployment, now: number): Step[] {
   };
   const failed = deployment.status === "Failed";
   const lastProgressIndex = transitions.reduce(
-    (last, t, index) => ((PROGRESS_STEPS as readonly string[]).includes(t.status) ? index : last),
+    (last, t, index) => (inStatusGroup(DEPLOYMENT_PROGRESS_STEPS, t.status) ? index : last),
     -1,
   );
 
   const steps: Step[] = [];
-  for (const status of PROGRESS_STEPS) {
+  for (const status of DEPLOYMENT_PROGRESS_STEPS) {
     if (status === "Live" && failed) continue;
     const index = indexOf(status);
     const transition = transitions[index];

@@ -1,5 +1,5 @@
 // Small formatting rules shared by the app pages: durations, digests, deployment words.
-import { type Deployment, type DeploymentKind, FINISHED_DEPLOYMENT_STATUSES } from "@wheelhouse/shared";
+import { type Deployment, type DeploymentKind, FINISHED_DEPLOYMENT_STATUSES, inStatusGroup } from "@wheelhouse/shared";
 
 /** "850 ms", "12 s", "3 min 5 s", "1 h 4 min". */
 export function formatDuration(ms: number): string {
@@ -19,7 +19,7 @@ export function shortDigest(digest: string): string {
 }
 
 export function isFinished(deployment: Pick<Deployment, "status">): boolean {
-  return FINISHED_DEPLOYMENT_STATUSES.includes(deployment.status);
+  return inStatusGroup(FINISHED_DEPLOYMENT_STATUSES, deployment.status);
 }
 
 /** From the request to the last transition (or now, while it runs). */

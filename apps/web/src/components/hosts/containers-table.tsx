@@ -36,20 +36,10 @@ import { useCan } from "../../client/session";
 import { useTRPC } from "../../client/trpc";
 import type { AppRouter } from "../../server/trpc/root-router";
 import { RelativeTime } from "../relative-time";
+import { CONTAINER_HEALTH_COLORS, CONTAINER_STATE_COLORS } from "../status";
 
 type Inventory = inferRouterOutputs<AppRouter>["containers"]["list"];
 type ContainerRow = Inventory["containers"][number];
-
-const STATE_COLORS: Record<string, string> = {
-  running: "teal",
-  exited: "gray",
-  created: "blue",
-  paused: "yellow",
-  restarting: "orange",
-  removing: "orange",
-  dead: "red",
-};
-const HEALTH_COLORS: Record<string, string> = { healthy: "teal", unhealthy: "red", starting: "yellow" };
 
 function ports(c: ContainerRow): string {
   return (
@@ -159,11 +149,11 @@ export function ContainersTable({ hostId, inventory }: { hostId: string; invento
                   </Table.Td>
                   <Table.Td>
                     <Group gap={4}>
-                      <Badge variant="dot" color={STATE_COLORS[c.state] ?? "gray"} data-testid="container-state">
+                      <Badge variant="dot" color={CONTAINER_STATE_COLORS[c.state]} data-testid="container-state">
                         {c.state}
                       </Badge>
                       {c.health !== "none" && (
-                        <Badge variant="light" color={HEALTH_COLORS[c.health] ?? "gray"} size="sm">
+                        <Badge variant="light" color={CONTAINER_HEALTH_COLORS[c.health]} size="sm">
                           {c.health}
                         </Badge>
                       )}

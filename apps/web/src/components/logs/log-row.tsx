@@ -3,6 +3,7 @@
 // a JSON line's fields as key=value; a plain line as it is. Fixed height, so the list virtualises.
 import { formatFieldValue, type LogLevel, type ParsedLogLine, parseLogLine } from "@wheelhouse/shared";
 import { memo } from "react";
+import { LOG_SURFACE, logSurfaceAccent } from "../../app/theme";
 import type { LogEntry } from "./log-store";
 
 export const ROW_HEIGHT = 22;
@@ -104,14 +105,14 @@ export const LogRow = memo(function LogRow({
       data-testid="log-line"
       data-level={level ?? "none"}
       onClick={() => onSelect(entry.id)}
-      style={selected ? { ...ROW_STYLE, background: "var(--mantine-color-blue-light)" } : ROW_STYLE}
+      style={selected ? { ...ROW_STYLE, ...LOG_SURFACE.selected } : ROW_STYLE}
     >
-      <span style={{ opacity: 0.55, flex: "none" }} title={entry.ts}>
+      <span style={{ color: LOG_SURFACE.dimmed, flex: "none" }} title={entry.ts}>
         {time(entry.ts)}
       </span>
       {sourceLabel && (
         <span
-          style={{ color: `var(--mantine-color-${sourceColor(sourceIndex)}-5)`, flex: "none", maxWidth: 180 }}
+          style={{ color: logSurfaceAccent(sourceColor(sourceIndex)), flex: "none", maxWidth: 180 }}
           title={sourceLabel}
         >
           {sourceLabel.length > 24 ? `${sourceLabel.slice(0, 23)}…` : sourceLabel}
@@ -123,7 +124,7 @@ export const LogRow = memo(function LogRow({
           flex: "none",
           width: 42,
           fontWeight: 700,
-          color: level ? `var(--mantine-color-${LEVEL_COLORS[level]}-5)` : "transparent",
+          color: level ? logSurfaceAccent(LEVEL_COLORS[level]) : "transparent",
         }}
       >
         {level ? level.toUpperCase() : "·"}
@@ -136,7 +137,7 @@ export const LogRow = memo(function LogRow({
         }}
       >
         {parsed.fields ? parsed.message : entry.text}
-        {fields && <span style={{ opacity: 0.6 }}> {fields}</span>}
+        {fields && <span style={{ color: LOG_SURFACE.dimmed }}> {fields}</span>}
       </span>
     </button>
   );

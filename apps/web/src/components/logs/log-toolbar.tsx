@@ -4,6 +4,7 @@
 import { Badge, Button, Group, Select, Switch, TextInput, Tooltip } from "@mantine/core";
 import { IconDownload, IconPlayerPause, IconPlayerPlay, IconSearch } from "@tabler/icons-react";
 import { LOG_LEVELS, type LogLevel } from "@wheelhouse/shared";
+import { STATUS_COLORS } from "../status";
 import type { StreamStatus } from "./use-log-stream";
 
 export const START_PRESETS = [
@@ -18,11 +19,11 @@ export const START_PRESETS = [
 ];
 
 const STATUS: Record<StreamStatus, { label: string; color: string }> = {
-  connecting: { label: "Connecting", color: "gray" },
-  live: { label: "Live", color: "teal" },
-  reconnecting: { label: "Reconnecting", color: "yellow" },
-  ended: { label: "Ended", color: "gray" },
-  error: { label: "Failed", color: "red" },
+  connecting: { label: "Connecting", color: STATUS_COLORS.idle },
+  live: { label: "Live", color: STATUS_COLORS.live },
+  reconnecting: { label: "Reconnecting", color: STATUS_COLORS.pending },
+  ended: { label: "Ended", color: STATUS_COLORS.idle },
+  error: { label: "Failed", color: STATUS_COLORS.failed },
 };
 
 export interface ToolbarProps {
@@ -45,7 +46,8 @@ export interface ToolbarProps {
 }
 
 export function LogToolbar(props: ToolbarProps) {
-  const status = props.paused && props.status === "live" ? { label: "Paused", color: "blue" } : STATUS[props.status];
+  const status =
+    props.paused && props.status === "live" ? { label: "Paused", color: STATUS_COLORS.progress } : STATUS[props.status];
   return (
     <Group gap="sm" wrap="wrap" align="flex-end">
       <TextInput

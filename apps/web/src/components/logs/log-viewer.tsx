@@ -8,6 +8,7 @@ import { IconArrowDown, IconInfoCircle } from "@tabler/icons-react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { type LogLevel, type LogStart, type LogTarget, parseLogLine, parseSince } from "@wheelhouse/shared";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { LOG_SURFACE } from "../../app/theme";
 import { LogRow, ROW_HEIGHT } from "./log-row";
 import { LogToolbar } from "./log-toolbar";
 import { useLogStream } from "./use-log-stream";
@@ -143,10 +144,10 @@ export function LogViewer({ target, height = 560 }: { target: LogTarget; height?
           h={height}
           ff="monospace"
           fz={12}
-          style={{ overflow: "auto", background: "var(--mantine-color-dark-8)", color: "var(--mantine-color-gray-3)" }}
+          style={{ overflow: "auto", background: LOG_SURFACE.background, color: LOG_SURFACE.text }}
         >
           {count === 0 ? (
-            <Text p="md" fz="sm" c="dimmed" ff="monospace">
+            <Text p="md" fz="sm" c={LOG_SURFACE.dimmed} ff="monospace">
               {stream.status === "error"
                 ? "Nothing to show."
                 : stream.status === "ended"

@@ -4,16 +4,18 @@
 import { Alert, Badge, Button, Code, Group, Loader, Modal, Paper, Table, Text } from "@mantine/core";
 import { IconEye, IconPlayerPlay, IconTerminal2 } from "@tabler/icons-react";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { inStatusGroup, TERMINAL_END_REASONS, type TerminalEndReason } from "@wheelhouse/shared";
 import Link from "next/link";
 import { useState } from "react";
 import { errorMessage } from "../../client/errors";
 import { useTRPC } from "../../client/trpc";
 import { EmptyState } from "../empty-state";
 import { RelativeTime } from "../relative-time";
+import { STATUS_COLORS } from "../status";
 import { formatClock } from "./asciicast";
 import { RecordingPlayer } from "./recording-player";
 
-const REASONS: Record<string, string> = {
+const REASONS: Record<TerminalEndReason, string> = {
   exited: "exited",
   closed: "closed",
   idle: "idle timeout",
@@ -122,12 +124,14 @@ export function TerminalSessionsTable() {
                   </Table.Td>
                   <Table.Td>
                     {s.live ? (
-                      <Badge color="teal" variant="light">
+                      <Badge color={STATUS_COLORS.live} variant="light">
                         Live
                       </Badge>
                     ) : (
                       <Text fz="sm">
-                        {REASONS[s.endReason ?? ""] ?? s.endReason ?? "—"}
+                        {s.endReason && inStatusGroup(TERMINAL_END_REASONS, s.endReason)
+                          ? REASONS[s.endReason]
+                          : (s.endReason ?? "—")}
                         {s.exitCode !== null && ` (exit ${s.exitCode})`}
                       </Text>
                     )}

@@ -6,17 +6,17 @@
 // Copy: select, then Ctrl+Shift+C (or the browser's menu); paste: Ctrl+Shift+V or the browser's.
 import "@xterm/xterm/css/xterm.css";
 import { Box } from "@mantine/core";
-import type { TerminalReady } from "@wheelhouse/shared";
+import {
+  TERMINAL_EVENTS,
+  type TerminalClientEvents,
+  type TerminalEnded,
+  type TerminalReady,
+  type TerminalServerEvents,
+} from "@wheelhouse/shared";
 import type { Terminal } from "@xterm/xterm";
 import { useEffect, useRef } from "react";
-import { io } from "socket.io-client";
+import { io, type Socket } from "socket.io-client";
 import { TERMINAL_THEME } from "./terminal-theme";
-
-export interface TerminalEnded {
-  exitCode: number | null;
-  reason: string;
-  message: string;
-}
 
 export interface TerminalViewProps {
   /** Mints a single-use attach token (tRPC) for a terminal of this size. */
@@ -38,6 +38,10 @@ function describeConnectError(message: string): string {
     return "The terminal's WebSocket connection failed. If a proxy sits between you and Wheelhouse, it must pass WebSocket upgrades (Upgrade and Connection headers) for /socket.io/.";
   }
   return message;
+}
+
+function bytesOf(data: Uint8Array | ArrayBuffer): Uint8Array {
+  return data instanceof Uint8Array ? data : new Uint8Array(data);
 }
 
 export function TerminalView({ mint, onReady, onEnded, onProblem, closeSignal }: TerminalViewProps) {
@@ -107,7 +111,12 @@ export function TerminalView({ mint, onReady, onEnded, onProblem, closeSignal }:
         term.dispose();
         return;
       }
-      const socket = io("/terminal", { transports: ["websocket"], auth: { token }, reconnection: false });
+      // The namespace's event map (packages/shared/src/terminal/terminal-api.ts) checks every emit and listener.
+      const socket: Socket<TerminalServerEvents, TerminalClientEvents> = io("/terminal", {
+        transports: ["websocket"],
+        auth: { token },
+        reconnection: false,
+      });
       const encoder = new TextEncoder();
       let control = false;
       let ended = false;
@@ -121,28 +130,29 @@ export function TerminalView({ mint, onReady, onEnded, onProblem, closeSignal }:
           if (!acknowledge) return;
           parsedNotAcked += data.byteLength;
           if (parsedNotAcked >= ACK_BATCH_BYTES || writesPending === 0) {
-            socket.emit("terminal:ack", { bytes: parsedNotAcked });
+            socket.emit(TERMINAL_EVENTS.ack, { bytes: parsedNotAcked });
             parsedNotAcked = 0;
           }
         });
       };
-      socket.on("terminal:ready", (ready: TerminalReady) => {
+      socket.on(TERMINAL_EVENTS.ready, (ready) => {
         control = ready.mode === "control";
         term.options.disableStdin = !control;
-        if (control) socket.emit("terminal:resize", { cols: term.cols, rows: term.rows });
+        if (control) socket.emit(TERMINAL_EVENTS.resize, { cols: term.cols, rows: term.rows });
         callbacks.current.onReady(ready);
         term.focus();
       });
-      socket.on("terminal:replay", (data: ArrayBuffer) => write(new Uint8Array(data), false));
-      socket.on("terminal:output", (data: ArrayBuffer) => write(new Uint8Array(data), true));
-      socket.on("terminal:notice", ({ message }: { message: string }) => {
+      // Binary arrives as an ArrayBuffer in a browser; a view over it copies nothing.
+      socket.on(TERMINAL_EVENTS.replay, (data) => write(bytesOf(data), false));
+      socket.on(TERMINAL_EVENTS.output, (data) => write(bytesOf(data), true));
+      socket.on(TERMINAL_EVENTS.notice, ({ message }) => {
         term.write(`\r\n\x1b[2m[${message}]\x1b[0m\r\n`);
       });
-      socket.on("terminal:kicked", ({ message }: { message: string }) => {
+      socket.on(TERMINAL_EVENTS.kicked, ({ message }) => {
         ended = true;
         callbacks.current.onProblem(message);
       });
-      socket.on("terminal:ended", (info: TerminalEnded) => {
+      socket.on(TERMINAL_EVENTS.ended, (info) => {
         ended = true;
         const code = info.exitCode === null ? "" : ` (exit code ${info.exitCode})`;
         term.write(`\r\n\x1b[2m[${info.message}${code}]\x1b[0m\r\n`);
@@ -159,26 +169,26 @@ export function TerminalView({ mint, onReady, onEnded, onProblem, closeSignal }:
       });
 
       const input = term.onData((data) => {
-        if (control && !ended) socket.emit("terminal:input", encoder.encode(data));
+        if (control && !ended) socket.emit(TERMINAL_EVENTS.input, encoder.encode(data));
       });
       const binary = term.onBinary((data) => {
         if (!control || ended) return;
         const bytes = new Uint8Array(data.length);
         for (let i = 0; i < data.length; i++) bytes[i] = data.charCodeAt(i) & 0xff;
-        socket.emit("terminal:input", bytes);
+        socket.emit(TERMINAL_EVENTS.input, bytes);
       });
       let resizeTimer: ReturnType<typeof setTimeout> | undefined;
       const resized = term.onResize(({ cols, rows }) => {
         showSize();
         clearTimeout(resizeTimer);
         resizeTimer = setTimeout(() => {
-          if (control && !ended) socket.emit("terminal:resize", { cols, rows });
+          if (control && !ended) socket.emit(TERMINAL_EVENTS.resize, { cols, rows });
         }, 50);
       });
       const observer = new ResizeObserver(() => fit.fit());
       observer.observe(element);
       closeRef.current = () => {
-        if (control && !ended) socket.emit("terminal:close");
+        if (control && !ended) socket.emit(TERMINAL_EVENTS.close);
       };
       cleanup = () => {
         observer.disconnect();

@@ -1,10 +1,9 @@
 import { emailSchema, passwordSchema, personNameSchema } from "@wheelhouse/shared";
 import { z } from "zod";
-import { recordAudit } from "../audit/audit-log";
 import { authedProcedure, publicProcedure, router } from "../trpc/trpc";
-import { createFirstAdmin, hasAnyAdmin } from "./accounts";
+import { setUpFirstAdmin, signOutSession } from "./access-changes";
+import { hasAnyAdmin } from "./accounts";
 import { clearedSessionCookie, sessionCookie } from "./session-cookie";
-import { endSession } from "./sessions";
 import { signIn } from "./sign-in";
 
 const credentials = z.object({
@@ -30,17 +29,13 @@ export const authRouter = router({
       z.object({ email: emailSchema, name: personNameSchema, password: passwordSchema, teamName: personNameSchema }),
     )
     .mutation(async ({ ctx, input }) => {
-      const { db, config } = ctx.services;
-      const { user, team } = await createFirstAdmin(db, input);
-      ctx.services.events.emit("teamCreated", team.id);
-      await recordAudit(db, {
-        actor: user,
-        teamId: team.id,
+      const { user, team } = await setUpFirstAdmin(ctx.services, input);
+      // Audited before the sign-in below writes its own event, so the trail reads in the order it happened.
+      await ctx.audit({
         action: "users.create",
         target: { type: "user", id: user.id },
-        outcome: "success",
-        ip: ctx.ip,
         details: { role: "admin", via: "first-run setup" },
+        as: { actor: user, teamId: team.id },
       });
       const session = await signIn(ctx.services, {
         email: input.email,
@@ -48,7 +43,9 @@ export const authRouter = router({
         ip: ctx.ip,
         userAgent: ctx.userAgent,
       });
-      ctx.setCookie(sessionCookie(session.token, session.expiresAt, config.publicUrl.startsWith("https:")));
+      ctx.setCookie(
+        sessionCookie(session.token, session.expiresAt, ctx.services.config.publicUrl.startsWith("https:")),
+      );
       return { ok: true };
     }),
 
@@ -59,17 +56,9 @@ export const authRouter = router({
   }),
 
   signOut: authedProcedure.mutation(async ({ ctx }) => {
-    const { db, config, events } = ctx.services;
-    await endSession(db, ctx.user.sessionId);
-    events.emit("sessionEnded", ctx.user.sessionId);
-    await recordAudit(db, {
-      actor: ctx.user,
-      teamId: ctx.user.team.id,
-      action: "session.delete",
-      outcome: "success",
-      ip: ctx.ip,
-    });
-    ctx.setCookie(clearedSessionCookie(config.publicUrl.startsWith("https:")));
+    await signOutSession(ctx.services, ctx.user.sessionId);
+    await ctx.audit({ action: "session.delete" });
+    ctx.setCookie(clearedSessionCookie(ctx.services.config.publicUrl.startsWith("https:")));
     return { ok: true };
   }),
 });

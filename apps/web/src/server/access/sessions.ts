@@ -1,5 +1,5 @@
 // Sign-in sessions: a random token in an httpOnly cookie; the database keeps only its SHA-256.
-// Why our own and not a library: docs/decisions/004-sessions-and-auth.md.
+// Why our own and not a library: docs/decisions/004-own-sessions.md.
 import { createHash, randomBytes } from "node:crypto";
 import type { Role } from "@wheelhouse/shared";
 import { roleSchema } from "@wheelhouse/shared";

@@ -1,6 +1,7 @@
-// An App row with its JSON columns parsed. The database keeps lists and maps as JSON text
-// (prisma/schema.prisma: one schema for SQLite and PostgreSQL), so this is the one place that
-// reads them back.
+// An App row with its JSON columns parsed and its domain and host rows as lists. Maps stay JSON
+// text (prisma/schema.prisma: one schema for SQLite and PostgreSQL); domains and hosts are tables
+// the database checks (docs/decisions/023-app-lists-as-tables.md). This is the one place that
+// reads them back, so callers see plain arrays either way.
 import {
   ENVIRONMENTS,
   type Environment,
@@ -10,9 +11,16 @@ import {
   type RestartPolicy,
 } from "@wheelhouse/shared";
 import { z } from "zod";
-import type { App as AppRow } from "../db/generated/sqlite/client";
+import type { Prisma } from "../db/generated/sqlite/client";
 
-const stringList = z.array(z.string());
+/** What every query that becomes an AppRecord includes: the lists, in the order the user gave. */
+export const appInclude = {
+  domains: { select: { domain: true }, orderBy: { position: "asc" } },
+  hosts: { select: { hostId: true }, orderBy: { position: "asc" } },
+} satisfies Prisma.AppInclude;
+
+export type AppRow = Prisma.AppGetPayload<{ include: typeof appInclude }>;
+
 const stringMap = z.record(z.string(), z.string());
 
 export interface AppRecord {
@@ -49,8 +57,8 @@ export function toAppRecord(row: AppRow): AppRecord {
     replicas: row.replicas,
     network: z.enum(NETWORK_MODES).parse(row.network),
     restartPolicy: z.enum(RESTART_POLICIES).parse(row.restartPolicy),
-    domains: stringList.parse(JSON.parse(row.domains)),
-    hostIds: stringList.parse(JSON.parse(row.hostIds)),
+    domains: row.domains.map((d) => d.domain),
+    hostIds: row.hosts.map((h) => h.hostId),
     env: stringMap.parse(JSON.parse(row.env)),
     sealedSecrets: stringMap.parse(JSON.parse(row.secrets)),
     maintenance: row.maintenance,

@@ -18,265 +18,138 @@ import {
   updateAppInputSchema,
 } from "@wheelhouse/shared";
 import { z } from "zod";
-import { recordAudit } from "../audit/audit-log";
-import { deploymentInclude, isFinished, readLog, toDeploymentDto } from "../deployments/deployment-records";
-import { AppError } from "../errors/app-error";
-import { findRelease, listReleases, liveReleaseId } from "../releases/releases";
-import type { Context } from "../trpc/context";
+import { getDeployment, listDeployments, readDeploymentLog } from "../deployments/deployment-reads";
+import { requestDeploy, requestRestart, requestRollback, requestScale } from "../deployments/deployment-requests";
+import { listReleases } from "../releases/releases";
+import { rest } from "../trpc/rest";
 import { router, withPermission } from "../trpc/trpc";
-import { appDetail, createApp, getApp, listApps, setMaintenance, toAppDto, updateApp } from "./apps";
+import { addApp, changeApp, switchMaintenance } from "./app-changes";
+import { appDetail, getApp, listApps } from "./apps";
 
 const TAGS = ["apps"];
 
-type Actor = NonNullable<Context["user"]>;
-
-async function audit(ctx: Context & { user: Actor }, action: string, target: string, details: Record<string, unknown>) {
-  await recordAudit(ctx.services.db, {
-    actor: ctx.user,
-    teamId: ctx.user.team.id,
-    action,
-    target: { type: "app", id: target },
-    outcome: "success",
-    ip: ctx.ip,
-    details,
-  });
-}
-
-async function findDeployment(ctx: Context & { user: Actor }, id: string) {
-  const deployment = await ctx.services.db.deployment.findFirst({
-    where: { id, app: { teamId: ctx.user.team.id } },
-    include: deploymentInclude,
-  });
-  if (!deployment) throw new AppError("NOT_FOUND", "There is no such deployment in your team.");
-  return deployment;
-}
+const appTarget = (id: string) => ({ type: "app", id });
 
 export const appsRouter = router({
   list: withPermission("apps.read")
-    .meta({ openapi: { method: "GET", path: "/apps", protect: true, tags: TAGS, summary: "The team's apps" } })
+    .meta(rest("GET", "/apps", "The team's apps", TAGS))
     .input(z.object({}).strict().optional())
     .output(z.object({ apps: z.array(appSchema) }))
     .query(async ({ ctx }) => ({ apps: await listApps(ctx.services.db, ctx.user.team.id) })),
 
   get: withPermission("apps.read")
-    .meta({
-      openapi: {
-        method: "GET",
-        path: "/apps/{name}",
-        protect: true,
-        tags: TAGS,
-        summary: "One app, with its instances",
-      },
-    })
+    .meta(rest("GET", "/apps/{name}", "One app, with its instances", TAGS))
     .input(appRefSchema)
     .output(z.object({ app: appDetailSchema }))
     .query(async ({ ctx, input }) => ({ app: await appDetail(ctx.services.db, ctx.user.team.id, input.name) })),
 
   create: withPermission("apps.create")
-    .meta({
-      openapi: {
-        method: "POST",
-        path: "/apps",
-        protect: true,
-        tags: TAGS,
-        summary: "Create an app (nothing runs until a deploy)",
-      },
-    })
+    .meta(rest("POST", "/apps", "Create an app (nothing runs until a deploy)", TAGS))
     .input(createAppInputSchema)
     .output(z.object({ app: appSchema }))
     .mutation(async ({ ctx, input }) => {
-      const app = await createApp(ctx.services.db, ctx.services.secrets, ctx.user.team.id, input);
-      await audit(ctx, "apps.create", app.id, {
-        name: app.name,
-        image: app.image,
-        environment: app.environment,
-        secrets: Object.keys(app.sealedSecrets),
+      const { record, app } = await addApp(ctx.services, ctx.user.team.id, input);
+      await ctx.audit({
+        action: "apps.create",
+        target: appTarget(record.id),
+        details: {
+          name: record.name,
+          image: record.image,
+          environment: record.environment,
+          secrets: Object.keys(record.sealedSecrets),
+        },
       });
-      return { app: await toAppDto(ctx.services.db, app) };
+      return { app };
     }),
 
   update: withPermission("apps.update")
-    .meta({
-      openapi: {
-        method: "PATCH",
-        path: "/apps/{name}",
-        protect: true,
-        tags: TAGS,
-        summary: "Change an app's settings (applies at the next deploy)",
-      },
-    })
+    .meta(rest("PATCH", "/apps/{name}", "Change an app's settings (applies at the next deploy)", TAGS))
     .input(updateAppInputSchema)
     .output(z.object({ app: appSchema }))
     .mutation(async ({ ctx, input }) => {
-      const previousHosts = (await getApp(ctx.services.db, ctx.user.team.id, input.name)).hostIds;
-      const { app, changed } = await updateApp(ctx.services.db, ctx.services.secrets, ctx.user.team.id, input);
-      await audit(ctx, "apps.update", app.id, { name: app.name, changed });
-      // Domains and maintenance are nginx's business and take effect at once on every host concerned.
-      if (changed.includes("domains")) {
-        const hosts = new Set([...previousHosts, ...app.hostIds]);
-        await Promise.allSettled([...hosts].map((hostId) => ctx.services.nginx.apply(hostId)));
-      }
-      return { app: await toAppDto(ctx.services.db, app) };
+      const { record, app, changed } = await changeApp(ctx.services, ctx.user.team.id, input);
+      await ctx.audit({ action: "apps.update", target: appTarget(record.id), details: { name: record.name, changed } });
+      return { app };
     }),
 
   maintenance: withPermission("apps.maintenance")
-    .meta({
-      openapi: {
-        method: "PUT",
-        path: "/apps/{name}/maintenance",
-        protect: true,
-        tags: TAGS,
-        summary: "Serve the maintenance page (on) or the app (off)",
-      },
-    })
+    .meta(rest("PUT", "/apps/{name}/maintenance", "Serve the maintenance page (on) or the app (off)", TAGS))
     .input(maintenanceInputSchema)
     .output(z.object({ app: appSchema }))
     .mutation(async ({ ctx, input }) => {
-      const app = await setMaintenance(ctx.services.db, ctx.user.team.id, input.name, input.enabled);
-      const results = await Promise.allSettled(app.hostIds.map((hostId) => ctx.services.nginx.apply(hostId)));
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-      await audit(ctx, input.enabled ? "apps.maintenance.on" : "apps.maintenance.off", app.id, {
-        name: app.name,
-        ...(failed ? { error: String((failed.reason as Error).message) } : {}),
+      const { record, app, failure } = await switchMaintenance(ctx.services, ctx.user.team.id, input);
+      await ctx.audit({
+        action: input.enabled ? "apps.maintenance.on" : "apps.maintenance.off",
+        target: appTarget(record.id),
+        details: { name: record.name, ...(failure ? { error: failure.message } : {}) },
       });
-      if (failed) {
-        throw new AppError(
-          "NOT_READY",
-          `Maintenance is ${input.enabled ? "on" : "off"} in Wheelhouse, but a host's nginx did not take it: ${(failed.reason as Error).message}`,
-        );
-      }
-      return { app: await toAppDto(ctx.services.db, app) };
+      if (failure) throw failure.error;
+      return { app };
     }),
 
   deploy: withPermission("apps.deploy")
-    .meta({
-      openapi: {
-        method: "POST",
-        path: "/apps/{name}/deployments",
-        protect: true,
-        tags: TAGS,
-        summary: "Release an image and deploy it",
-      },
-    })
+    .meta(rest("POST", "/apps/{name}/deployments", "Release an image and deploy it", TAGS))
     .input(deployInputSchema)
     .output(z.object({ deployment: deploymentSchema }))
     .mutation(async ({ ctx, input }) => {
-      const { db } = ctx.services;
-      let app = await getApp(db, ctx.user.team.id, input.name);
-      if (input.image && input.image !== app.image) {
-        app = (await updateApp(db, ctx.services.secrets, ctx.user.team.id, { name: app.name, image: input.image })).app;
-      }
-      const created = await ctx.services.deployments.request(app, {
-        kind: "deploy",
-        imageRef: app.image,
-        reason: input.reason ?? null,
-        actor: ctx.user,
+      const { app, deployment } = await requestDeploy(ctx.services, ctx.user, input);
+      await ctx.audit({
+        action: "apps.deploy",
+        target: appTarget(app.id),
+        details: { name: app.name, image: app.image, deploymentId: deployment.id },
       });
-      await audit(ctx, "apps.deploy", app.id, { name: app.name, image: app.image, deploymentId: created.id });
-      return { deployment: toDeploymentDto(await findDeployment(ctx, created.id)) };
+      return { deployment };
     }),
 
   rollback: withPermission("apps.rollback")
-    .meta({
-      openapi: {
-        method: "POST",
-        path: "/apps/{name}/rollback",
-        protect: true,
-        tags: TAGS,
-        summary: "Deploy an earlier release's exact digest and configuration",
-      },
-    })
+    .meta(rest("POST", "/apps/{name}/rollback", "Deploy an earlier release's exact digest and configuration", TAGS))
     .input(rollbackInputSchema)
     .output(z.object({ deployment: deploymentSchema }))
     .mutation(async ({ ctx, input }) => {
-      const { db } = ctx.services;
-      const app = await getApp(db, ctx.user.team.id, input.name);
-      const release = await findRelease(db, app, input.releaseNumber);
-      if ((await liveReleaseId(db, app.id)) === release.id) {
-        throw new AppError("CONFLICT", `Release ${release.number} is already live.`);
-      }
-      const created = await ctx.services.deployments.request(app, {
-        kind: "rollback",
-        releaseId: release.id,
-        reason: input.reason ?? `rollback to release ${release.number}`,
-        actor: ctx.user,
+      const { app, release, deployment } = await requestRollback(ctx.services, ctx.user, input);
+      await ctx.audit({
+        action: "apps.rollback",
+        target: appTarget(app.id),
+        details: {
+          name: app.name,
+          releaseNumber: release.number,
+          imageDigest: release.imageDigest,
+          deploymentId: deployment.id,
+        },
       });
-      await audit(ctx, "apps.rollback", app.id, {
-        name: app.name,
-        releaseNumber: release.number,
-        imageDigest: release.imageDigest,
-        deploymentId: created.id,
-      });
-      return { deployment: toDeploymentDto(await findDeployment(ctx, created.id)) };
+      return { deployment };
     }),
 
   restart: withPermission("apps.deploy")
-    .meta({
-      openapi: {
-        method: "POST",
-        path: "/apps/{name}/restart",
-        protect: true,
-        tags: TAGS,
-        summary: "Replace the live instances with fresh ones of the same release",
-      },
-    })
+    .meta(rest("POST", "/apps/{name}/restart", "Replace the live instances with fresh ones of the same release", TAGS))
     .input(appRefSchema)
     .output(z.object({ deployment: deploymentSchema }))
     .mutation(async ({ ctx, input }) => {
-      const { db } = ctx.services;
-      const app = await getApp(db, ctx.user.team.id, input.name);
-      const live = await liveReleaseId(db, app.id);
-      if (!live) throw new AppError("CONFLICT", `${app.name} has no live release to restart. Deploy it first.`);
-      const created = await ctx.services.deployments.request(app, {
-        kind: "restart",
-        releaseId: live,
-        reason: null,
-        actor: ctx.user,
+      const { app, deployment } = await requestRestart(ctx.services, ctx.user, input.name);
+      await ctx.audit({
+        action: "apps.restart",
+        target: appTarget(app.id),
+        details: { name: app.name, deploymentId: deployment.id },
       });
-      await audit(ctx, "apps.restart", app.id, { name: app.name, deploymentId: created.id });
-      return { deployment: toDeploymentDto(await findDeployment(ctx, created.id)) };
+      return { deployment };
     }),
 
   scale: withPermission("apps.deploy")
-    .meta({
-      openapi: {
-        method: "POST",
-        path: "/apps/{name}/scale",
-        protect: true,
-        tags: TAGS,
-        summary: "Run the live release with another number of instances per host",
-      },
-    })
+    .meta(rest("POST", "/apps/{name}/scale", "Run the live release with another number of instances per host", TAGS))
     .input(scaleInputSchema)
     .output(z.object({ deployment: deploymentSchema }))
     .mutation(async ({ ctx, input }) => {
-      const { db } = ctx.services;
-      let app = await getApp(db, ctx.user.team.id, input.name);
-      const live = await liveReleaseId(db, app.id);
-      if (!live) throw new AppError("CONFLICT", `${app.name} has no live release to scale. Deploy it first.`);
-      app = (await updateApp(db, ctx.services.secrets, ctx.user.team.id, { name: app.name, replicas: input.replicas }))
-        .app;
-      const created = await ctx.services.deployments.request(app, {
-        kind: "scale",
-        releaseId: live,
-        replicas: input.replicas,
-        reason: `scale to ${input.replicas}`,
-        actor: ctx.user,
+      const { app, deployment } = await requestScale(ctx.services, ctx.user, input);
+      await ctx.audit({
+        action: "apps.scale",
+        target: appTarget(app.id),
+        details: { name: app.name, replicas: input.replicas, deploymentId: deployment.id },
       });
-      await audit(ctx, "apps.scale", app.id, { name: app.name, replicas: input.replicas, deploymentId: created.id });
-      return { deployment: toDeploymentDto(await findDeployment(ctx, created.id)) };
+      return { deployment };
     }),
 
   releases: withPermission("apps.read")
-    .meta({
-      openapi: {
-        method: "GET",
-        path: "/apps/{name}/releases",
-        protect: true,
-        tags: TAGS,
-        summary: "Releases, newest first",
-      },
-    })
+    .meta(rest("GET", "/apps/{name}/releases", "Releases, newest first", TAGS))
     .input(appRefSchema)
     .output(z.object({ releases: z.array(releaseSchema) }))
     .query(async ({ ctx, input }) => {
@@ -285,59 +158,30 @@ export const appsRouter = router({
     }),
 
   deployments: withPermission("apps.read")
-    .meta({
-      openapi: {
-        method: "GET",
-        path: "/apps/{name}/deployments",
-        protect: true,
-        tags: TAGS,
-        summary: "Deployments, newest first",
-      },
-    })
+    .meta(rest("GET", "/apps/{name}/deployments", "Deployments, newest first", TAGS))
     .input(appRefSchema)
     .output(z.object({ deployments: z.array(deploymentSchema) }))
     .query(async ({ ctx, input }) => {
       const app = await getApp(ctx.services.db, ctx.user.team.id, input.name);
-      const rows = await ctx.services.db.deployment.findMany({
-        where: { appId: app.id },
-        include: deploymentInclude,
-        orderBy: { createdAt: "desc" },
-        take: 100,
-      });
-      return { deployments: rows.map(toDeploymentDto) };
+      return { deployments: await listDeployments(ctx.services.db, app) };
     }),
 
   deployment: withPermission("apps.read")
-    .meta({
-      openapi: {
-        method: "GET",
-        path: "/deployments/{id}",
-        protect: true,
-        tags: TAGS,
-        summary: "One deployment and its transitions",
-      },
-    })
+    .meta(rest("GET", "/deployments/{id}", "One deployment and its transitions", TAGS))
     .input(deploymentRefSchema)
     .output(z.object({ deployment: deploymentSchema }))
-    .query(async ({ ctx, input }) => ({ deployment: toDeploymentDto(await findDeployment(ctx, input.id)) })),
+    .query(async ({ ctx, input }) => ({
+      deployment: await getDeployment(ctx.services.db, ctx.user.team.id, input.id),
+    })),
 
   deploymentLog: withPermission("apps.read")
-    .meta({
-      openapi: {
-        method: "GET",
-        path: "/deployments/{id}/log",
-        protect: true,
-        tags: TAGS,
-        summary: "The deployment's log lines after `after`",
-      },
-    })
+    .meta(rest("GET", "/deployments/{id}/log", "The deployment's log lines after `after`", TAGS))
     .input(deploymentLogInputSchema)
     .output(deploymentLogSchema)
-    .query(async ({ ctx, input }) => {
-      const deployment = await findDeployment(ctx, input.id);
+    .query(({ ctx, input }) =>
       // The container's own output in the log needs logs.read; apps.read alone gets Wheelhouse's lines.
-      const containerOutput = can(ctx.user.role, "logs.read");
-      const lines = await readLog(ctx.services.db, deployment.id, input.after, { containerOutput });
-      return { lines, last: lines.at(-1)?.seq ?? input.after, finished: isFinished(deployment.status) };
-    }),
+      readDeploymentLog(ctx.services.db, ctx.user.team.id, input.id, input.after, {
+        containerOutput: can(ctx.user.role, "logs.read"),
+      }),
+    ),
 });

@@ -1,6 +1,7 @@
 // Apps: the team's desired state. Creating or editing an app changes nothing on a host; a deploy
 // does (deployments/). Every rule a user can break has its own sentence.
 import {
+  ACTIVE_INSTANCE_STATUSES,
   type App,
   type AppDetail,
   type CreateAppInput,
@@ -11,13 +12,15 @@ import {
 } from "@wheelhouse/shared";
 import type { SecretBox } from "../config/secret-box";
 import type { Db } from "../db/client";
+import { statusIn } from "../db/status-filter";
 import { deploymentInclude, isFinished, toDeploymentDto } from "../deployments/deployment-records";
 import { AppError } from "../errors/app-error";
 import { toReleaseDto } from "../releases/releases";
-import { type AppRecord, toAppRecord } from "./app-record";
+import { assertListedOnce, domainRows, domainTakenError, hostRows, isUniqueViolation } from "./app-domains";
+import { type AppRecord, appInclude, toAppRecord } from "./app-record";
 
 export async function getApp(db: Db, teamId: string, name: string): Promise<AppRecord> {
-  const row = await db.app.findUnique({ where: { teamId_name: { teamId, name } } });
+  const row = await db.app.findUnique({ where: { teamId_name: { teamId, name } }, include: appInclude });
   if (!row) throw new AppError("NOT_FOUND", `There is no app named ${name} in your team.`);
   return toAppRecord(row);
 }
@@ -43,18 +46,6 @@ async function resolveHosts(db: Db, teamId: string, wanted: string[]): Promise<s
   return [...ids];
 }
 
-async function assertDomainsFree(db: Db, domains: string[], exceptAppId: string | null): Promise<void> {
-  if (domains.length === 0) return;
-  const duplicates = domains.filter((domain, index) => domains.indexOf(domain) !== index);
-  if (duplicates.length > 0) throw new AppError("BAD_INPUT", `${duplicates[0]} is listed twice.`);
-  const others = await db.app.findMany({ select: { id: true, name: true, domains: true } });
-  for (const other of others) {
-    if (other.id === exceptAppId) continue;
-    const taken = (JSON.parse(other.domains) as string[]).find((domain) => domains.includes(domain));
-    if (taken) throw new AppError("CONFLICT", `${taken} is already served by the app ${other.name}.`);
-  }
-}
-
 function assertVariables(env: Record<string, string>, secretKeys: string[]): void {
   for (const key of [...Object.keys(env), ...secretKeys]) {
     if ((RESERVED_ENV_KEYS as readonly string[]).includes(key)) {
@@ -75,26 +66,36 @@ export async function createApp(db: Db, box: SecretBox, teamId: string, raw: Cre
     throw new AppError("CONFLICT", `An app named ${input.name} already exists in your team.`);
   }
   assertVariables(input.env, Object.keys(input.secrets));
-  await assertDomainsFree(db, input.domains, null);
+  assertListedOnce(input.domains);
   const hostIds = await resolveHosts(db, teamId, input.hosts);
-  const row = await db.app.create({
-    data: {
-      teamId,
-      name: input.name,
-      environment: input.environment,
-      image: input.image,
-      port: input.port,
-      healthPath: input.healthPath,
-      healthTimeoutSeconds: input.healthTimeoutSeconds,
-      replicas: input.replicas,
-      network: input.network,
-      restartPolicy: input.restartPolicy,
-      domains: JSON.stringify(input.domains),
-      hostIds: JSON.stringify(hostIds),
-      env: JSON.stringify(input.env),
-      secrets: JSON.stringify(sealAll(box, input.secrets)),
-    },
-  });
+  // One insert with its domain and host rows: a domain another app holds fails it whole (app-domains.ts).
+  const row = await db.app
+    .create({
+      data: {
+        teamId,
+        name: input.name,
+        environment: input.environment,
+        image: input.image,
+        port: input.port,
+        healthPath: input.healthPath,
+        healthTimeoutSeconds: input.healthTimeoutSeconds,
+        replicas: input.replicas,
+        network: input.network,
+        restartPolicy: input.restartPolicy,
+        domains: { create: domainRows(input.domains) },
+        hosts: { create: hostRows(hostIds) },
+        env: JSON.stringify(input.env),
+        secrets: JSON.stringify(sealAll(box, input.secrets)),
+      },
+      include: appInclude,
+    })
+    .catch(async (error: unknown) => {
+      if (!isUniqueViolation(error)) throw error;
+      const taken = await domainTakenError(db, input.domains, null);
+      if (taken) throw taken;
+      // The other unique key: an app of the same name created since the check above.
+      throw new AppError("CONFLICT", `An app named ${input.name} already exists in your team.`);
+    });
   return toAppRecord(row);
 }
 
@@ -116,7 +117,7 @@ export async function updateApp(
   }
   const env = input.env ?? app.env;
   assertVariables(env, Object.keys(sealed));
-  if (input.domains) await assertDomainsFree(db, input.domains, app.id);
+  if (input.domains) assertListedOnce(input.domains);
   const hostIds = input.hosts ? await resolveHosts(db, teamId, input.hosts) : app.hostIds;
   const { name: _name, secrets: _secrets, hosts: _hosts, ...fields } = input;
   const changed = [
@@ -124,29 +125,41 @@ export async function updateApp(
     ...(input.hosts ? ["hosts"] : []),
     ...(input.secrets ? Object.keys(input.secrets).map((key) => `secret ${key}`) : []),
   ];
-  const row = await db.app.update({
-    where: { id: app.id },
-    data: {
-      ...(input.environment ? { environment: input.environment } : {}),
-      ...(input.image ? { image: input.image } : {}),
-      ...(input.port ? { port: input.port } : {}),
-      ...(input.healthPath ? { healthPath: input.healthPath } : {}),
-      ...(input.healthTimeoutSeconds ? { healthTimeoutSeconds: input.healthTimeoutSeconds } : {}),
-      ...(input.replicas ? { replicas: input.replicas } : {}),
-      ...(input.network ? { network: input.network } : {}),
-      ...(input.restartPolicy ? { restartPolicy: input.restartPolicy } : {}),
-      ...(input.domains ? { domains: JSON.stringify(input.domains) } : {}),
-      hostIds: JSON.stringify(hostIds),
-      env: JSON.stringify(env),
-      secrets: JSON.stringify(sealed),
-    },
-  });
+  // The lists are replaced whole, in one transaction with the app's row; a domain another app holds
+  // fails it (app-domains.ts) and nothing changes.
+  const row = await db
+    .$transaction(async (tx) => {
+      if (input.domains) await tx.appDomain.deleteMany({ where: { appId: app.id } });
+      if (input.hosts) await tx.appHost.deleteMany({ where: { appId: app.id } });
+      return tx.app.update({
+        where: { id: app.id },
+        data: {
+          ...(input.environment ? { environment: input.environment } : {}),
+          ...(input.image ? { image: input.image } : {}),
+          ...(input.port ? { port: input.port } : {}),
+          ...(input.healthPath ? { healthPath: input.healthPath } : {}),
+          ...(input.healthTimeoutSeconds ? { healthTimeoutSeconds: input.healthTimeoutSeconds } : {}),
+          ...(input.replicas ? { replicas: input.replicas } : {}),
+          ...(input.network ? { network: input.network } : {}),
+          ...(input.restartPolicy ? { restartPolicy: input.restartPolicy } : {}),
+          ...(input.domains ? { domains: { create: domainRows(input.domains) } } : {}),
+          ...(input.hosts ? { hosts: { create: hostRows(hostIds) } } : {}),
+          env: JSON.stringify(env),
+          secrets: JSON.stringify(sealed),
+        },
+        include: appInclude,
+      });
+    })
+    .catch(async (error: unknown) => {
+      const taken = isUniqueViolation(error) ? await domainTakenError(db, input.domains ?? [], app.id) : null;
+      throw taken ?? error;
+    });
   return { app: toAppRecord(row), changed };
 }
 
 export async function setMaintenance(db: Db, teamId: string, name: string, enabled: boolean): Promise<AppRecord> {
   const app = await getApp(db, teamId, name);
-  const row = await db.app.update({ where: { id: app.id }, data: { maintenance: enabled } });
+  const row = await db.app.update({ where: { id: app.id }, data: { maintenance: enabled }, include: appInclude });
   return toAppRecord(row);
 }
 
@@ -195,7 +208,7 @@ export async function toAppDto(db: Db, app: AppRecord): Promise<App> {
 }
 
 export async function listApps(db: Db, teamId: string): Promise<App[]> {
-  const rows = await db.app.findMany({ where: { teamId }, orderBy: { name: "asc" } });
+  const rows = await db.app.findMany({ where: { teamId }, orderBy: { name: "asc" }, include: appInclude });
   return Promise.all(rows.map((row) => toAppDto(db, toAppRecord(row))));
 }
 
@@ -204,7 +217,7 @@ export async function appDetail(db: Db, teamId: string, name: string): Promise<A
   const [dto, instances, hosts] = await Promise.all([
     toAppDto(db, app),
     db.containerInstance.findMany({
-      where: { appId: app.id, status: { in: ["Starting", "Healthy", "Unhealthy"] } },
+      where: { appId: app.id, status: statusIn(ACTIVE_INSTANCE_STATUSES) },
       orderBy: { createdAt: "asc" },
     }),
     db.host.findMany({ where: { teamId }, select: { id: true, name: true } }),

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { AuditEntry } from "./audit-log";
 import { RefusalTally } from "./refusal-tally";
 
@@ -26,7 +26,13 @@ const wrong = (ip: string, email = "a@example.com", reason = "wrong_password"): 
 });
 
 describe("RefusalTally", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it("writes the first refusal at once and the rest of its window as one event with the count", async () => {
+    // The window is a timer under test: fake time closes it exactly when the test says.
+    vi.useFakeTimers();
     const { refusals, written } = tally(150);
     await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
@@ -36,7 +42,9 @@ describe("RefusalTally", () => {
     expect(written).toHaveLength(1);
     expect(written[0]?.details).toEqual({ email: "a@example.com", reason: "disabled" });
 
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await vi.advanceTimersByTimeAsync(149);
+    expect(written).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
     expect(written).toHaveLength(2);
     expect(written[1]).toMatchObject({
       action: "session.create",

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { toAppRecord } from "../apps/app-record";
+import { appInclude, toAppRecord } from "../apps/app-record";
 import { createSecretBox } from "../config/secret-box";
 import { createDb, type Db } from "../db/client";
 import { applyMigrations } from "../db/migrations/apply-migrations";
@@ -78,8 +78,9 @@ async function newApp() {
       replicas: 1,
       network: "published",
       restartPolicy: "unless-stopped",
-      hostIds: JSON.stringify([host.id]),
+      hosts: { create: [{ hostId: host.id, position: 0 }] },
     },
+    include: appInclude,
   });
   return toAppRecord(row);
 }
@@ -137,7 +138,8 @@ describe("DeployOrchestrator's queue", () => {
     const second = await deployments.request(app, deploy);
     await deployments.idle();
     const statuses = await db.deployment.findMany({ where: { id: { in: [first.id, second.id] } } });
-    expect(statuses.map((d) => d.status)).toEqual(["Failed", "Failed"]);
+    expect(statuses).toHaveLength(2);
+    for (const deployment of statuses) expect(deployment.status).toBe("Failed");
     expect(errorLines).toEqual([]);
   });
 });

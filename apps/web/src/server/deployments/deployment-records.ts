@@ -6,6 +6,7 @@ import {
   type Deployment,
   type DeploymentStatus,
   FINISHED_DEPLOYMENT_STATUSES,
+  inStatusGroup,
 } from "@wheelhouse/shared";
 import { z } from "zod";
 import type { Db } from "../db/client";
@@ -54,7 +55,7 @@ export function toDeploymentDto(row: DeploymentRow): Deployment {
 }
 
 export function isFinished(status: string): boolean {
-  return (FINISHED_DEPLOYMENT_STATUSES as readonly string[]).includes(status);
+  return inStatusGroup(FINISHED_DEPLOYMENT_STATUSES, status);
 }
 
 /**

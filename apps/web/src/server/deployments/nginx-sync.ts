@@ -2,7 +2,7 @@
 // domain, the healthy instances of its live deployment there (or of a deployment being switched to).
 // Applies go through one queue per host, so two deployments never interleave their switches.
 import type { NginxSite } from "@wheelhouse/shared";
-import { toAppRecord } from "../apps/app-record";
+import { appInclude, toAppRecord } from "../apps/app-record";
 import type { Db } from "../db/client";
 import type { AgentRegistry } from "../hosts/agent-registry";
 
@@ -22,7 +22,11 @@ export class NginxSync {
   async desiredSites(hostId: string): Promise<NginxSite[]> {
     const host = await this.db.host.findUnique({ where: { id: hostId }, select: { teamId: true } });
     if (!host) return [];
-    const rows = await this.db.app.findMany({ where: { teamId: host.teamId }, orderBy: { name: "asc" } });
+    const rows = await this.db.app.findMany({
+      where: { teamId: host.teamId, hosts: { some: { hostId } } },
+      orderBy: { name: "asc" },
+      include: appInclude,
+    });
     const sites: NginxSite[] = [];
     for (const app of rows.map(toAppRecord)) {
       if (!app.hostIds.includes(hostId) || app.domains.length === 0) continue;

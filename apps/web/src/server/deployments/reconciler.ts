@@ -2,14 +2,19 @@
 // inventory (on every connect), containers labelled as ours that no active instance claims are
 // removed, instances whose container vanished are marked, and nginx is re-applied. Every write is
 // scoped to the reporting host: what an agent reports may name anything, true or not.
-import { APP_LABELS } from "@wheelhouse/shared";
+import {
+  ACTIVE_INSTANCE_STATUSES,
+  APP_LABELS,
+  CHECKED_INSTANCE_STATUSES,
+  inStatusGroup,
+  RELEASE_IN_USE_DEPLOYMENT_STATUSES,
+} from "@wheelhouse/shared";
 import type { Db } from "../db/client";
+import { statusIn } from "../db/status-filter";
 import type { AgentRegistry } from "../hosts/agent-registry";
 import type { InventoryStore } from "../hosts/docker-inventory";
 import type { Logger } from "../logging/logger";
 import type { NginxSync } from "./nginx-sync";
-
-const ACTIVE = ["Starting", "Healthy", "Unhealthy"];
 
 export interface ReconcileResult {
   removed: string[];
@@ -56,14 +61,12 @@ export class Reconciler {
     );
     const instanceIds = ours.flatMap((c) => c.labels[APP_LABELS.instance] ?? []);
     const claimed = await db.containerInstance.findMany({
-      where: { id: { in: instanceIds }, hostId, status: { in: ACTIVE } },
+      where: { id: { in: instanceIds }, hostId, status: statusIn(ACTIVE_INSTANCE_STATUSES) },
       include: { deployment: { select: { status: true } } },
     });
     // An active instance is claimed if its deployment is running now or live.
     const keep = new Set(
-      claimed
-        .filter((i) => ["Live", "Queued", "Pulling", "Starting", "HealthChecking"].includes(i.deployment.status))
-        .map((i) => i.id),
+      claimed.filter((i) => inStatusGroup(RELEASE_IN_USE_DEPLOYMENT_STATUSES, i.deployment.status)).map((i) => i.id),
     );
     const orphans = ours.filter((c) => !keep.has(c.labels[APP_LABELS.instance] ?? ""));
     // The engine is already removing these: asking again each pass would only repeat the request.
@@ -92,7 +95,7 @@ export class Reconciler {
         where: {
           id: { in: orphans.flatMap((c) => c.labels[APP_LABELS.instance] ?? []) },
           hostId,
-          status: { in: ACTIVE },
+          status: statusIn(ACTIVE_INSTANCE_STATUSES),
         },
         data: { status: "Stopped" },
       });
@@ -123,7 +126,7 @@ export class Reconciler {
     // Instances the database thinks run here but whose container is gone (removed by hand, say).
     const present = new Set(ours.map((c) => c.id));
     const active = await db.containerInstance.findMany({
-      where: { hostId, status: { in: ["Healthy", "Unhealthy"] }, containerId: { not: null } },
+      where: { hostId, status: statusIn(CHECKED_INSTANCE_STATUSES), containerId: { not: null } },
     });
     const vanished = active.filter((i) => i.containerId && !present.has(i.containerId));
     if (vanished.length > 0) {

@@ -1,4 +1,11 @@
-// The agents connected to this portal process, and the one way to send them commands.
+// The agents connected to this portal process, and the only code that talks to their sockets:
+// commands (`command`, typed by protocol/commands.ts), fire-and-forget portal → agent events
+// (`emit`, typed by PORTAL_EVENTS in protocol/events.ts), "tell me when this connection goes"
+// (`onceGone`) and closing a connection (`kick`, replacement). Everything else names a host and, where
+// it matters, the connection it started something on (`connectionId`), never a socket. Keep it that
+// way: decision 007 makes this class the seam for running several portal instances (a Socket.IO
+// adapter and a shared presence store would go behind these methods), which only holds while
+// nothing outside it reaches for a socket.
 // A new connection of the same host replaces the old one (a stale socket after a network blip
 // must not keep receiving commands); the old socket is closed with a reason.
 import { randomUUID } from "node:crypto";
@@ -10,6 +17,9 @@ import {
   type CommandType,
   commandReplySchema,
   DEFAULT_COMMAND_TIMEOUT_MS,
+  PORTAL_REFUSED_EVENT,
+  type PortalEvent,
+  type PortalEventPayload,
   parseMessage,
 } from "@wheelhouse/shared";
 import type { Socket } from "socket.io";
@@ -17,7 +27,8 @@ import { AppError } from "../errors/app-error";
 import type { PortalMetrics } from "../metrics/registry";
 import { KeyConflicts } from "./key-conflicts";
 
-export interface ConnectedAgent {
+/** A new connection, as the /agent namespace hands it over. */
+export interface AgentConnection {
   hostId: string;
   teamId: string;
   socket: Socket;
@@ -25,61 +36,115 @@ export interface ConnectedAgent {
   lastSeen: number;
 }
 
+/** What the rest of the portal may know of a connected agent. */
+export interface ConnectedAgent {
+  readonly hostId: string;
+  readonly teamId: string;
+  /** Tells this connection from an earlier or later one of the same host. */
+  readonly connectionId: string;
+  readonly connectedAt: number;
+  lastSeen: number;
+}
+
+/** One object per connection (thousands of idle agents: bench/agents); the socket stays out of its public type. */
+interface Link extends ConnectedAgent {
+  readonly socket: Socket;
+}
+
 /** Extra time the portal waits beyond the agent's own timeout, for the reply to travel. */
 const REPLY_GRACE_MS = 2_000;
 
 export class AgentRegistry {
-  private readonly agents = new Map<string, ConnectedAgent>();
+  private readonly links = new Map<string, Link>();
   /** Hosts whose key two agents use in turn (key-conflicts.ts). */
   readonly conflicts = new KeyConflicts();
 
   constructor(private readonly metrics: Pick<PortalMetrics, "agentCommands" | "agentCommandDuration">) {}
 
   get count(): number {
-    return this.agents.size;
+    return this.links.size;
   }
 
-  /** Registers a connection; returns the one it replaced, if any. */
-  connect(agent: ConnectedAgent): ConnectedAgent | undefined {
-    const previous = this.agents.get(agent.hostId);
-    this.agents.set(agent.hostId, agent);
-    return previous && previous.socket.id !== agent.socket.id ? previous : undefined;
+  /**
+   * Registers a connection. A connection it replaces is told why and closed; it is returned (for the
+   * caller's log line), if there was one.
+   */
+  connect(connection: AgentConnection): ConnectedAgent | undefined {
+    const { hostId, teamId, socket, connectedAt, lastSeen } = connection;
+    const previous = this.links.get(hostId);
+    this.links.set(hostId, { hostId, teamId, connectionId: socket.id, connectedAt, lastSeen, socket });
+    if (!previous || previous.socket.id === socket.id) return undefined;
+    close(previous.socket, "replaced by a newer connection of this agent");
+    return previous;
   }
 
   /** Forgets the connection if it is still the current one for its host. Returns whether it was. */
-  disconnect(hostId: string, socketId: string): boolean {
-    const current = this.agents.get(hostId);
-    if (current?.socket.id !== socketId) return false;
-    this.agents.delete(hostId);
+  disconnect(hostId: string, connectionId: string): boolean {
+    if (this.links.get(hostId)?.connectionId !== connectionId) return false;
+    this.links.delete(hostId);
     return true;
   }
 
   connectedHostIds(): string[] {
-    return [...this.agents.keys()];
+    return [...this.links.keys()];
   }
 
   /** The connected agents of one team. */
   ofTeam(teamId: string): ConnectedAgent[] {
-    return [...this.agents.values()].filter((agent) => agent.teamId === teamId);
+    return [...this.links.values()].filter((link) => link.teamId === teamId);
   }
 
   get(hostId: string): ConnectedAgent | undefined {
-    return this.agents.get(hostId);
+    return this.links.get(hostId);
+  }
+
+  /** Whether the host's registered connection is still up (its transport may close before Socket.IO says so). */
+  isLive(hostId: string): boolean {
+    return this.links.get(hostId)?.socket.connected === true;
   }
 
   touch(hostId: string, at = Date.now()): void {
-    const agent = this.agents.get(hostId);
-    if (agent) agent.lastSeen = at;
+    const link = this.links.get(hostId);
+    if (link) link.lastSeen = at;
+  }
+
+  /**
+   * Sends a portal → agent event. With `connectionId`, only over that connection: what belongs to a
+   * session or stream started on an earlier connection means nothing to the new one, so it is
+   * dropped. Returns whether it was sent. Not parsed here (the agent parses every message, and input
+   * and acknowledgements are the hot path); the compiler checks the payload against PORTAL_EVENTS.
+   */
+  emit<E extends PortalEvent>(
+    hostId: string,
+    event: E,
+    payload: PortalEventPayload<E>,
+    connectionId?: string,
+  ): boolean {
+    const link = this.links.get(hostId);
+    if (!link || (connectionId !== undefined && link.connectionId !== connectionId)) return false;
+    link.socket.emit(event, payload);
+    return true;
+  }
+
+  /**
+   * Calls `listener` once when this connection of the host closes; returns what stops listening.
+   * A connection that is no longer the host's current one has nothing left to report.
+   */
+  onceGone(hostId: string, connectionId: string, listener: () => void): () => void {
+    const link = this.links.get(hostId);
+    if (!link || link.connectionId !== connectionId) return () => undefined;
+    const { socket } = link;
+    socket.once("disconnect", listener);
+    return () => socket.off("disconnect", listener);
   }
 
   /** Closes a host's connection at once (revocation). */
   kick(hostId: string, reason: string): void {
     this.conflicts.forget(hostId);
-    const agent = this.agents.get(hostId);
-    if (!agent) return;
-    this.agents.delete(hostId);
-    agent.socket.emit("portal:refused", { event: "connection", reason });
-    agent.socket.disconnect(true);
+    const link = this.links.get(hostId);
+    if (!link) return;
+    this.links.delete(hostId);
+    close(link.socket, reason);
   }
 
   /**
@@ -96,8 +161,8 @@ export class AgentRegistry {
     const timeoutMs = options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     let outcome = "error";
     try {
-      const agent = this.agents.get(hostId);
-      if (!agent) {
+      const link = this.links.get(hostId);
+      if (!link) {
         outcome = "offline";
         throw new AppError(
           "NOT_READY",
@@ -111,18 +176,18 @@ export class AgentRegistry {
       let onDisconnect: (() => void) | undefined;
       const dropped = new Promise<"dropped">((resolve) => {
         onDisconnect = () => resolve("dropped");
-        agent.socket.once("disconnect", onDisconnect);
+        link.socket.once("disconnect", onDisconnect);
       });
       try {
         raw = await Promise.race([
-          agent.socket.timeout(timeoutMs + REPLY_GRACE_MS).emitWithAck(COMMAND_EVENT, envelope),
+          link.socket.timeout(timeoutMs + REPLY_GRACE_MS).emitWithAck(COMMAND_EVENT, envelope),
           dropped,
         ]);
       } catch {
         outcome = "timeout";
         throw new AppError("NOT_READY", `The agent did not answer ${type} within ${Math.round(timeoutMs / 1000)} s.`);
       } finally {
-        if (onDisconnect) agent.socket.off("disconnect", onDisconnect);
+        if (onDisconnect) link.socket.off("disconnect", onDisconnect);
       }
       if (raw === "dropped") {
         outcome = "offline";
@@ -152,4 +217,10 @@ export class AgentRegistry {
       this.metrics.agentCommandDuration.observe({ type }, Number(process.hrtime.bigint() - started) / 1e9);
     }
   }
+}
+
+/** Tells the agent why its connection is being closed (it logs the reason), then closes it. */
+function close(socket: Socket, reason: string): void {
+  socket.emit(PORTAL_REFUSED_EVENT, { event: "connection", reason });
+  socket.disconnect(true);
 }

@@ -1,6 +1,5 @@
 import { CONTAINER_ACTIONS } from "@wheelhouse/shared";
 import { z } from "zod";
-import { recordAudit } from "../audit/audit-log";
 import { router, withPermission } from "../trpc/trpc";
 import { containerAction, hostInventory, inspectContainer } from "./containers";
 
@@ -34,13 +33,9 @@ export const containersRouter = router({
         ...input,
         teamId: ctx.user.team.id,
       });
-      await recordAudit(ctx.services.db, {
-        actor: ctx.user,
-        teamId: ctx.user.team.id,
+      await ctx.audit({
         action: `containers.${input.action}`,
         target: { type: "container", id: input.id },
-        outcome: "success",
-        ip: ctx.ip,
         details: { hostId: input.hostId, name: container.name, image: container.image },
       });
       return { ok: true };

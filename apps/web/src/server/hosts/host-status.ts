@@ -1,8 +1,6 @@
 // A host's status, one vocabulary across the product: Online, Lost, Revoked, or Pending (enrolled,
 // never connected). Online needs a live connection and a message within LOST_AFTER_MS.
-import { LOST_AFTER_MS } from "@wheelhouse/shared";
-
-export type HostStatus = "online" | "lost" | "revoked" | "pending";
+import { type HostStatus, LOST_AFTER_MS } from "@wheelhouse/shared";
 
 export function hostStatus(
   host: { revokedAt: Date | null; lastSeenAt: Date | null },

@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { recordAudit } from "../audit/audit-log";
 import { router, withPermission } from "../trpc/trpc";
-import { createEnrollmentToken, enrollCommand, revokeHost } from "./enrollment";
+import { revokeHostNow, startEnrollment } from "./host-changes";
 import { getHost, hostSamples, listHosts } from "./hosts";
 import { pingTeamHosts } from "./ping";
 
@@ -47,41 +46,27 @@ export const hostsRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const { db, config } = ctx.services;
-      const created = await createEnrollmentToken(db, {
+      const created = await startEnrollment(ctx.services, {
         teamId: ctx.user.team.id,
         hostName: input.name,
         createdById: ctx.user.id,
         ttlMs: input.ttlMinutes * 60_000,
       });
-      await recordAudit(db, {
-        actor: ctx.user,
-        teamId: ctx.user.team.id,
+      await ctx.audit({
         action: "hosts.create",
         target: { type: "enrollment", id: created.id },
-        outcome: "success",
-        ip: ctx.ip,
         details: { hostName: input.name, expiresAt: created.expiresAt.toISOString() },
       });
-      return {
-        token: created.token,
-        expiresAt: created.expiresAt,
-        command: enrollCommand(config.publicUrl, created.token),
-      };
+      return { token: created.token, expiresAt: created.expiresAt, command: created.command };
     }),
 
   revoke: withPermission("hosts.revoke")
     .input(z.object({ hostId: z.string().min(1).max(64) }))
     .mutation(async ({ ctx, input }) => {
-      const host = await revokeHost(ctx.services.db, ctx.user.team.id, input.hostId);
-      ctx.services.agents.kick(host.id, "This host was revoked in the portal.");
-      await recordAudit(ctx.services.db, {
-        actor: ctx.user,
-        teamId: ctx.user.team.id,
+      const host = await revokeHostNow(ctx.services, ctx.user.team.id, input.hostId);
+      await ctx.audit({
         action: "hosts.revoke",
         target: { type: "host", id: host.id },
-        outcome: "success",
-        ip: ctx.ip,
         details: { hostName: host.name },
       });
       return { ok: true };

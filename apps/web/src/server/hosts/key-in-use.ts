@@ -21,8 +21,7 @@ export async function keyInUseDelay(
   address: string,
   notifyTeam: (teamId: string) => void,
 ): Promise<number | null> {
-  const established = services.agents.get(host.id);
-  if (!established?.socket.connected) return null;
+  if (!services.agents.isLive(host.id)) return null;
   const verdict = services.agents.conflicts.newcomer(host.id);
   if (!verdict.refuse) return null;
   if (verdict.started) {

@@ -131,7 +131,7 @@ export class LogRelay {
       this.failSource(sub.viewer, sub.key, new AppError("NOT_READY", "That host's agent is not connected."));
       return;
     }
-    sub.socketId = agent.socket.id;
+    sub.socketId = agent.connectionId;
     const { options } = sub.viewer;
     const resume = sub.tracker.cursor;
     try {
@@ -151,7 +151,7 @@ export class LogRelay {
 
   /** An agent (re)connected: its subscriptions made on an earlier connection start again from their cursors. */
   agentConnected(hostId: string): void {
-    const socketId = this.agents.get(hostId)?.socket.id;
+    const socketId = this.agents.get(hostId)?.connectionId;
     if (!socketId) return;
     for (const sub of this.subs.values()) {
       if (sub.hostId !== hostId || sub.ended || sub.socketId === socketId || sub.socketId === null) continue;
@@ -196,9 +196,10 @@ export class LogRelay {
     const pending = viewer?.pending.get(batch);
     if (!viewer || !pending) return;
     viewer.pending.delete(batch);
-    const agent = this.agents.get(pending.sub.hostId);
-    if (!agent || agent.socket.id !== pending.socketId || pending.sub.socketId !== pending.socketId) return;
-    agent.socket.emit(LOG_ACK_EVENT, { streamId: pending.sub.agentStreamId, batch: pending.batch });
+    // Only over the connection that sent the batch, and while the stream still lives on it.
+    if (pending.socketId === null || pending.sub.socketId !== pending.socketId) return;
+    const ack = { streamId: pending.sub.agentStreamId, batch: pending.batch };
+    this.agents.emit(pending.sub.hostId, LOG_ACK_EVENT, ack, pending.socketId);
   }
 
   /** A deployment changed: its feeds read what is new. */

@@ -1,8 +1,9 @@
 // What a viewer may read, resolved inside the viewer's team: a container of one of the team's
 // hosts, every instance of one of the team's apps, a deployment of one of its apps, or a host's
 // agent. Anything outside the team is "not found", whether it exists or not.
-import type { LogSource, LogTarget } from "@wheelhouse/shared";
+import { ACTIVE_INSTANCE_STATUSES, type LogSource, type LogTarget } from "@wheelhouse/shared";
 import type { Db } from "../db/client";
+import { statusIn } from "../db/status-filter";
 import { AppError } from "../errors/app-error";
 import type { InventoryStore } from "../hosts/docker-inventory";
 
@@ -28,7 +29,7 @@ export async function appSources(db: Db, teamId: string, name: string): Promise<
   const app = await db.app.findUnique({ where: { teamId_name: { teamId, name } }, select: { id: true } });
   if (!app) throw new AppError("NOT_FOUND", `There is no app named ${name} in your team.`);
   const instances = await db.containerInstance.findMany({
-    where: { appId: app.id, containerId: { not: null }, status: { in: ["Starting", "Healthy", "Unhealthy"] } },
+    where: { appId: app.id, containerId: { not: null }, status: statusIn(ACTIVE_INSTANCE_STATUSES) },
     orderBy: { createdAt: "asc" },
   });
   const hosts = await db.host.findMany({ where: { teamId }, select: { id: true, name: true } });

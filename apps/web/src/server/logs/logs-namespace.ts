@@ -40,7 +40,7 @@ export function attachLogsNamespace(
   events.on("agentLogEnd", (hostId, end, refuse) => {
     if (relay.agentEnd(hostId, end) === "other-host") refuse();
   });
-  events.on("hostInventorySynced", (hostId) => relay.agentConnected(hostId));
+  events.on("agentInventoryReceived", (hostId) => relay.agentConnected(hostId));
   events.on("deploymentChanged", (_teamId, deploymentId) => relay.deploymentChanged(deploymentId));
 
   gate.attach({

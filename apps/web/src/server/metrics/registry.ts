@@ -1,5 +1,6 @@
 // Prometheus metrics of the portal (prom-client). Names start with wheelhouse_; process and Node.js
 // runtime metrics come from prom-client's defaults. `promtool check metrics` runs on this output in tests.
+import { ACTIVE_INSTANCE_STATUSES } from "@wheelhouse/shared";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 export interface PortalMetrics {
@@ -143,7 +144,7 @@ export function createMetrics(sources: MetricSources): PortalMetrics {
       try {
         const counts = await sources.countInstancesByStatus();
         this.reset();
-        for (const status of ["Starting", "Healthy", "Unhealthy"]) this.set({ status }, counts[status] ?? 0);
+        for (const status of ACTIVE_INSTANCE_STATUSES) this.set({ status }, counts[status] ?? 0);
       } catch {
         this.reset();
       }

@@ -102,7 +102,7 @@ function agentEventHandlers(
     "agent:inventory": ({ hostId, teamId }, { containers, images }) => {
       const overCap = inventory.replace(hostId, containers, images);
       if (overCap) return overCapRefusal(overCap);
-      services.events.emit("hostInventorySynced", hostId);
+      services.events.emit("agentInventoryReceived", hostId);
       notifyTeam(teamId);
     },
     "agent:container": ({ hostId, teamId }, { container }) => {
@@ -225,16 +225,12 @@ export function attachAgentNamespace(
     socket.handshake.auth = {};
     const replaced = agents.connect({ hostId, teamId, socket, connectedAt: Date.now(), lastSeen: Date.now() });
     metrics.agentConnections.inc({ outcome: replaced ? "replaced" : "accepted" });
+    // The registry tells the previous connection why and closes it.
     if (replaced) {
       logger.info(
-        { ...linkFields(link), previous: replaced.socket.id },
+        { ...linkFields(link), previous: replaced.connectionId },
         "agent reconnected; closing its previous connection",
       );
-      replaced.socket.emit(PORTAL_REFUSED_EVENT, {
-        event: "connection",
-        reason: "replaced by a newer connection of this agent",
-      });
-      replaced.socket.disconnect(true);
     }
     logger.info(linkFields(link), "agent connected");
     // Only unnamed arrows here, one per listener: every per-connection function costs memory for

@@ -1,17 +1,27 @@
 // `wheelhouse exec NAME -- CMD ARGS…`: runs an argument list in one instance of an app through the
 // agent's exec path (terminal.exec: the engine API, no TTY, no shell), and returns its exit code
 // and output. Recorded as a TerminalSession of kind "exec" and audited like a shell.
-import type { CommandResult } from "@wheelhouse/shared";
+import {
+  ACTIVE_INSTANCE_STATUSES,
+  type ActiveInstanceStatus,
+  type CommandResult,
+  inStatusGroup,
+} from "@wheelhouse/shared";
 import type { SessionUser } from "../access/sessions";
 import { getApp } from "../apps/apps";
 import { recordAudit } from "../audit/audit-log";
+import { statusIn } from "../db/status-filter";
 import { AppError } from "../errors/app-error";
 import type { PortalServices } from "../services";
 import { decideContainer, requireContainerAccess } from "./shell-access";
 import { startSessionRecord } from "./terminal-records";
 
 /** Preferred first: an instance that answers its health check, then one still starting. */
-const STATUS_ORDER = ["Healthy", "Starting", "Unhealthy"];
+const PREFERENCE: Record<ActiveInstanceStatus, number> = { Healthy: 0, Starting: 1, Unhealthy: 2 };
+
+function preference(status: string): number {
+  return inStatusGroup(ACTIVE_INSTANCE_STATUSES, status) ? PREFERENCE[status] : ACTIVE_INSTANCE_STATUSES.length;
+}
 
 export async function execInApp(
   services: PortalServices,
@@ -22,7 +32,7 @@ export async function execInApp(
   const { db, agents, inventory } = services;
   const app = await getApp(db, user.team.id, input.name);
   const instances = await db.containerInstance.findMany({
-    where: { appId: app.id, containerId: { not: null }, status: { in: STATUS_ORDER } },
+    where: { appId: app.id, containerId: { not: null }, status: statusIn(ACTIVE_INSTANCE_STATUSES) },
     orderBy: { createdAt: "desc" },
   });
   const usable = instances
@@ -33,7 +43,7 @@ export async function execInApp(
         : null;
       return container?.state === "running";
     })
-    .sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status));
+    .sort((a, b) => preference(a.status) - preference(b.status));
   const instance = usable[0];
   if (!instance?.containerId) {
     throw new AppError(

@@ -11,7 +11,13 @@
 // the session down; one that falls too far behind is disconnected.
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import type { TerminalSize, TerminalTarget } from "@wheelhouse/shared";
+import type {
+  PortalEventPayload,
+  TerminalEnded,
+  TerminalPortalEvent,
+  TerminalSize,
+  TerminalTarget,
+} from "@wheelhouse/shared";
 import type { SessionUser } from "../access/sessions";
 import { AppError } from "../errors/app-error";
 import type { PortalServices } from "../services";
@@ -41,7 +47,7 @@ export interface TerminalViewer {
   replay(data: Buffer): void;
   notice(message: string): void;
   /** The session ended; the viewer's socket closes after this. */
-  ended(info: { exitCode: number | null; reason: EndReason; message: string }): void;
+  ended(info: TerminalEnded): void;
   /** Disconnects this viewer (replaced by another tab, or fell behind). */
   kick(message: string): void;
 }
@@ -64,7 +70,8 @@ export interface LiveSession extends SessionFacts {
   idleTimer: NodeJS.Timeout | undefined;
   graceTimer: NodeJS.Timeout | undefined;
   closeTimer: NodeJS.Timeout | undefined;
-  agentSocketId: string;
+  /** The agent connection the session runs on; a reconnected agent does not have it any more. */
+  agentConnectionId: string;
   dropAgentListener: () => void;
   ending: boolean;
   /** Why the portal asked the agent to end it; the agent's exit report then carries this reason. */
@@ -152,7 +159,7 @@ export class TerminalManager {
       idleTimer: undefined,
       graceTimer: undefined,
       closeTimer: undefined,
-      agentSocketId: agent.socket.id,
+      agentConnectionId: agent.connectionId,
       dropAgentListener: () => undefined,
       ending: false,
       endReasonRequested: undefined,
@@ -160,8 +167,7 @@ export class TerminalManager {
     // Registered before the agent starts it: the first output may arrive before the command's reply.
     this.sessions.set(session.id, session);
     const onAgentGone = () => void this.finish(session, "agent-lost", null);
-    agent.socket.once("disconnect", onAgentGone);
-    session.dropAgentListener = () => agent.socket.off("disconnect", onAgentGone);
+    session.dropAgentListener = agents.onceGone(session.hostId, agent.connectionId, onAgentGone);
     metrics.terminalSessions.inc({ kind: target.kind });
     metrics.terminalSessionsActive.inc();
     try {
@@ -337,9 +343,8 @@ export class TerminalManager {
     this.toAgent(session, "portal:terminal-ack", { sessionId: session.id, bytes });
   }
 
-  private toAgent(session: LiveSession, event: string, payload: object): void {
-    const agent = this.services.agents.get(session.hostId);
-    if (agent && agent.socket.id === session.agentSocketId) agent.socket.emit(event, payload);
+  private toAgent<E extends TerminalPortalEvent>(session: LiveSession, event: E, payload: PortalEventPayload<E>) {
+    this.services.agents.emit(session.hostId, event, payload, session.agentConnectionId);
   }
 
   private async finish(session: LiveSession, reason: EndReason, exitCode: number | null, detail?: string) {

@@ -5,17 +5,21 @@
 // as tRPC. While attached, the gate's re-checks end a shell its owner may no longer hold (recorded
 // as "revoked") and stop a watcher who may no longer watch; shell-revocation.ts does the same for
 // sessions with no socket attached.
-// Data is binary both ways: Buffers from the portal arrive in the browser as ArrayBuffers.
+// Data is binary both ways: Buffers from the portal arrive in the browser as ArrayBuffers. The
+// events and their schemas: packages/shared/src/terminal/terminal-api.ts.
 import {
-  binarySchema,
   parseMessage,
-  TERMINAL_CHUNK_MAX_BYTES,
+  TERMINAL_EVENTS,
+  type TerminalClientEvents,
   type TerminalReady,
-  terminalSizeSchema,
+  type TerminalServerEvents,
+  terminalAckSchema,
+  terminalAttachSchema,
+  terminalInputSchema,
+  terminalResizeSchema,
   toBuffer,
 } from "@wheelhouse/shared";
 import type { Socket } from "socket.io";
-import { z } from "zod";
 import type { SessionUser } from "../access/sessions";
 import { recordAudit } from "../audit/audit-log";
 import { AppError } from "../errors/app-error";
@@ -32,15 +36,8 @@ interface Attached {
   mode: "control" | "watch";
 }
 
-const handshakeSchema = z.object({ token: z.string().min(10).max(200) });
-const ackSchema = z.object({
-  bytes: z
-    .number()
-    .int()
-    .min(1)
-    .max(1 << 30),
-});
-const inputSchema = binarySchema(TERMINAL_CHUNK_MAX_BYTES);
+/** A /terminal socket with the namespace's event map, so every emit and listener is checked. */
+type TerminalSocket = Socket<TerminalClientEvents, TerminalServerEvents>;
 
 export function attachTerminalNamespace(
   gate: BrowserGate,
@@ -56,7 +53,7 @@ export function attachTerminalNamespace(
     // The least any shell needs; the kind's own permission and the grant are checked in admit.
     permission: "containers.shell",
     admit: async (socket, user, address) => {
-      const handshake = parseMessage(handshakeSchema, socket.handshake.auth);
+      const handshake = parseMessage(terminalAttachSchema, socket.handshake.auth);
       const grant = handshake.ok ? tokens.redeem(handshake.data.token) : null;
       if (!grant || grant.userId !== user.id) {
         await recordAudit(db, {
@@ -101,19 +98,20 @@ export function attachTerminalNamespace(
       const refusal = await shellRefusal(services, gated.user, gated.extra.session);
       if (refusal) await gated.revoke({ cause: "access-changed", message: refusal });
     },
-    ending: ({ socket, user, extra }) => {
+    ending: ({ socket: untyped, user, extra }) => {
+      const socket: TerminalSocket = untyped;
       const { session, mode } = extra;
       // The controller's shell ends with its socket; a watcher only stops watching.
       if (mode === "control" && session.ownerId === user.id && terminals.get(session.id) === session) {
-        socket.emit("terminal:ended", { exitCode: null, reason: "revoked", message: END_MESSAGES.revoked });
+        socket.emit(TERMINAL_EVENTS.ended, { exitCode: null, reason: "revoked", message: END_MESSAGES.revoked });
         void terminals.close(session, "revoked");
       } else {
-        socket.emit("terminal:kicked", { message: "Your access changed: you may no longer watch this session." });
+        socket.emit(TERMINAL_EVENTS.kicked, { message: "Your access changed: you may no longer watch this session." });
       }
     },
   });
 
-  function connect(socket: Socket, user: SessionUser, { session, mode }: Attached) {
+  function connect(socket: TerminalSocket, user: SessionUser, { session, mode }: Attached) {
     if (mode === "control") ownership.controlledFrom(session.id, user.sessionId);
     const ready: TerminalReady = {
       sessionId: session.id,
@@ -126,9 +124,9 @@ export function attachTerminalNamespace(
       owner: session.ownerEmail,
       startedAt: session.startedAt.toISOString(),
     };
-    socket.emit("terminal:ready", ready);
+    socket.emit(TERMINAL_EVENTS.ready, ready);
     if (terminals.get(session.id) !== session) {
-      socket.emit("terminal:ended", { exitCode: null, reason: "closed", message: "The session has ended." });
+      socket.emit(TERMINAL_EVENTS.ended, { exitCode: null, reason: "closed", message: "The session has ended." });
       socket.disconnect(true);
       return;
     }
@@ -137,42 +135,43 @@ export function attachTerminalNamespace(
       userId: user.id,
       userName: user.name,
       mode,
-      output: (data) => socket.emit("terminal:output", data),
-      replay: (data) => socket.emit("terminal:replay", data),
-      notice: (message) => socket.emit("terminal:notice", { message }),
+      output: (data) => socket.emit(TERMINAL_EVENTS.output, data),
+      replay: (data) => socket.emit(TERMINAL_EVENTS.replay, data),
+      notice: (message) => socket.emit(TERMINAL_EVENTS.notice, { message }),
       ended: (info) => {
-        socket.emit("terminal:ended", info);
+        socket.emit(TERMINAL_EVENTS.ended, info);
         socket.disconnect(true);
       },
       kick: (message) => {
-        socket.emit("terminal:kicked", { message });
+        socket.emit(TERMINAL_EVENTS.kicked, { message });
         socket.disconnect(true);
       },
     });
 
     const refuse = (event: string, reason: string) => {
       logger.warn({ event, reason, sessionId: session.id }, "terminal message refused");
-      socket.emit("terminal:refused", { event: event.slice(0, 100), reason: reason.slice(0, 500) });
+      socket.emit(TERMINAL_EVENTS.refused, { event: event.slice(0, 100), reason: reason.slice(0, 500) });
     };
-    socket.on("terminal:input", (payload: unknown) => {
-      if (mode !== "control") return refuse("terminal:input", "this session is open read-only for you");
-      const data = parseMessage(inputSchema, payload);
-      if (!data.ok) return refuse("terminal:input", data.reason);
+    // Listeners take `unknown`: the event map says what a browser should send, not what it did.
+    socket.on(TERMINAL_EVENTS.input, (payload: unknown) => {
+      if (mode !== "control") return refuse(TERMINAL_EVENTS.input, "this session is open read-only for you");
+      const data = parseMessage(terminalInputSchema, payload);
+      if (!data.ok) return refuse(TERMINAL_EVENTS.input, data.reason);
       terminals.input(session, socket.id, toBuffer(data.data));
     });
-    socket.on("terminal:resize", (payload: unknown) => {
+    socket.on(TERMINAL_EVENTS.resize, (payload: unknown) => {
       if (mode !== "control") return;
-      const size = parseMessage(terminalSizeSchema, payload);
-      if (!size.ok) return refuse("terminal:resize", size.reason);
+      const size = parseMessage(terminalResizeSchema, payload);
+      if (!size.ok) return refuse(TERMINAL_EVENTS.resize, size.reason);
       terminals.resize(session, socket.id, size.data);
     });
-    socket.on("terminal:ack", (payload: unknown) => {
-      const ack = parseMessage(ackSchema, payload);
-      if (!ack.ok) return refuse("terminal:ack", ack.reason);
+    socket.on(TERMINAL_EVENTS.ack, (payload: unknown) => {
+      const ack = parseMessage(terminalAckSchema, payload);
+      if (!ack.ok) return refuse(TERMINAL_EVENTS.ack, ack.reason);
       terminals.ack(session, socket.id, ack.data.bytes);
     });
-    socket.on("terminal:close", () => {
-      if (mode !== "control") return refuse("terminal:close", "only the person who opened it can close it");
+    socket.on(TERMINAL_EVENTS.close, () => {
+      if (mode !== "control") return refuse(TERMINAL_EVENTS.close, "only the person who opened it can close it");
       void terminals.close(session, "closed");
     });
     socket.on("disconnect", () => {

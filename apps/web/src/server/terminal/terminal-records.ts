@@ -1,22 +1,13 @@
 // The database side of terminal sessions: the TerminalSession row (who, where, what, when, how it
 // ended, bytes, recording) and the audit events at open and close.
+import type { TerminalEndReason } from "@wheelhouse/shared";
 import type { SessionUser } from "../access/sessions";
 import { recordAudit } from "../audit/audit-log";
 import type { Db } from "../db/client";
 import type { ResolvedTarget } from "./shell-access";
 
-// "revoked": its owner's role, shell grant or session no longer allowed it (shell-revocation.ts).
-export const END_REASONS = [
-  "exited",
-  "closed",
-  "idle",
-  "detached",
-  "agent-lost",
-  "portal-restart",
-  "failed",
-  "revoked",
-] as const;
-export type EndReason = (typeof END_REASONS)[number];
+/** How a session ended; the vocabulary is defined once in packages/shared (statuses/). */
+export type EndReason = TerminalEndReason;
 
 export interface SessionFacts {
   id: string;

@@ -6,6 +6,7 @@ import { readSessionToken } from "../access/session-cookie";
 import { resolveSession, type SessionUser } from "../access/sessions";
 import { clientAddress } from "../http/client-address";
 import type { PortalServices } from "../services";
+import { type ProcedureAudit, procedureAudit } from "./procedure-audit";
 
 export interface Context {
   services: PortalServices;
@@ -15,6 +16,8 @@ export interface Context {
   userAgent: string | undefined;
   /** Adds a Set-Cookie header to the response (sign-in, sign-out). */
   setCookie(value: string): void;
+  /** Writes the procedure's audit event as this request's user, team and address. */
+  audit: ProcedureAudit;
 }
 
 export async function createContext(
@@ -27,15 +30,17 @@ export async function createContext(
   const user = bearer
     ? await resolveApiKey(services.db, bearer)
     : await resolveSession(services.db, readSessionToken(req.headers.cookie));
+  const ip = clientAddress(req.socket.remoteAddress, req.headers, services.config.trustedProxies);
   return {
     services,
     user,
-    ip: clientAddress(req.socket.remoteAddress, req.headers, services.config.trustedProxies),
+    ip,
     userAgent: req.headers["user-agent"],
     setCookie(value) {
       const existing = res.getHeader("set-cookie");
       const list = Array.isArray(existing) ? existing : existing ? [String(existing)] : [];
       res.setHeader("set-cookie", [...list, value]);
     },
+    audit: procedureAudit(services.db, user, ip),
   };
 }

@@ -5,14 +5,13 @@
 import { Alert, Anchor, Badge, Button, CopyButton, Group, Paper, Stack, Text } from "@mantine/core";
 import { IconAlertCircle, IconArrowLeft, IconCopy, IconPlayerStop } from "@tabler/icons-react";
 import { useMutation } from "@tanstack/react-query";
-import type { TerminalReady } from "@wheelhouse/shared";
+import type { TerminalEnded, TerminalReady } from "@wheelhouse/shared";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { Suspense, useCallback, useState } from "react";
 import { useTRPC } from "../../../client/trpc";
 import { PageHeader } from "../../../components/page-header";
 import { RelativeTime } from "../../../components/relative-time";
-import type { TerminalEnded } from "../../../components/terminal/terminal-view";
 import { TerminalView } from "../../../components/terminal/terminal-view";
 
 type Start =

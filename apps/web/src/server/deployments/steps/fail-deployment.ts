@@ -1,0 +1,43 @@
+// How a deployment fails, at any step or after a portal restart: its new containers are removed,
+// its instances marked Failed with the reason, and the deployment Failed. The previous release
+// keeps serving, because nothing switched to this one.
+import { ACTIVE_INSTANCE_STATUSES, type InstanceStatus, REMOVABLE_INSTANCE_STATUSES } from "@wheelhouse/shared";
+import type { Db } from "../../db/client";
+import { statusIn } from "../../db/status-filter";
+import { appendLog, isFinished, transition } from "../deployment-records";
+import { announce, type DeploymentRun } from "./deployment-run";
+import { removeInstances } from "./remove-instances";
+
+/** Marks a deployment's instances that still count as running. */
+export async function markActiveInstances(
+  db: Db,
+  deploymentId: string,
+  status: Extract<InstanceStatus, "Stopped" | "Failed">,
+  reason: string | null,
+): Promise<void> {
+  await db.containerInstance.updateMany({
+    where: { deploymentId, status: statusIn(ACTIVE_INSTANCE_STATUSES) },
+    data: { status, failureReason: reason },
+  });
+}
+
+/** Fails the run's deployment with `reason`, unless it already finished (it went live meanwhile). */
+export async function failDeployment(run: DeploymentRun, reason: string): Promise<void> {
+  const { db } = run.services;
+  const deploymentId = run.deployment.id;
+  const current = await db.deployment.findUniqueOrThrow({ where: { id: deploymentId }, select: { status: true } });
+  if (isFinished(current.status)) return;
+  const mine = await db.containerInstance.findMany({
+    where: { deploymentId, status: statusIn(REMOVABLE_INSTANCE_STATUSES), containerId: { not: null } },
+  });
+  await appendLog(
+    db,
+    deploymentId,
+    `Failed: ${reason}`,
+    "Removing the new containers; the previous release keeps serving.",
+  );
+  await removeInstances(run.services, mine, "Failed");
+  await markActiveInstances(db, deploymentId, "Failed", reason.slice(0, 1_000));
+  await transition(db, deploymentId, "Failed", { failureReason: reason.slice(0, 4_000) });
+  announce(run);
+}
