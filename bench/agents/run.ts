@@ -14,7 +14,7 @@ import Database from "better-sqlite3";
 import { secretHash } from "../../apps/web/src/server/hosts/agent-keys.ts";
 import { freePort } from "../../scripts/lib/free-port.ts";
 import { setUpAdmin } from "../../tests/support/api-client.ts";
-import { type Portal, repoRoot, startPortal } from "../../tests/support/portal.ts";
+import { ANY_ERROR, type Portal, repoRoot, startPortal } from "../../tests/support/portal.ts";
 
 const CLK_TCK = 100;
 const IDLE_WINDOW_MS = 10_000;
@@ -183,12 +183,12 @@ async function benchWheelhouse(n: number): Promise<Row> {
       mode: "wheelhouse",
       fanout: async () =>
         (await admin.mutate<{ results: { ok: boolean; ms: number }[] }>("hosts.pingAll")).data?.results ?? [],
-      stop: () => portal.stop({ allowErrors: true, keepData: true }),
+      stop: () => portal.stop({ expectedErrors: ANY_ERROR, keepData: true }),
       restart: async () => {
         portal = await startPortal({ port, databaseUrl, dataDir, waitFor: "live", env: { LOG_LEVEL: "warn" } });
       },
       cleanUp: async () => {
-        await portal.stop({ allowErrors: true });
+        await portal.stop({ expectedErrors: ANY_ERROR });
         // The restarted portal was handed the first one's data directory, so it is ours to remove.
         rmSync(dataDir, { recursive: true, force: true });
       },

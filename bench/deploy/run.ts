@@ -21,7 +21,7 @@ import {
   testContainerLabels,
 } from "../../tests/support/docker.ts";
 import { requestWithHost } from "../../tests/support/nginx.ts";
-import { repoRoot, startPortal } from "../../tests/support/portal.ts";
+import { ANY_ERROR, repoRoot, startPortal } from "../../tests/support/portal.ts";
 import { apiKeyFor } from "../../tests/support/rest-client.ts";
 import { startBaselineNginx } from "./baseline-nginx.ts";
 
@@ -192,7 +192,7 @@ async function main() {
     await host.tearDown();
     await removeAppContainers();
     await removeContainersWithLabel(labels[1] ?? "wheelhouse.test.owner=none");
-    await portal.stop({ allowErrors: true });
+    await portal.stop({ expectedErrors: ANY_ERROR });
   }
 }
 

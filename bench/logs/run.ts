@@ -20,7 +20,7 @@ import {
   runTestContainer,
 } from "../../tests/support/docker.ts";
 import { LogViewerClient } from "../../tests/support/log-viewer.ts";
-import { startPortal } from "../../tests/support/portal.ts";
+import { ANY_ERROR, startPortal } from "../../tests/support/portal.ts";
 
 const seconds = Number(process.argv[2] ?? 6);
 const RATES = [1_000, 10_000, 100_000];
@@ -191,7 +191,7 @@ async function main() {
     await agent.kill();
     await removeTestContainers();
     removeConfigDir(dir);
-    await portal.stop({ allowErrors: true });
+    await portal.stop({ expectedErrors: ANY_ERROR });
   }
   const header = [
     "lines/s written",

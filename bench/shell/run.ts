@@ -14,7 +14,7 @@ import { type WebSocket, WebSocketServer } from "ws";
 import { agentConfigDir, enrollAgent, removeConfigDir, runAgent } from "../../tests/support/agents.ts";
 import { setUpAdmin } from "../../tests/support/api-client.ts";
 import { dockerAvailable, removeTestContainers, runTestContainer } from "../../tests/support/docker.ts";
-import { startPortal } from "../../tests/support/portal.ts";
+import { ANY_ERROR, startPortal } from "../../tests/support/portal.ts";
 import { openContainerShell, type TerminalClient } from "../../tests/support/terminal-client.ts";
 
 // @xterm/headless is CommonJS: its named exports are not visible to an ES module import.
@@ -198,7 +198,7 @@ async function main() {
   } finally {
     await removeTestContainers();
     removeConfigDir(configDir);
-    await portal.stop({ allowErrors: true });
+    await portal.stop({ expectedErrors: ANY_ERROR });
   }
 }
 
