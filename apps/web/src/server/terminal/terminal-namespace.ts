@@ -101,10 +101,12 @@ export function attachTerminalNamespace(
     ending: ({ socket: untyped, user, extra }) => {
       const socket: TerminalSocket = untyped;
       const { session, mode } = extra;
-      // The controller's shell ends with its socket; a watcher only stops watching.
-      if (mode === "control" && session.ownerId === user.id && terminals.get(session.id) === session) {
+      // The controller's shell ends with its socket; a watcher only stops watching. Decided by who
+      // holds the socket, not by whether the manager still lists the session: shell-revocation.ts
+      // may be closing the same shell, and its end reaches this socket only after the socket is gone.
+      if (mode === "control" && session.ownerId === user.id) {
         socket.emit(TERMINAL_EVENTS.ended, { exitCode: null, reason: "revoked", message: END_MESSAGES.revoked });
-        void terminals.close(session, "revoked");
+        if (terminals.get(session.id) === session) void terminals.close(session, "revoked");
       } else {
         socket.emit(TERMINAL_EVENTS.kicked, { message: "Your access changed: you may no longer watch this session." });
       }
