@@ -2,6 +2,7 @@
 // race for one domain through the REST API end with exactly one app serving it, and the others are
 // told which app that is. The old read-every-app-then-write check let both through.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { enrollHostRow } from "../support/agents.ts";
 import { ADMIN, type ApiClient, setUpAdmin } from "../support/api-client.ts";
 import { sql } from "../support/database.ts";
 import { type Portal, startPortal } from "../support/portal.ts";
@@ -16,29 +17,8 @@ interface AppBody {
 }
 
 /** A host row through the enrolment endpoint: apps need one to be created on, no agent needs to run. */
-async function enrollHost(name: string): Promise<string> {
-  const enrollment = await admin.mutate<{ token: string }>("hosts.createEnrollment", { name });
-  if (!enrollment.data) throw new Error(JSON.stringify(enrollment.error));
-  const res = await fetch(`${portal.url}/api/agent/enroll`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      token: enrollment.data.token,
-      version: "test",
-      facts: {
-        hostname: name,
-        os: "o",
-        kernel: "k",
-        arch: "x64",
-        cpus: 1,
-        memoryBytes: 1,
-        diskBytes: 1,
-        dockerVersion: null,
-      },
-    }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { hostId: string }).hostId;
+function enrollHost(name: string): Promise<string> {
+  return enrollHostRow(admin, portal.url, name);
 }
 
 beforeAll(async () => {

@@ -1,7 +1,9 @@
 // Apps through the REST API with API keys, without any host doing work: validation sentences, the
 // OpenAPI document, key life cycle and secrets that never come back. Deployments on a real Docker
 // engine and nginx are in deployments.int.test.ts.
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { enrollHostRow } from "../support/agents.ts";
 import { ADMIN, setUpAdmin } from "../support/api-client.ts";
 import { sql } from "../support/database.ts";
 import { waitForDeployment } from "../support/deployments.ts";
@@ -15,32 +17,8 @@ let hostId: string;
 beforeAll(async () => {
   portal = await startPortal();
   const admin = await setUpAdmin(portal.url);
-  const enrollment = await admin.mutate<{ hostId: string }>("hosts.createEnrollment", { name: "api-host" });
-  if (!enrollment.data) throw new Error(JSON.stringify(enrollment.error));
   rest = await apiKeyFor(portal.url, ADMIN.email, ADMIN.password);
-  const hosts = await admin.query<{ id: string; name: string }[]>("hosts.list");
-  // An enrolment alone makes no host; create one through the enrolment endpoint.
-  const token = (enrollment.data as unknown as { token: string }).token;
-  const res = await fetch(`${portal.url}/api/agent/enroll`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      token,
-      version: "test",
-      facts: {
-        hostname: "h",
-        os: "o",
-        kernel: "k",
-        arch: "x64",
-        cpus: 1,
-        memoryBytes: 1,
-        diskBytes: 1,
-        dockerVersion: null,
-      },
-    }),
-  });
-  hostId = ((await res.json()) as { hostId: string }).hostId;
-  expect(hosts.status).toBe(200);
+  hostId = await enrollHostRow(admin, portal.url, "api-host");
 });
 
 afterAll(async () => {

@@ -3,13 +3,19 @@
 // Then the same roles on a real agent and engine: shells, attach and exec in a container Wheelhouse
 // runs for the team's app and in one it does not (which mounts the Docker socket), environment
 // values in inspect, and the container output in a failed deployment's log (issue 9).
-import { ACTIONS, type Action, type AppDetail, can, type Deployment, ROLES, type Role } from "@wheelhouse/shared";
+import { ACTIONS, type Action, can, type Deployment, ROLES, type Role } from "@wheelhouse/shared";
 import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SAMPLE_FACTS } from "../support/agents.ts";
+import { enrollHostRow } from "../support/agents.ts";
 import { ADMIN, ApiClient, setUpAdmin } from "../support/api-client.ts";
 import { sql } from "../support/database.ts";
-import { enrolHostWithNginx, removeAppContainers, type TestHost, waitForDeployment } from "../support/deployments.ts";
+import {
+  deployTestApp,
+  enrolHostWithNginx,
+  removeAppContainers,
+  type TestHost,
+  waitForDeployment,
+} from "../support/deployments.ts";
 import {
   dockerAvailable,
   ensureTestAppImage,
@@ -46,15 +52,7 @@ async function newTarget(): Promise<string> {
 /** An enrolled host (through the real enrolment endpoint), for actions on hosts. */
 async function newHost(): Promise<string> {
   counter += 1;
-  const created = await admin.mutate<{ token: string }>("hosts.createEnrollment", { name: `matrix-host-${counter}` });
-  if (!created.data) throw new Error(`could not create an enrolment: ${JSON.stringify(created.error)}`);
-  const res = await fetch(`${portal.url}/api/agent/enroll`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ token: created.data.token, version: "test", facts: SAMPLE_FACTS }),
-  });
-  const body = (await res.json()) as { hostId: string };
-  return body.hostId;
+  return enrollHostRow(admin, portal.url, `matrix-host-${counter}`);
 }
 
 /** How to attempt each action over the transport that offers it. Returns the HTTP-like status. */
@@ -310,18 +308,7 @@ describe("shells, exec and container output on a real engine", () => {
     const adminRest = rest.get("admin");
     if (!adminRest) throw new Error("no admin API key");
 
-    const created = await adminRest.call("POST", "/apps", {
-      name: "matrix-shell",
-      image: testAppImage("v1"),
-      port: 8080,
-      hosts: [host.id],
-    });
-    if (created.status !== 200) throw new Error(JSON.stringify(created.body));
-    const started = await adminRest.call<{ deployment: Deployment }>("POST", "/apps/matrix-shell/deployments", {});
-    const live = await waitForDeployment(adminRest, started.body.deployment.id);
-    if (live.status !== "Live") throw new Error(`matrix-shell did not go live: ${live.failureReason}`);
-    const detail = await adminRest.call<{ app: AppDetail }>("GET", "/apps/matrix-shell");
-    managedId = detail.body.app.instances[0]?.containerId ?? "";
+    managedId = await deployTestApp(adminRest, "matrix-shell", host.id);
 
     const labels = Object.entries(testContainerLabels()).flatMap(([key, value]) => ["--label", `${key}=${value}`]);
     socketBoxId = await runDocker([

@@ -4,12 +4,11 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { AppDetail, Deployment } from "@wheelhouse/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, ApiClient, setUpAdmin } from "../support/api-client.ts";
 import { runCli } from "../support/cli.ts";
 import { sql } from "../support/database.ts";
-import { enrolHostWithNginx, removeAppContainers, type TestHost, waitForDeployment } from "../support/deployments.ts";
+import { deployTestApp, enrolHostWithNginx, removeAppContainers, type TestHost } from "../support/deployments.ts";
 import {
   dockerAvailable,
   ensureTestAppImage,
@@ -17,7 +16,6 @@ import {
   runDocker,
   runTestContainer,
   type TestContainer,
-  testAppImage,
 } from "../support/docker.ts";
 import { waitForListedContainer } from "../support/inventory.ts";
 import { type Portal, startPortal } from "../support/portal.ts";
@@ -71,18 +69,7 @@ beforeAll(async () => {
   box = await runTestContainer({ command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3000 & wait"] });
   await waitForContainer(box.id);
   rest = await apiKeyFor(portal.url, ADMIN.email, ADMIN.password);
-  const app = await rest.call("POST", "/apps", {
-    name: "shellapp",
-    image: testAppImage("v1"),
-    port: 8080,
-    hosts: [host.id],
-  });
-  if (app.status !== 200) throw new Error(JSON.stringify(app.body));
-  const started = await rest.call<{ deployment: Deployment }>("POST", "/apps/shellapp/deployments", {});
-  const live = await waitForDeployment(rest, started.body.deployment.id);
-  if (live.status !== "Live") throw new Error(`shellapp did not go live: ${live.failureReason}`);
-  const detail = await rest.call<{ app: AppDetail }>("GET", "/apps/shellapp");
-  appBox = detail.body.app.instances[0]?.containerId ?? "";
+  appBox = await deployTestApp(rest, "shellapp", host.id);
   await waitForContainer(appBox);
 }, 180_000);
 

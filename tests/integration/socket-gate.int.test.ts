@@ -4,19 +4,13 @@
 // a refused handshake, or a live page/stream/shell that ends within 2 s; every refusal is audited.
 // Cells where the change does not touch what the namespace needs say so, and check that the
 // connection keeps working (nothing is silently skipped).
-import type { AppDetail, Deployment, ViewerEnd } from "@wheelhouse/shared";
+import type { ViewerEnd } from "@wheelhouse/shared";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, ApiClient, setUpAdmin } from "../support/api-client.ts";
 import { sql } from "../support/database.ts";
-import { enrolHostWithNginx, removeAppContainers, type TestHost, waitForDeployment } from "../support/deployments.ts";
-import {
-  dockerAvailable,
-  ensureTestAppImage,
-  removeTestContainers,
-  runTestContainer,
-  testAppImage,
-} from "../support/docker.ts";
+import { deployTestApp, enrolHostWithNginx, removeAppContainers, type TestHost } from "../support/deployments.ts";
+import { dockerAvailable, ensureTestAppImage, removeTestContainers, runTestContainer } from "../support/docker.ts";
 import { waitForListedContainer } from "../support/inventory.ts";
 import { LogViewerClient } from "../support/log-viewer.ts";
 import { type Portal, startPortal } from "../support/portal.ts";
@@ -334,18 +328,7 @@ beforeAll(async () => {
   });
   ticker = counter.id;
   const rest = await apiKeyFor(portal.url, ADMIN.email, ADMIN.password);
-  const app = await rest.call("POST", "/apps", {
-    name: "gateapp",
-    image: testAppImage("v1"),
-    port: 8080,
-    hosts: [host.id],
-  });
-  if (app.status !== 200) throw new Error(JSON.stringify(app.body));
-  const started = await rest.call<{ deployment: Deployment }>("POST", "/apps/gateapp/deployments", {});
-  const live = await waitForDeployment(rest, started.body.deployment.id);
-  if (live.status !== "Live") throw new Error(`gateapp did not go live: ${live.failureReason}`);
-  const detail = await rest.call<{ app: AppDetail }>("GET", "/apps/gateapp");
-  appBox = detail.body.app.instances[0]?.containerId ?? "";
+  appBox = await deployTestApp(rest, "gateapp", host.id);
   // Both containers must be in the portal's inventory before a stream or a shell can name them.
   await waitForListedContainer(admin, host.id, ticker);
   await waitForListedContainer(admin, host.id, appBox);

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { HostFacts } from "@wheelhouse/shared";
+import type { ApiClient } from "./api-client.ts";
 import { collectJsonLines, type LogLine } from "./json-lines.ts";
 import { repoRoot } from "./portal.ts";
 
@@ -101,4 +102,20 @@ export function runAgent(configDir: string, extraEnv: Record<string, string> = {
 
 export function removeConfigDir(configDir: string) {
   rmSync(configDir, { recursive: true, force: true });
+}
+
+/**
+ * A host row made through the real enrolment endpoint, with no agent behind it: what a test needs
+ * when apps or host actions must name a host but nothing has to run there.
+ */
+export async function enrollHostRow(admin: ApiClient, portalUrl: string, name: string): Promise<string> {
+  const created = await admin.mutate<{ token: string }>("hosts.createEnrollment", { name });
+  if (!created.data) throw new Error(`could not create an enrolment: ${JSON.stringify(created.error)}`);
+  const res = await fetch(`${portalUrl}/api/agent/enroll`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ token: created.data.token, version: "test", facts: { ...SAMPLE_FACTS, hostname: name } }),
+  });
+  if (res.status !== 200) throw new Error(`enrolment of ${name} answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { hostId: string }).hostId;
 }

@@ -1,11 +1,11 @@
 // A host with a real agent, the real Docker engine and a managed nginx, enrolled in a test portal:
 // what the deployment suites (and the bench) deploy to. Everything it creates carries the test
 // labels and is removed by tearDown().
-import { type Deployment, FINISHED_DEPLOYMENT_STATUSES, inStatusGroup } from "@wheelhouse/shared";
+import { type AppDetail, type Deployment, FINISHED_DEPLOYMENT_STATUSES, inStatusGroup } from "@wheelhouse/shared";
 import { freePort } from "../../scripts/lib/free-port.ts";
 import { type AgentProcess, agentConfigDir, enrollAgent, removeConfigDir, runAgent } from "./agents.ts";
 import type { ApiClient } from "./api-client.ts";
-import { removeContainersWithLabel, testContainerLabels } from "./docker.ts";
+import { removeContainersWithLabel, testAppImage, testContainerLabels } from "./docker.ts";
 import { managedNginxEnv, requestWithHost, stopManagedNginx } from "./nginx.ts";
 import type { RestClient } from "./rest-client.ts";
 import { waitFor } from "./wait-for.ts";
@@ -87,6 +87,23 @@ export async function waitForDeployment(rest: RestClient, id: string, timeoutMs 
       until: (deployment) => inStatusGroup(FINISHED_DEPLOYMENT_STATUSES, deployment.status),
     },
   );
+}
+
+/**
+ * Creates an app of the test image (v1) on one host, deploys it and waits until it is Live: the
+ * container Wheelhouse manages for a team, as the shell and permission suites need one. Returns the
+ * first instance's container id.
+ */
+export async function deployTestApp(rest: RestClient, name: string, hostId: string): Promise<string> {
+  const created = await rest.call("POST", "/apps", { name, image: testAppImage("v1"), port: 8080, hosts: [hostId] });
+  if (created.status !== 200) throw new Error(JSON.stringify(created.body));
+  const started = await rest.call<{ deployment: Deployment }>("POST", `/apps/${name}/deployments`, {});
+  const live = await waitForDeployment(rest, started.body.deployment.id);
+  if (live.status !== "Live") throw new Error(`${name} did not go live: ${live.failureReason}`);
+  const detail = await rest.call<{ app: AppDetail }>("GET", `/apps/${name}`);
+  const containerId = detail.body.app.instances[0]?.containerId;
+  if (!containerId) throw new Error(`${name} is Live without an instance`);
+  return containerId;
 }
 
 export async function deploymentLog(rest: RestClient, id: string): Promise<string> {

@@ -3,23 +3,16 @@
 // picked up, however a request and the loop's end interleave.
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appInclude, toAppRecord } from "../apps/app-record";
 import { createSecretBox } from "../config/secret-box";
-import { createDb, type Db } from "../db/client";
-import { applyMigrations } from "../db/migrations/apply-migrations";
-import { AgentRegistry } from "../hosts/agent-registry";
-import { createMetrics } from "../metrics/registry";
+import type { Db } from "../db/client";
 import type { PortalEvents } from "../services";
+import { registryWithoutAgents, type ScratchDatabase, scratchDatabase, teamWithApp } from "../testing/scratch-portal";
 import { DeployOrchestrator, type OrchestratorHooks } from "./deploy-orchestrator";
 import { NginxSync } from "./nginx-sync";
 
-const dir = mkdtempSync(join(tmpdir(), "wh-orchestrator-"));
-const file = join(dir, "portal.sqlite");
+let scratch: ScratchDatabase;
 let db: Db;
 
 /** Log lines at error level: a test that logs one fails. */
@@ -34,22 +27,16 @@ const logger = pino(
 );
 
 beforeAll(async () => {
-  await applyMigrations({ kind: "sqlite", file, url: `file:${file}` });
-  db = createDb({ kind: "sqlite", file, url: `file:${file}` });
+  scratch = await scratchDatabase("orchestrator");
+  db = scratch.db;
 });
 
 afterAll(async () => {
-  await db?.$disconnect();
-  rmSync(dir, { recursive: true, force: true });
+  await scratch?.dispose();
 });
 
 function orchestrator(hooks: OrchestratorHooks): DeployOrchestrator {
-  const metrics = createMetrics({
-    countActiveSessions: async () => 0,
-    countConnectedAgents: () => 0,
-    countInstancesByStatus: async () => ({}),
-  });
-  const agents = new AgentRegistry(metrics);
+  const { metrics, agents } = registryWithoutAgents();
   return new DeployOrchestrator({
     db,
     agents,
@@ -63,26 +50,7 @@ function orchestrator(hooks: OrchestratorHooks): DeployOrchestrator {
 }
 
 async function newApp() {
-  const suffix = randomBytes(4).toString("hex");
-  const team = await db.team.create({ data: { name: `Team ${suffix}`, slug: `team-${suffix}` } });
-  const host = await db.host.create({ data: { teamId: team.id, name: `host-${suffix}` } });
-  const row = await db.app.create({
-    data: {
-      teamId: team.id,
-      name: `app-${suffix}`,
-      environment: "staging",
-      image: "example/app:1",
-      port: 8080,
-      healthPath: "/health",
-      healthTimeoutSeconds: 5,
-      replicas: 1,
-      network: "published",
-      restartPolicy: "unless-stopped",
-      hosts: { create: [{ hostId: host.id, position: 0 }] },
-    },
-    include: appInclude,
-  });
-  return toAppRecord(row);
+  return (await teamWithApp(db)).app;
 }
 
 const deploy = { kind: "deploy" as const, imageRef: "example/app:1", reason: null, actor: null };

@@ -4,26 +4,24 @@
 // was live stays live when a step fails.
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appInclude, toAppRecord } from "../../apps/app-record";
 import { createSecretBox } from "../../config/secret-box";
-import { createDb, type Db } from "../../db/client";
-import { applyMigrations } from "../../db/migrations/apply-migrations";
-import { AgentRegistry } from "../../hosts/agent-registry";
-import { createMetrics } from "../../metrics/registry";
+import type { Db } from "../../db/client";
 import { snapshotConfig } from "../../releases/release-config";
 import type { PortalEvents } from "../../services";
+import {
+  registryWithoutAgents,
+  type ScratchDatabase,
+  scratchDatabase,
+  teamWithApp,
+} from "../../testing/scratch-portal";
 import { NginxSync } from "../nginx-sync";
 import { awaitHealthy } from "./await-healthy";
 import { DeploymentFailed, openRun, type StepServices } from "./deployment-run";
 import { switchTraffic } from "./switch-traffic";
 
-const dir = mkdtempSync(join(tmpdir(), "wh-deploy-steps-"));
-const file = join(dir, "portal.sqlite");
+let scratch: ScratchDatabase;
 let db: Db;
 let services: StepServices;
 const changed: string[] = [];
@@ -33,14 +31,9 @@ const logged: string[] = [];
 const logger = pino({ level: "warn" }, { write: (line: string) => void logged.push(line) });
 
 beforeAll(async () => {
-  await applyMigrations({ kind: "sqlite", file, url: `file:${file}` });
-  db = createDb({ kind: "sqlite", file, url: `file:${file}` });
-  const metrics = createMetrics({
-    countActiveSessions: async () => 0,
-    countConnectedAgents: () => 0,
-    countInstancesByStatus: async () => ({}),
-  });
-  const agents = new AgentRegistry(metrics);
+  scratch = await scratchDatabase("deploy-steps");
+  db = scratch.db;
+  const { agents } = registryWithoutAgents();
   const events = new EventEmitter<PortalEvents>();
   events.on("deploymentChanged", (_teamId, deploymentId) => changed.push(deploymentId));
   services = {
@@ -54,33 +47,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await db?.$disconnect();
-  rmSync(dir, { recursive: true, force: true });
+  await scratch?.dispose();
 });
 
-/** A team with one host and an app on it; `domains` makes the switch go through nginx. */
-async function newApp(domains: string[] = []) {
-  const suffix = randomBytes(4).toString("hex");
-  const team = await db.team.create({ data: { name: `Team ${suffix}`, slug: `team-${suffix}` } });
-  const host = await db.host.create({ data: { teamId: team.id, name: `host-${suffix}` } });
-  const row = await db.app.create({
-    data: {
-      teamId: team.id,
-      name: `app-${suffix}`,
-      environment: "staging",
-      image: "example/app:1",
-      port: 8080,
-      healthPath: "/health",
-      healthTimeoutSeconds: 5,
-      replicas: 2,
-      network: "published",
-      restartPolicy: "unless-stopped",
-      hosts: { create: [{ hostId: host.id, position: 0 }] },
-      domains: { create: domains.map((domain, position) => ({ domain, position })) },
-    },
-    include: appInclude,
-  });
-  return { team, host, app: toAppRecord(row) };
+/** A team with one host and an app of two replicas on it; `domains` makes the switch go through nginx. */
+function newApp(domains: string[] = []) {
+  return teamWithApp(db, { replicas: 2, domains });
 }
 
 /** A deployment at `status`, with one release, as the steps before would have left it. */

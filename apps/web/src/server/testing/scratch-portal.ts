@@ -1,0 +1,68 @@
+// What the portal's unit tests share: a scratch SQLite database with every migration applied, the
+// metrics and agent registry a portal would have (with no agent connected), and a team with one
+// host and an app on it. Only tests import this folder.
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { appInclude, toAppRecord } from "../apps/app-record";
+import { createDb, type Db } from "../db/client";
+import { applyMigrations } from "../db/migrations/apply-migrations";
+import { AgentRegistry } from "../hosts/agent-registry";
+import { createMetrics } from "../metrics/registry";
+
+export interface ScratchDatabase {
+  db: Db;
+  /** Disconnects and deletes the database's folder. */
+  dispose(): Promise<void>;
+}
+
+/** A fresh SQLite database in a temporary folder, migrated like a portal's at start-up. */
+export async function scratchDatabase(prefix: string): Promise<ScratchDatabase> {
+  const dir = mkdtempSync(join(tmpdir(), `wh-${prefix}-`));
+  const file = join(dir, "portal.sqlite");
+  await applyMigrations({ kind: "sqlite", file, url: `file:${file}` });
+  const db = createDb({ kind: "sqlite", file, url: `file:${file}` });
+  return {
+    db,
+    async dispose() {
+      await db.$disconnect();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A portal's metrics and an agent registry with no agent connected (none can run in a unit test). */
+export function registryWithoutAgents() {
+  const metrics = createMetrics({
+    countActiveSessions: async () => 0,
+    countConnectedAgents: () => 0,
+    countInstancesByStatus: async () => ({}),
+  });
+  return { metrics, agents: new AgentRegistry(metrics) };
+}
+
+/** A new team with one host and an app on it; `domains` makes a switch go through nginx. */
+export async function teamWithApp(db: Db, options: { replicas?: number; domains?: string[] } = {}) {
+  const suffix = randomBytes(4).toString("hex");
+  const team = await db.team.create({ data: { name: `Team ${suffix}`, slug: `team-${suffix}` } });
+  const host = await db.host.create({ data: { teamId: team.id, name: `host-${suffix}` } });
+  const row = await db.app.create({
+    data: {
+      teamId: team.id,
+      name: `app-${suffix}`,
+      environment: "staging",
+      image: "example/app:1",
+      port: 8080,
+      healthPath: "/health",
+      healthTimeoutSeconds: 5,
+      replicas: options.replicas ?? 1,
+      network: "published",
+      restartPolicy: "unless-stopped",
+      hosts: { create: [{ hostId: host.id, position: 0 }] },
+      domains: { create: (options.domains ?? []).map((domain, position) => ({ domain, position })) },
+    },
+    include: appInclude,
+  });
+  return { team, host, app: toAppRecord(row) };
+}
