@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The quick start's local agent (run by scripts/start.sh in the background):
 # waits for the portal's one-time enrolment token (written once a team exists), enrols, then runs
-# the agent until the portal process (PID $3) ends. Usage: local-agent.sh PORTAL_URL CONFIG_DIR PORTAL_PID
+# the agent, which stops when the portal process (PID $3) ends. Usage: local-agent.sh PORTAL_URL CONFIG_DIR PORTAL_PID
 # The agent watches that PID itself (WHEELHOUSE_AGENT_STOP_WITH_PID): it stops with its portal even
 # when this script is killed too, and a portal killed with SIGKILL leaves no agent behind.
 set -uo pipefail
@@ -22,11 +22,8 @@ if [ ! -f "$config_dir/agent.json" ]; then
   echo "This machine is enrolled as a host; it appears on the Hosts page." >&2
 fi
 
-"${agent[@]}" run >>"$config_dir/agent.log" 2>&1 &
-agent_pid=$!
-while kill -0 "$portal_pid" 2>/dev/null && kill -0 "$agent_pid" 2>/dev/null; do sleep 1; done
-kill "$agent_pid" 2>/dev/null
-wait "$agent_pid" 2>/dev/null
+# The agent stops by itself when the portal's PID ends (WHEELHOUSE_AGENT_STOP_WITH_PID above).
+"${agent[@]}" run >>"$config_dir/agent.log" 2>&1
 # 75: another agent holds this directory (wheelhouse-agent's exit codes, apps/agent/README.md).
 if [ "$?" = 75 ]; then
   echo "The local agent did not start: another agent already runs with $config_dir (see $config_dir/agent.log)." >&2

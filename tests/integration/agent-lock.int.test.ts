@@ -3,10 +3,12 @@
 // is taken over; an agent tied to a process (WHEELHOUSE_AGENT_STOP_WITH_PID) stops when that process
 // dies, SIGKILL included; and the bin wrapper passes SIGTERM on instead of orphaning the agent.
 // No portal is needed: the agents dial a loopback port nobody listens on and keep retrying.
+
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { EXIT_CONFIG_LOCKED } from "../../apps/agent/src/config/config-lock.ts";
 import { freePort } from "../../scripts/lib/free-port.ts";
 import { agentPidsFor, processRuns } from "../support/agent-processes.ts";
 import { type AgentProcess, agentConfigDir, removeConfigDir, runAgent } from "../support/agents.ts";
@@ -14,7 +16,6 @@ import { collectJsonLines, type LogLine } from "../support/json-lines.ts";
 import { repoRoot } from "../support/portal.ts";
 import { waitFor } from "../support/wait-for.ts";
 
-const EXIT_CONFIG_LOCKED = 75;
 const configDirs: string[] = [];
 const started: AgentProcess[] = [];
 const others: ChildProcess[] = [];

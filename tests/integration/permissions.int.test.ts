@@ -3,6 +3,7 @@
 // Then the same roles on a real agent and engine: shells, attach and exec in a container Wheelhouse
 // runs for the team's app and in one it does not (which mounts the Docker socket), environment
 // values in inspect, and the container output in a failed deployment's log (issue 9).
+
 import { ACTIONS, type Action, can, type Deployment, ROLES, type Role } from "@wheelhouse/shared";
 import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,10 +27,10 @@ import {
   testAppImage,
   testContainerLabels,
 } from "../support/docker.ts";
+import { waitForListedContainer } from "../support/inventory.ts";
 import { type Portal, startPortal } from "../support/portal.ts";
 import { apiKeyFor, type RestClient } from "../support/rest-client.ts";
 import { connectTerminal } from "../support/terminal-client.ts";
-import { waitFor } from "../support/wait-for.ts";
 
 let portal: Portal;
 let admin: ApiClient;
@@ -337,12 +338,8 @@ describe("shells, exec and container output on a real engine", () => {
     crashDeploymentId = crash.body.deployment.id;
     expect((await waitForDeployment(adminRest, crashDeploymentId)).status).toBe("Failed");
 
-    await waitFor(async () => (await listed()).map((c) => c.id), {
-      what: "the managed container and the socket test box in the portal's inventory",
-      timeoutMs: 15_000,
-      intervalMs: 200,
-      until: (ids) => ids.includes(managedId) && ids.includes(socketBoxId),
-    });
+    await waitForListedContainer(admin, host.id, managedId);
+    await waitForListedContainer(admin, host.id, socketBoxId);
   }, 180_000);
 
   afterAll(async () => {

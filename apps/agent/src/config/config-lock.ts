@@ -33,13 +33,13 @@ export class ConfigLockedError extends Error {}
 
 export interface ConfigLock {
   path: string;
-  /** Calls onLost (once) if another process takes the lock over; returns a stop function. */
-  watch(onLost: (holder: ProcessIdentity | null) => void): () => void;
+  /** Calls onLost (once) if another process takes the lock over. */
+  watch(onLost: (holder: ProcessIdentity | null) => void): void;
   /** Removes the lock if it still names this process. */
   release(): void;
 }
 
-export function lockPath(configDir: string): string {
+function lockPath(configDir: string): string {
   return join(configDir, "agent.lock");
 }
 
@@ -112,7 +112,6 @@ export function lockConfigDir(configDir: string): ConfigLock {
         onLost(holder === "absent" ? null : holder);
       }, CHECK_INTERVAL_MS);
       timer.unref();
-      return () => clearInterval(timer);
     },
     release() {
       if (mine(readHolder(path))) rmSync(path, { force: true });

@@ -5,23 +5,17 @@
 // a shell script.
 import { identify, isRunning } from "./process-identity";
 
-export const WATCH_INTERVAL_MS = 1_000;
+const WATCH_INTERVAL_MS = 1_000;
 
-/** Calls onGone once the process ends (at once if it is not running now); returns a stop function. */
-export function watchProcess(pid: number, onGone: () => void, intervalMs = WATCH_INTERVAL_MS): () => void {
+/** Calls onGone once the process ends (at once if it is not running now). */
+export function watchProcess(pid: number, onGone: () => void): void {
   const watched = identify(pid);
-  let done = false;
   const check = () => {
-    if (done || isRunning(watched)) return;
-    done = true;
+    if (isRunning(watched)) return;
     clearInterval(timer);
     onGone();
   };
-  const timer = setInterval(check, intervalMs);
+  const timer = setInterval(check, WATCH_INTERVAL_MS);
   // The first check runs after start-up has finished, so onGone never races the caller's set-up.
   setImmediate(check);
-  return () => {
-    done = true;
-    clearInterval(timer);
-  };
 }

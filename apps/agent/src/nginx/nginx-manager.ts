@@ -26,7 +26,7 @@ import {
 } from "./nginx-process";
 import { configHash, renderSites } from "./render-site";
 import { SiteFiles } from "./site-files";
-import { canRead, locateSystemNginx, systemMaster } from "./system-nginx";
+import { canRead, locateSystemNginx, type SystemNginxPaths, systemMaster } from "./system-nginx";
 
 export const NGINX_OFF = "nginx is off on this host (NGINX_MODE=off)";
 
@@ -130,10 +130,6 @@ export class NginxManager {
     return this.found;
   }
 
-  private listenPort(): number {
-    return this.settings.httpPort;
-  }
-
   private async startNow(): Promise<void> {
     if (this.settings.mode === "off") {
       this.logger.info(NGINX_OFF);
@@ -160,10 +156,12 @@ export class NginxManager {
   private async applyNow(sites: NginxSite[]): Promise<{ reloaded: boolean; configHash: string }> {
     if (this.settings.mode === "off") throw new Error(NGINX_OFF);
     const { binary } = await this.nginx();
-    const files = renderSites(sites, { listenPort: this.listenPort() });
+    const files = renderSites(sites, { listenPort: this.settings.httpPort });
     const hash = configHash(files);
     if (this.settings.mode === "managed") await this.prepareManaged();
-    const running = await this.isRunning();
+    // Located once per apply: each look runs `nginx -V` and `nginx -T`.
+    const system = this.settings.mode === "system" ? await locateSystemNginx(binary) : null;
+    const running = await this.isRunning(system);
     if (running && (await this.sites.liveHash()) === hash) return { reloaded: false, configHash: hash };
 
     await this.sites.swapIn(files);
@@ -174,7 +172,7 @@ export class NginxManager {
       throw new Error(`nginx refused the configuration: ${test.stderr.trim()}`);
     }
     try {
-      if (this.settings.mode === "system") await this.reloadSystem(binary);
+      if (system) await this.reloadSystem(system);
       else {
         const master = await this.managedMaster();
         if (master === null) await this.launchManaged(binary);
@@ -223,10 +221,11 @@ export class NginxManager {
     return pid !== null && (await isMasterOf(pid, this.layout.prefix)) ? pid : null;
   }
 
-  private async isRunning(): Promise<boolean> {
+  /** `system`: where the system nginx keeps its pid file, when the caller located it already. */
+  private async isRunning(system: SystemNginxPaths | null = null): Promise<boolean> {
     if (this.settings.mode === "managed") return (await this.managedMaster()) !== null;
     if (this.settings.mode === "system") {
-      const { pidFile } = await locateSystemNginx((await this.nginx()).binary);
+      const { pidFile } = system ?? (await locateSystemNginx((await this.nginx()).binary));
       return (await systemMaster(pidFile)) !== null;
     }
     return false;
@@ -295,15 +294,14 @@ export class NginxManager {
     const said = stderr.trim();
     if (/Address already in use/.test(said)) {
       return new Error(
-        `Port ${this.listenPort()} is already in use by another program, so nginx cannot listen on it. Free the port or set NGINX_HTTP_PORT to a free one. nginx said: ${said}`,
+        `Port ${this.settings.httpPort} is already in use by another program, so nginx cannot listen on it. Free the port or set NGINX_HTTP_PORT to a free one. nginx said: ${said}`,
       );
     }
     return new Error(`${what}: ${said}`);
   }
 
   /** Like the managed reload: confirmed by new workers, or nginx's own error and the last good files back. */
-  private async reloadSystem(binary: string): Promise<void> {
-    const { pidFile, errorLog } = await locateSystemNginx(binary);
+  private async reloadSystem({ pidFile, errorLog }: SystemNginxPaths): Promise<void> {
     const master = await systemMaster(pidFile);
     if (master === null) {
       throw new Error(

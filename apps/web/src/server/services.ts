@@ -1,6 +1,5 @@
 // The long-lived parts of a running portal, built once in main.ts and handed to every handler.
 import type { EventEmitter } from "node:events";
-import type { LogBatch, LogEnd } from "@wheelhouse/shared";
 import type { RefusalTally } from "./audit/refusal-tally";
 import type { Config } from "./config/env";
 import type { SecretBox } from "./config/secret-box";
@@ -37,8 +36,6 @@ export interface PortalEvents {
    * An agent sent a batch of a log stream, or ended one (logs/log-relay.ts); `refuse` is called when
    * the stream is another host's, so the agent's message is refused like any other bad one.
    */
-  agentLogBatch: [hostId: string, batch: LogBatch, refuse: () => void];
-  agentLogEnd: [hostId: string, end: LogEnd, refuse: () => void];
 }
 
 export interface PortalServices {

@@ -16,9 +16,6 @@ export type ActiveInstanceStatus = (typeof ACTIVE_INSTANCE_STATUSES)[number];
 /** Passed its health check; the reconciler follows its container's state from here on. */
 export const CHECKED_INSTANCE_STATUSES = ["Healthy", "Unhealthy"] as const satisfies readonly InstanceStatus[];
 
-/** Will not run again. */
-export const FINISHED_INSTANCE_STATUSES = ["Stopped", "Failed"] as const satisfies readonly InstanceStatus[];
-
 /**
  * May still have a container on its host that a failing deployment has to remove: the active ones,
  * and those that failed their health check (their container is left for its logs until then).

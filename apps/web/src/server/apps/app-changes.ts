@@ -2,7 +2,7 @@
 // and maintenance are nginx's business, so they are pushed to every host concerned straight away
 // (everything else applies at the next deploy). Validation and storage are apps.ts's.
 import type { App, CreateAppInput, UpdateAppInput } from "@wheelhouse/shared";
-import { AppError } from "../errors/app-error";
+import { AppError, reasonOf } from "../errors/app-error";
 import type { PortalServices } from "../services";
 import type { AppRecord } from "./app-record";
 import { type AppChanges, createApp, getApp, setMaintenance, toAppDto, updateApp } from "./apps";
@@ -18,10 +18,6 @@ interface Changed {
 /** Each host's nginx given its whole desired state again; one host's failure does not stop the rest. */
 function applyNginx(services: Services, hostIds: Iterable<string>) {
   return Promise.allSettled([...hostIds].map((hostId) => services.nginx.apply(hostId)));
-}
-
-function reasonText(reason: unknown): string {
-  return reason instanceof Error ? reason.message : String(reason);
 }
 
 export async function addApp(services: Services, teamId: string, input: CreateAppInput): Promise<Changed> {
@@ -56,10 +52,10 @@ export async function switchMaintenance(
   const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   const failure = failed
     ? {
-        message: reasonText(failed.reason),
+        message: reasonOf(failed.reason),
         error: new AppError(
           "NOT_READY",
-          `Maintenance is ${input.enabled ? "on" : "off"} in Wheelhouse, but a host's nginx did not take it: ${reasonText(failed.reason)}`,
+          `Maintenance is ${input.enabled ? "on" : "off"} in Wheelhouse, but a host's nginx did not take it: ${reasonOf(failed.reason)}`,
         ),
       }
     : null;

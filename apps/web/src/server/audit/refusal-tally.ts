@@ -7,9 +7,9 @@
 // most one window's repeats, never the first event of a window.
 import type { AuditEntry } from "./audit-log";
 
-export const REFUSAL_WINDOW_MS = 5 * 60_000;
+const REFUSAL_WINDOW_MS = 5 * 60_000;
 /** Open windows kept in memory; past this, refusals from new addresses share one window per team. */
-export const MAX_OPEN_WINDOWS = 5_000;
+const MAX_OPEN_WINDOWS = 5_000;
 /** Distinct emails and reasons named in a "repeated" event: enough to see a spray, bounded against one. */
 const MAX_EMAILS_NAMED = 10;
 const MAX_REASONS_NAMED = 20;

@@ -10,7 +10,7 @@ import type { Db } from "./client";
 import { diskFullSentence, isDiskFull } from "./disk-full";
 
 /** The probe's cadence: an idle portal notices a full disk within this (readiness promises 10 s). */
-export const PROBE_EVERY_MS = 5_000;
+const PROBE_EVERY_MS = 5_000;
 /** At most one error line per this while writes keep failing. */
 export const LOG_EVERY_MS = 60_000;
 /**

@@ -120,7 +120,7 @@ export function containerOutputLine(text: string): string {
   return `${CONTAINER_OUTPUT_INDENT}${text}`;
 }
 
-export function isContainerOutput(text: string): boolean {
+function isContainerOutput(text: string): boolean {
   return text.startsWith(CONTAINER_OUTPUT_INDENT);
 }
 

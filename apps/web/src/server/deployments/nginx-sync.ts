@@ -29,7 +29,7 @@ export class NginxSync {
     });
     const sites: NginxSite[] = [];
     for (const app of rows.map(toAppRecord)) {
-      if (!app.hostIds.includes(hostId) || app.domains.length === 0) continue;
+      if (app.domains.length === 0) continue;
       const deploymentId =
         this.switching.get(app.id) ??
         (await this.db.deployment.findFirst({ where: { appId: app.id, status: "Live" }, select: { id: true } }))?.id;

@@ -21,3 +21,8 @@ export class AppError extends Error {
     this.name = "AppError";
   }
 }
+
+/** Any thrown value as the end of a sentence: an Error's message, or the value as text. */
+export function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

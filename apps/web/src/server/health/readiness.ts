@@ -6,7 +6,7 @@ import type { PortalServices } from "../services";
 const PING_TIMEOUT_MS = 2_000;
 const LOG_EVERY_MS = 60_000;
 
-export const READINESS_ERRORS = {
+const READINESS_ERRORS = {
   unreachable: "database: unreachable",
   diskFull: "database: cannot write (disk full)",
   migrationsPending: "migrations: pending",

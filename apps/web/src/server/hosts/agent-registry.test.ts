@@ -1,13 +1,14 @@
 // The registry is the only code that talks to an agent's socket (decision 007): these tests drive it
 // with a real Socket.IO server and real clients on the loopback, as agents would connect.
+
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { PORTAL_REFUSED_EVENT, type Refusal } from "@wheelhouse/shared";
 import { Server, type Socket } from "socket.io";
 import { type Socket as ClientSocket, io } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createMetrics } from "../metrics/registry";
-import { AgentRegistry, type ConnectedAgent } from "./agent-registry";
+import { registryWithoutAgents } from "../testing/scratch-portal";
+import type { AgentRegistry, ConnectedAgent } from "./agent-registry";
 
 let http: HttpServer;
 let server: Server;
@@ -43,13 +44,7 @@ afterAll(async () => {
 });
 
 function freshRegistry(): AgentRegistry {
-  return new AgentRegistry(
-    createMetrics({
-      countActiveSessions: async () => 0,
-      countConnectedAgents: () => 0,
-      countInstancesByStatus: async () => ({}),
-    }),
-  );
+  return registryWithoutAgents().agents;
 }
 
 /** Connects an agent-like client for `hostId`; resolves once the registry holds the connection. */

@@ -9,7 +9,7 @@ import proxyaddr from "proxy-addr";
 export type TrustedProxies = (address: string, hop: number) => boolean;
 
 /** Used when the socket has already closed and Node no longer knows its peer. */
-export const UNKNOWN_ADDRESS = "unknown";
+const UNKNOWN_ADDRESS = "unknown";
 
 /**
  * Compiles TRUSTED_PROXIES entries (addresses, CIDR ranges, or proxy-addr's names loopback,

@@ -34,12 +34,6 @@ export function attachLogsNamespace(
   /** Each socket's open streams and their sources' keys (to tell each source why it ended). */
   const streams = new Map<string, Map<string, string[]>>();
 
-  events.on("agentLogBatch", (hostId, batch, refuse) => {
-    if (relay.agentBatch(hostId, batch) === "other-host") refuse();
-  });
-  events.on("agentLogEnd", (hostId, end, refuse) => {
-    if (relay.agentEnd(hostId, end) === "other-host") refuse();
-  });
   events.on("agentInventoryReceived", (hostId) => relay.agentConnected(hostId));
   events.on("deploymentChanged", (_teamId, deploymentId) => relay.deploymentChanged(deploymentId));
 

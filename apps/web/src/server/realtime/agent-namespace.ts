@@ -28,6 +28,7 @@ import {
   sampleTimeRefusal,
 } from "../hosts/host-telemetry";
 import { KEY_IN_USE_MESSAGE, keyInUseDelay } from "../hosts/key-in-use";
+import type { LogRelay } from "../logs/log-relay";
 import type { PortalServices } from "../services";
 import { type AgentRefusalKind, RefusalLog } from "./agent-refusals";
 
@@ -80,9 +81,13 @@ const OTHER_HOST_STREAM: Refused = { kind: "other-host-stream", reason: "that lo
  * (Made per connection, as closures, they cost every idle agent about 5 KiB: tsx's `keepNames`
  * defines a `name` on each named function, which gives each its own property store.)
  */
+/** Where agents' log batches and stream ends go: the portal's LogRelay (logs/log-relay.ts). */
+type AgentLogSink = Pick<LogRelay, "agentBatch" | "agentEnd">;
+
 function agentEventHandlers(
   services: PortalServices,
   samples: SampleWriter,
+  logs: AgentLogSink,
   notifyTeam: (teamId: string) => void,
 ): AgentEventHandlers {
   const { db, inventory } = services;
@@ -129,20 +134,9 @@ function agentEventHandlers(
     },
     // Streams and sessions are looked up by id and must be the reporting host's own: an agent that
     // names another host's would otherwise write into that host's log view or end its shell.
-    "agent:log-batch": ({ hostId }, batch) => {
-      let refused: Refused | undefined;
-      services.events.emit("agentLogBatch", hostId, batch, () => {
-        refused = OTHER_HOST_STREAM;
-      });
-      return refused;
-    },
-    "agent:log-end": ({ hostId }, end) => {
-      let refused: Refused | undefined;
-      services.events.emit("agentLogEnd", hostId, end, () => {
-        refused = OTHER_HOST_STREAM;
-      });
-      return refused;
-    },
+    "agent:log-batch": ({ hostId }, batch) =>
+      logs.agentBatch(hostId, batch) === "other-host" ? OTHER_HOST_STREAM : undefined,
+    "agent:log-end": ({ hostId }, end) => (logs.agentEnd(hostId, end) === "other-host" ? OTHER_HOST_STREAM : undefined),
     "agent:terminal-output": ({ hostId }, { sessionId, data }) =>
       services.terminals.agentOutput(hostId, sessionId, toBuffer(data)) === "other-host"
         ? OTHER_HOST_SESSION
@@ -158,6 +152,7 @@ export function attachAgentNamespace(
   agentNs: Namespace,
   services: PortalServices,
   samples: SampleWriter,
+  logs: AgentLogSink,
   notifyTeam: (teamId: string) => void,
 ) {
   const { db, logger, agents, metrics } = services;
@@ -189,7 +184,6 @@ export function attachAgentNamespace(
       }
       const retryAfterMs = await keyInUseDelay(services, host, address, notifyTeam);
       if (retryAfterMs !== null) {
-        logger.info({ hostId: host.id, host: host.name, address, retryAfterMs }, "agent refused: its key is in use");
         refused(refuse(KEY_IN_USE_MESSAGE, "KEY_IN_USE", retryAfterMs));
         return;
       }
@@ -206,7 +200,7 @@ export function attachAgentNamespace(
     }
   });
 
-  const handlers = agentEventHandlers(services, samples, notifyTeam);
+  const handlers = agentEventHandlers(services, samples, logs, notifyTeam);
 
   agentNs.on("connection", (socket: Socket) => {
     const link = socket.data as AgentSocketData;

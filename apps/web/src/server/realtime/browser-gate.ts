@@ -10,7 +10,7 @@ import { type Action, can } from "@wheelhouse/shared";
 import type { Namespace, Server, Socket } from "socket.io";
 import { authorize } from "../access/authorize";
 import { readSessionToken } from "../access/session-cookie";
-import { hashToken, resolveSessionById, type SessionUser } from "../access/sessions";
+import { resolveSession, resolveSessionById, type SessionUser } from "../access/sessions";
 import { type AuditEntry, recordAudit } from "../audit/audit-log";
 import { AppError } from "../errors/app-error";
 import { clientAddress } from "../http/client-address";
@@ -153,7 +153,7 @@ export class BrowserGate {
     const token = readSessionToken(headers.cookie);
     // Resolved before the Origin check so a foreign page's attempt with someone's cookie is
     // recorded against that person (and shown to their team).
-    const user = token ? await resolveSessionById(db, hashToken(token)) : null;
+    const user = await resolveSession(db, token);
     const refuse = async (code: "FORBIDDEN" | "UNAUTHENTICATED", reason: string, message: string): Promise<never> => {
       const entry: AuditEntry = {
         actor: user,

@@ -79,8 +79,9 @@ export function attachSockets(httpServer: HttpServer, services: PortalServices, 
     (error) =>
       services.writes.noticeFailure(error) || services.logger.error({ err: error }, "could not write host samples"),
   );
-  attachAgentNamespace(io.of("/agent"), services, samples, notifyTeam);
-  attachLogsNamespace(gate, services, metrics);
+  // The log relay takes the agents' batches straight from the /agent handlers (a hot path).
+  const logs = attachLogsNamespace(gate, services, metrics);
+  attachAgentNamespace(io.of("/agent"), services, samples, logs, notifyTeam);
   attachTerminalNamespace(gate, services, services.terminals, services.terminalTokens);
 
   return {

@@ -88,7 +88,9 @@ export class ShellOwnership {
   }
 
   private async revalidateOwner(userId: string): Promise<void> {
-    const owned = this.terminals.ownedBy(userId);
+    // A shell with its controlling tab attached is re-checked by the browser gate (terminal-namespace.ts
+    // `revalidate`), which also tells that tab why it ended; only the unattached ones are left here.
+    const owned = this.terminals.ownedBy(userId).filter((session) => session.controller === null && !session.ending);
     if (owned.length === 0) return;
     const memberships = await this.services.db.membership.findMany({
       where: { userId, teamId: { in: [...new Set(owned.map((session) => session.teamId))] } },

@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { domainRows, hostRows } from "../apps/app-domains";
 import { appInclude, toAppRecord } from "../apps/app-record";
 import { createDb, type Db } from "../db/client";
 import { applyMigrations } from "../db/migrations/apply-migrations";
@@ -59,8 +60,8 @@ export async function teamWithApp(db: Db, options: { replicas?: number; domains?
       replicas: options.replicas ?? 1,
       network: "published",
       restartPolicy: "unless-stopped",
-      hosts: { create: [{ hostId: host.id, position: 0 }] },
-      domains: { create: (options.domains ?? []).map((domain, position) => ({ domain, position })) },
+      hosts: { create: hostRows([host.id]) },
+      domains: { create: domainRows(options.domains ?? []) },
     },
     include: appInclude,
   });

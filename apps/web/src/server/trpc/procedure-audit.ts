@@ -1,15 +1,13 @@
 // The audit write every mutating procedure ends with. The context fills in who acted, their team
 // and their address, so a router states only what happened (see audit/audit-log.ts for the table).
-import { type AuditOutcome, recordAudit } from "../audit/audit-log";
+import { recordAudit } from "../audit/audit-log";
 import type { Db } from "../db/client";
 
-export interface ProcedureAuditEntry {
+interface ProcedureAuditEntry {
   /** `resource.verb`, as in ACTIONS where the action is one a role is checked for. */
   action: string;
   target?: { type: string; id: string };
   details?: Record<string, unknown>;
-  /** Success unless said otherwise: refusals are audited by access/authorize.ts. */
-  outcome?: AuditOutcome;
   /**
    * Who acted and in which team, when that is not the request's signed-in user: a key created with
    * a password, the first admin created by setup.
@@ -30,7 +28,8 @@ export function procedureAudit(
       teamId: entry.as ? entry.as.teamId : (user?.team.id ?? null),
       action: entry.action,
       target: entry.target ?? null,
-      outcome: entry.outcome ?? "success",
+      // Refusals are audited by access/authorize.ts; what reaches here succeeded.
+      outcome: "success",
       ip,
       ...(entry.details ? { details: entry.details } : {}),
     });

@@ -1,9 +1,11 @@
 // Step 3, HealthChecking: every new instance answers its health path within the release's timeout,
 // or the deployment fails with the instance's reason and its last log lines. An agent that does not
 // finish the check counts as a failed check, never as a pass.
+
 import type { CommandResult, InstanceStatus } from "@wheelhouse/shared";
+import { reasonOf } from "../../errors/app-error";
 import { appendLog, containerOutputLine } from "../deployment-records";
-import { DeploymentFailed, type DeploymentRun, enterStatus, reasonOf } from "./deployment-run";
+import { DeploymentFailed, type DeploymentRun, enterStatus } from "./deployment-run";
 import type { ResolvedRelease } from "./resolve-release";
 import type { StartedInstance } from "./start-instances";
 

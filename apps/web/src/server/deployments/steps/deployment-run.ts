@@ -59,8 +59,3 @@ export async function enterStatus(run: DeploymentRun, status: DeploymentStatus, 
   await db.$transaction([...transitionWrites(db, run.deployment.id, status), logWrite(db, run.deployment.id, line)]);
   announce(run);
 }
-
-/** An agent's error as the end of a sentence. */
-export function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -1,11 +1,13 @@
 // Step 1, Pulling: every host of the app has the image, pinned to one digest, and the deployment
 // has its release (a new one for a deploy; the named one for a rollback, restart or scale). Refuses
 // before any change when an agent is not connected.
+
 import type { Db } from "../../db/client";
+import { reasonOf } from "../../errors/app-error";
 import { type ReleaseConfig, readReleaseConfig } from "../../releases/release-config";
 import { createRelease } from "../../releases/releases";
 import { appendLog, logWrite } from "../deployment-records";
-import { DeploymentFailed, type DeploymentRun, enterStatus, reasonOf } from "./deployment-run";
+import { DeploymentFailed, type DeploymentRun, enterStatus } from "./deployment-run";
 
 /** Pulling an image can take minutes on a slow registry. */
 const PULL_TIMEOUT_MS = 10 * 60_000;

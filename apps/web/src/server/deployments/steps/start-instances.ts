@@ -1,9 +1,11 @@
 // Step 2, Starting: the release's instances start next to the old ones, `replicas` on each host.
 // Each instance's row is written before its container exists, so whatever happens next the
 // reconciler knows the container is ours.
+
 import type { InstanceSpec, InstanceStatus } from "@wheelhouse/shared";
+import { reasonOf } from "../../errors/app-error";
 import { logWrite } from "../deployment-records";
-import { DeploymentFailed, type DeploymentRun, enterStatus, reasonOf } from "./deployment-run";
+import { DeploymentFailed, type DeploymentRun, enterStatus } from "./deployment-run";
 import type { ResolvedRelease } from "./resolve-release";
 
 const START_TIMEOUT_MS = 60_000;

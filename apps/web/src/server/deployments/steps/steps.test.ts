@@ -71,6 +71,15 @@ async function newDeployment(appId: string, status: string) {
   });
 }
 
+/** A Live deployment with one Healthy instance: what the switch step replaces. */
+async function liveWithInstance(appId: string, hostId: string) {
+  const live = await newDeployment(appId, "Live");
+  const oldInstance = await db.containerInstance.create({
+    data: { appId, deploymentId: live.id, releaseId: live.releaseId ?? "", hostId, status: "Healthy" },
+  });
+  return { live, oldInstance };
+}
+
 async function logOf(deploymentId: string): Promise<string[]> {
   const lines = await db.deploymentLogLine.findMany({ where: { deploymentId }, orderBy: { id: "asc" } });
   return lines.map((line) => line.text);
@@ -129,16 +138,7 @@ describe("the switch step", () => {
   it("leaves the live release live when nginx cannot take the new instances", async () => {
     const suffix = randomBytes(4).toString("hex");
     const { team, host, app } = await newApp([`app-${suffix}.example.test`]);
-    const live = await newDeployment(app.id, "Live");
-    const oldInstance = await db.containerInstance.create({
-      data: {
-        appId: app.id,
-        deploymentId: live.id,
-        releaseId: live.releaseId ?? "",
-        hostId: host.id,
-        status: "Healthy",
-      },
-    });
+    const { live, oldInstance } = await liveWithInstance(app.id, host.id);
     const next = await newDeployment(app.id, "HealthChecking");
     const run = await openRun(services, next.id, team.id);
 
@@ -155,16 +155,7 @@ describe("the switch step", () => {
 
   it("makes the new deployment live and supersedes the old one, returning the instances to drain", async () => {
     const { team, host, app } = await newApp();
-    const live = await newDeployment(app.id, "Live");
-    const oldInstance = await db.containerInstance.create({
-      data: {
-        appId: app.id,
-        deploymentId: live.id,
-        releaseId: live.releaseId ?? "",
-        hostId: host.id,
-        status: "Healthy",
-      },
-    });
+    const { live, oldInstance } = await liveWithInstance(app.id, host.id);
     const next = await newDeployment(app.id, "HealthChecking");
     const run = await openRun(services, next.id, team.id);
 

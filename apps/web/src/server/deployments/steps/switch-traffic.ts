@@ -1,10 +1,12 @@
 // Step 4, Live: nginx sends new requests to the new instances (validated, reloaded), then this
 // deployment becomes Live and the one it replaces Superseded, in one transaction. If nginx refuses,
 // every host goes back to the live release and the deployment fails: the old release keeps serving.
+
 import { ACTIVE_INSTANCE_STATUSES } from "@wheelhouse/shared";
 import { statusIn } from "../../db/status-filter";
+import { reasonOf } from "../../errors/app-error";
 import { logWrite, transitionWrites } from "../deployment-records";
-import { announce, DeploymentFailed, type DeploymentRun, reasonOf } from "./deployment-run";
+import { announce, DeploymentFailed, type DeploymentRun } from "./deployment-run";
 import type { InstanceToRemove } from "./remove-instances";
 
 /** Switches traffic and returns the instances it replaced, for the drain. */
