@@ -3,6 +3,7 @@ export * from "./access/roles";
 export * from "./api/account-api";
 export * from "./api/apps-api";
 export * from "./apps/app-fields";
+export * from "./apps/image-reference";
 export * from "./logs/log-filter";
 export * from "./logs/log-levels";
 export * from "./logs/log-parse";

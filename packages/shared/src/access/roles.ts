@@ -37,6 +37,11 @@ export const ACTIONS = {
   "containers.shell": "operator",
   // A shell on the host itself is root on the machine: admins only.
   "hosts.shell": "admin",
+  // The team's registry logins: anyone may see which registries and user names (never a password);
+  // adding or removing one, and the push-hook token that deploys on push, is an admin's.
+  "registries.read": "viewer",
+  "registries.manage": "admin",
+  "hooks.manage": "admin",
   // Each person's own API keys (same permissions as the person): everyone may have them.
   "apikeys.manage": "viewer",
 } as const satisfies Record<string, Role>;

@@ -14,6 +14,7 @@ import {
   healthTimeoutSecondsSchema,
   imageReferenceSchema,
   NETWORK_MODES,
+  PULL_POLICIES,
   portSchema,
   RESTART_POLICIES,
   replicasSchema,
@@ -45,6 +46,9 @@ export const createAppInputSchema = z
     secrets: envMapSchema.default({}),
     restartPolicy: z.enum(RESTART_POLICIES).default("unless-stopped"),
     network: z.enum(NETWORK_MODES).default("published"),
+    pullPolicy: z.enum(PULL_POLICIES).default("always"),
+    /** Deploy the pushed digest when the team's registry hook reports a push of this image and tag. */
+    autoDeploy: z.boolean().default(false),
   })
   .strict();
 export type CreateAppInput = z.input<typeof createAppInputSchema>;
@@ -76,6 +80,8 @@ export const updateAppInputSchema = z
       .optional(),
     restartPolicy: z.enum(RESTART_POLICIES).optional(),
     network: z.enum(NETWORK_MODES).optional(),
+    pullPolicy: z.enum(PULL_POLICIES).optional(),
+    autoDeploy: z.boolean().optional(),
   })
   .strict();
 export type UpdateAppInput = z.input<typeof updateAppInputSchema>;
@@ -174,6 +180,8 @@ export const appSchema = z.object({
   replicas: z.number().int(),
   network: z.enum(NETWORK_MODES),
   restartPolicy: z.enum(RESTART_POLICIES),
+  pullPolicy: z.enum(PULL_POLICIES),
+  autoDeploy: z.boolean(),
   domains: z.array(z.string()),
   hosts: z.array(z.object({ id: z.string(), name: z.string() })),
   env: z.record(z.string(), z.string()),

@@ -9,6 +9,14 @@ export const RESTART_POLICIES = ["no", "on-failure", "unless-stopped", "always"]
 export type RestartPolicy = (typeof RESTART_POLICIES)[number];
 
 /**
+ * When a deploy asks the registry: `always` asks for the tag's current digest and pulls only when it
+ * differs from the local image; `if-not-present` uses a local image of that reference without asking;
+ * `never` uses local images only. A reference by digest (repo@sha256:…) is never asked about.
+ */
+export const PULL_POLICIES = ["always", "if-not-present", "never"] as const;
+export type PullPolicy = (typeof PULL_POLICIES)[number];
+
+/**
  * How the instances are reached from the host's nginx: `published` maps a port on 127.0.0.1 to the
  * container's port; `host` shares the host's network and passes the assigned port as PORT.
  */

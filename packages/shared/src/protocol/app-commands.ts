@@ -2,9 +2,20 @@
 // healthy, read its last log lines, remove instances, render nginx, and clean up images. The portal's
 // deploy orchestrator drives them one step at a time (decision 008); each is safe to repeat.
 import { z } from "zod";
-import { NETWORK_MODES, RESTART_POLICIES } from "../apps/app-fields";
+import { NETWORK_MODES, PULL_POLICIES, RESTART_POLICIES } from "../apps/app-fields";
 
 const containerId = z.string().regex(/^[0-9a-f]{64}$/);
+/** A registry login for one pull; `name` says which of the team's logins it is, for error messages. */
+export const registryLoginSchema = z
+  .object({
+    name: z.string().min(1).max(300),
+    serverAddress: z.string().min(1).max(300),
+    username: z.string().min(1).max(300),
+    password: z.string().min(1).max(4_096),
+  })
+  .strict();
+export type RegistryLogin = z.infer<typeof registryLoginSchema>;
+
 /** An image id or repo digest: what a release runs, never a moving tag. */
 const imageDigest = z.string().regex(/^(sha256:[a-f0-9]{64}|[^\s@]+@sha256:[a-f0-9]{64})$/);
 const entityId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
@@ -68,16 +79,32 @@ export const nginxStatusSchema = z.object({
 export type NginxStatus = z.infer<typeof nginxStatusSchema>;
 
 export const APP_COMMANDS = {
-  /** Make sure the image is on the host (pulling it if needed) and name its digest. */
+  /**
+   * Make sure the image is on the host as the pull policy says, and name its digest. `login`, when
+   * given, goes to the engine with this pull only (X-Registry-Auth) and is never stored or logged.
+   */
   "image.resolve": {
-    params: z.object({ ref: z.string().min(1).max(512) }).strict(),
+    params: z
+      .object({ ref: z.string().min(1).max(512), pullPolicy: z.enum(PULL_POLICIES), login: registryLoginSchema.optional() })
+      .strict(),
     result: z.object({
       /** The local image id (sha256:…): what `docker inspect` of a container shows as Image. */
       imageId: z.string(),
-      /** The registry digest (name@sha256:…) when the image came from a registry, else null. */
+      /** The digest in the reference's own repository (repo@sha256:…), or null when it has none there. */
       repoDigest: z.string().nullable(),
       pulled: z.boolean(),
+      /**
+       * pulled: fetched now; up-to-date: the registry's digest for the tag is the local one;
+       * local: used as found on the host, the registry not asked (if-not-present, never, or a digest
+       * already here).
+       */
+      source: z.enum(["pulled", "up-to-date", "local"]),
     }),
+  },
+  /** Ask the registry (through the engine) for the digest a tag points at now, without pulling. */
+  "image.remote-digest": {
+    params: z.object({ ref: z.string().min(1).max(512), login: registryLoginSchema.optional() }).strict(),
+    result: z.object({ digest: z.string() }),
   },
   /**
    * Create and start one instance. Idempotent by instanceId: if a container with that instance label

@@ -7,6 +7,8 @@ import {
   type Environment,
   NETWORK_MODES,
   type NetworkMode,
+  PULL_POLICIES,
+  type PullPolicy,
   RESTART_POLICIES,
   type RestartPolicy,
 } from "@wheelhouse/shared";
@@ -35,6 +37,9 @@ export interface AppRecord {
   replicas: number;
   network: NetworkMode;
   restartPolicy: RestartPolicy;
+  pullPolicy: PullPolicy;
+  /** Deploy on a registry push notification of this app's image and tag. */
+  autoDeploy: boolean;
   domains: string[];
   hostIds: string[];
   env: Record<string, string>;
@@ -57,6 +62,8 @@ export function toAppRecord(row: AppRow): AppRecord {
     replicas: row.replicas,
     network: z.enum(NETWORK_MODES).parse(row.network),
     restartPolicy: z.enum(RESTART_POLICIES).parse(row.restartPolicy),
+    pullPolicy: z.enum(PULL_POLICIES).parse(row.pullPolicy),
+    autoDeploy: row.autoDeploy,
     domains: row.domains.map((d) => d.domain),
     hostIds: row.hosts.map((h) => h.hostId),
     env: stringMap.parse(JSON.parse(row.env)),
