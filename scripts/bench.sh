@@ -11,6 +11,7 @@ name=${1:-all}
 case "$name" in
   agents) node --import tsx bench/agents/run.ts "$@" ;;
   agents-floor) node --import tsx bench/agents/floor/run.ts "$@" ;;
+  agent-footprint) node --import tsx bench/agent-footprint/run.ts "$@" ;;
   api) node --import tsx bench/api/run.ts "$@" ;;
   deploy) bash scripts/system/docker-engine.sh start && node --import tsx bench/deploy/run.ts "$@" ;;
   logs) bash scripts/system/docker-engine.sh start && node --import tsx bench/logs/run.ts "$@" ;;
@@ -18,10 +19,11 @@ case "$name" in
   all)
     node --import tsx bench/agents/run.ts
     node --import tsx bench/agents/floor/run.ts
+    node --import tsx bench/agent-footprint/run.ts
     bash scripts/system/docker-engine.sh start && node --import tsx bench/deploy/run.ts
     node --import tsx bench/logs/run.ts
     node --import tsx bench/shell/run.ts
     node --import tsx bench/api/run.ts
     ;;
-  *) echo "unknown benchmark: $name (known: agents, agents-floor, api, deploy, logs, shell)" >&2; exit 2 ;;
+  *) echo "unknown benchmark: $name (known: agents, agents-floor, agent-footprint, api, deploy, logs, shell)" >&2; exit 2 ;;
 esac

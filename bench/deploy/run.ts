@@ -109,6 +109,8 @@ async function main() {
     await call("POST", "/apps", {
       name: "bench",
       image: images[0],
+      // The bench's images are built on this engine, in no registry: local images only.
+      pullPolicy: "never",
       port: 8080,
       domains: [DOMAIN],
       healthTimeoutSeconds: 30,

@@ -7,7 +7,12 @@
 set -uo pipefail
 portal_url=$1 config_dir=$2 portal_pid=$3
 token_file="$config_dir/enroll.token"
-agent=(node apps/agent/bin/wheelhouse-agent.mjs)
+# The bundle, as it ships to other hosts (decision 028); start.sh built it (build-if-stale.sh).
+agent=(node apps/agent/dist/wheelhouse-agent/wheelhouse-agent.mjs)
+if [ ! -f "${agent[1]}" ]; then
+  echo "The local agent did not start: ${agent[1]} is missing (npm run build makes it)." >&2
+  exit 1
+fi
 export WHEELHOUSE_AGENT_CONFIG_DIR="$config_dir"
 export WHEELHOUSE_AGENT_STOP_WITH_PID="$portal_pid"
 

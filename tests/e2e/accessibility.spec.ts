@@ -99,6 +99,8 @@ test.describe("with a host and a deployed app", () => {
     const created = await client.mutate("apps.create", {
       name: APP,
       image: testAppImage("v1"),
+      // Built on this engine, in no registry: local images only.
+      pullPolicy: "never",
       port: 8080,
       hosts: [hostId],
     });

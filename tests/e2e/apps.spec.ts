@@ -1,7 +1,9 @@
 // The Apps UI against a real agent, Docker engine and nginx: create an app, deploy it and watch the
 // progress, deploy a release that crashes (Failed, with its reason), then roll back from the
-// Releases tab and see the rollback go Live. nginx is the oracle for what serves.
-import { expect, test } from "@playwright/test";
+// Releases tab and see the rollback go Live. nginx is the oracle for what serves. The test images
+// exist only on this machine, so apps are made with pull policy "never" (the default "always"
+// would ask Docker Hub, which is unreachable here).
+import { expect, type Page, test } from "@playwright/test";
 import { ApiClient } from "../support/api-client.ts";
 import { enrolHostWithNginx, removeAppContainers, type TestHost } from "../support/deployments.ts";
 import { ensureTestAppImage, testAppImage, testAppPage } from "../support/docker.ts";
@@ -29,6 +31,13 @@ test.beforeAll(async () => {
   host = await enrolHostWithNginx(client, baseUrl(), `ui-host-${Date.now()}`);
 });
 
+/** Picks an option of the create form's or the settings form's "Pull policy" select. */
+async function choosePullPolicy(page: Page, policy: "always" | "if-not-present" | "never"): Promise<void> {
+  await page.getByRole("combobox", { name: "Pull policy" }).click();
+  await page.getByRole("option", { name: new RegExp(`^${policy} — `) }).click();
+  await expect(page.getByRole("combobox", { name: "Pull policy" })).toHaveValue(new RegExp(`^${policy} — `));
+}
+
 test.afterAll(async () => {
   await host?.tearDown();
   await removeAppContainers();
@@ -45,7 +54,11 @@ test("create, deploy with visible progress, a failed deploy, then a rollback fro
   await page.getByRole("button", { name: "New app" }).first().click();
   // Required fields' labels end with Mantine's " *".
   await page.getByLabel(/^Name/).fill("ui-shop");
-  await page.getByLabel(/^Image/).fill(testAppImage("v1"));
+  await page
+    .getByRole("dialog")
+    .getByRole("textbox", { name: /^Image/ })
+    .fill(testAppImage("v1"));
+  await choosePullPolicy(page, "never");
   await page.getByLabel(/^Container port/).fill("8080");
   const hosts = page.getByRole("combobox", { name: "Hosts" });
   await hosts.click();
@@ -67,11 +80,18 @@ test("create, deploy with visible progress, a failed deploy, then a rollback fro
   await expect(page.getByTestId("step-Live")).toHaveAttribute("data-state", "done", { timeout: 30_000 });
   await expect(page.getByText(/Started wh-ui-shop-r1/)).toBeVisible();
   expect((await requestWithHost(host?.nginxPort ?? 0, DOMAIN)).body).toBe(testAppPage("v1"));
+  // The digest is shown by its sha256 part, the full reference kept for hover.
+  const digest = page.locator("[data-digest]").first();
+  await expect(digest).toHaveText(/^sha256:[0-9a-f]{12}…$/);
+  expect(await digest.getAttribute("data-digest")).toMatch(/sha256:[0-9a-f]{64}$/);
 
   // Deploy a release that crashes: Failed with its reason, v1 keeps serving.
   await page.goto(`${baseUrl()}/apps/ui-shop`);
   await page.getByRole("button", { name: "Deploy", exact: true }).click();
-  await page.getByLabel(/^Image/).fill(testAppImage("crash"));
+  await page
+    .getByRole("dialog")
+    .getByRole("textbox", { name: /^Image/ })
+    .fill(testAppImage("crash"));
   await page.getByRole("button", { name: "Start deploy" }).click();
   await expect(page).toHaveURL(/\/apps\/ui-shop\/deployments\//);
   const failure = page.getByRole("alert").filter({ hasText: "The deployment failed" });
@@ -83,7 +103,10 @@ test("create, deploy with visible progress, a failed deploy, then a rollback fro
   // Deploy v2, then roll back to release 1 from the Releases tab.
   await page.goto(`${baseUrl()}/apps/ui-shop`);
   await page.getByRole("button", { name: "Deploy", exact: true }).click();
-  await page.getByLabel(/^Image/).fill(testAppImage("v2"));
+  await page
+    .getByRole("dialog")
+    .getByRole("textbox", { name: /^Image/ })
+    .fill(testAppImage("v2"));
   await page.getByRole("button", { name: "Start deploy" }).click();
   await expect(page.getByTestId("step-Live")).toHaveAttribute("data-state", "done", { timeout: 30_000 });
   expect((await requestWithHost(host?.nginxPort ?? 0, DOMAIN)).body).toBe(testAppPage("v2"));
@@ -96,4 +119,51 @@ test("create, deploy with visible progress, a failed deploy, then a rollback fro
   await expect(page.getByTestId("step-Live")).toHaveAttribute("data-state", "done", { timeout: 30_000 });
   await expect(page.getByText(/rollback/i).first()).toBeVisible();
   expect((await requestWithHost(host?.nginxPort ?? 0, DOMAIN)).body).toBe(testAppPage("v1"));
+});
+
+test("the pull policy and auto-deploy switch are chosen at creation and changed in Settings", async ({ page }) => {
+  await signIn(page, admin.email, admin.password);
+  await page.getByRole("button", { name: "New app" }).first().click();
+  await page.getByLabel(/^Name/).fill("ui-pull");
+  await page
+    .getByRole("dialog")
+    .getByRole("textbox", { name: /^Image/ })
+    .fill(testAppImage("v1"));
+  // "always" is what a new app starts with.
+  await expect(page.getByRole("combobox", { name: "Pull policy" })).toHaveValue(/^always — /);
+  await choosePullPolicy(page, "never");
+  const autoDeploy = page.getByRole("switch", { name: "Auto-deploy on push" });
+  await expect(autoDeploy).not.toBeChecked();
+  await expect(page.getByRole("link", { name: "Settings → Registries" })).toHaveAttribute(
+    "href",
+    "/settings/registries",
+  );
+  await autoDeploy.check();
+  await page.getByLabel(/^Container port/).fill("8080");
+  const hosts = page.getByRole("combobox", { name: "Hosts" });
+  await hosts.click();
+  await page.getByRole("option", { name: host?.name ?? "" }).click();
+  await page.keyboard.press("Escape");
+  await page.getByRole("button", { name: "Create app" }).click();
+  await expect(page).toHaveURL(/\/apps\/ui-pull/);
+
+  const configuration = page.getByRole("table", { name: "Configuration" });
+  await expect(configuration.getByRole("row", { name: /^Pull policy/ })).toContainText("never");
+  await expect(configuration.getByRole("row", { name: /^Auto-deploy on push/ })).toContainText("On");
+
+  await page.getByRole("tab", { name: "Settings" }).click();
+  await expect(page.getByRole("combobox", { name: "Pull policy" })).toHaveValue(/^never — /);
+  await expect(autoDeploy).toBeChecked();
+  await choosePullPolicy(page, "if-not-present");
+  await autoDeploy.uncheck();
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByText("ui-pull saved")).toBeVisible();
+
+  // The open tab lives in the URL's hash: the reload comes back to Settings, read from the server.
+  await page.reload();
+  await expect(page.getByRole("combobox", { name: "Pull policy" })).toHaveValue(/^if-not-present — /);
+  await expect(autoDeploy).not.toBeChecked();
+  await page.getByRole("tab", { name: "Overview" }).click();
+  await expect(configuration.getByRole("row", { name: /^Pull policy/ })).toContainText("if-not-present");
+  await expect(configuration.getByRole("row", { name: /^Auto-deploy on push/ })).toContainText("Off");
 });

@@ -1,11 +1,16 @@
-// An admin adds a host from the UI, runs the command it shows in a shell, and sees the host Online
-// with its containers; a viewer can neither add nor revoke hosts.
+// An admin adds a host from the UI: the dialog shows the one install line with the portal's address
+// and a fresh token; running the manual way it also shows (the same token) brings the host Online
+// with its containers. An agent older than the portal is marked with the line that upgrades it; a
+// viewer can neither add nor revoke hosts.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type APIRequestContext, expect, test } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { type APIRequestContext, expect, type Page, test } from "@playwright/test";
+import { ApiClient } from "../support/api-client.ts";
 import { removeTestContainers, runDocker, runTestContainer } from "../support/docker.ts";
+import { connectFakeAgent, type FakeAgent } from "../support/fake-agent.ts";
 import { repoRoot } from "../support/portal.ts";
 import { baseUrl, signIn } from "./helpers.ts";
 
@@ -14,12 +19,23 @@ const viewer = { name: "Vera Viewer", email: "vera@example.com", password: "vera
 
 let shell: ChildProcess | undefined;
 let agentDir: string | undefined;
+let oldAgent: FakeAgent | undefined;
 
 test.afterAll(async () => {
+  oldAgent?.close();
   if (shell?.pid) process.kill(-shell.pid, "SIGTERM");
   await removeTestContainers();
   if (agentDir) rmSync(agentDir, { recursive: true, force: true });
 });
+
+/** axe-core's WCAG 2.1 A and AA findings inside `selector` (the new parts of these pages), as "rule: elements". */
+async function violationsIn(page: Page, selector: string): Promise<string[]> {
+  const result = await new AxeBuilder({ page })
+    .include(selector)
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+    .analyze();
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((node) => node.target.join(" ")).join(", ")}`);
+}
 
 /** Signs in as this file's admin, setting the portal up first when it is fresh, or adding the admin through an existing one. */
 async function ensureAdmin(request: APIRequestContext) {
@@ -58,10 +74,19 @@ test("an admin adds a host by running the shown command, and sees it Online with
   await page.getByRole("button", { name: "Add host" }).first().click();
   await page.getByLabel("Host name").fill("e2e-host");
   await page.getByRole("button", { name: "Create enrolment command" }).click();
+  // First the one line, with this portal's address (its PUBLIC_URL) and the token just made.
+  const line = (await page.getByTestId("install-command").textContent()) ?? "";
+  const installed = /^curl -fsSL (\S+)\/install\/agent\.sh \| sudo sh -s -- --token (whe_\S+)$/.exec(line);
+  expect(installed?.[1], line).toBe(baseUrl());
+  const token = installed?.[2] ?? "";
+  await expect(page.getByRole("button", { name: "Copy the install command" })).toBeVisible();
+  await page.screenshot({ path: "test-results/e2e/screens/add-host-dialog.png", fullPage: true });
+  expect(await violationsIn(page, "[role=dialog]")).toEqual([]);
+  // Under it, the other ways, with the same token: the manual one is run below, which proves the
+  // token in the one line is the fresh, unused one.
   const command = (await page.getByTestId("enroll-command").textContent()) ?? "";
-  expect(command).toMatch(
-    /^wheelhouse-agent enroll --portal http:\/\/127\.0\.0\.1:\d+ --token whe_\S+ && wheelhouse-agent run$/,
-  );
+  expect(command).toBe(`wheelhouse-agent enroll --portal ${baseUrl()} --token ${token} && wheelhouse-agent run`);
+  expect(await page.getByTestId("container-command").textContent()).toContain(`--token ${token}`);
 
   // Run exactly what the page shows, in a shell, as a person would paste it.
   agentDir = mkdtempSync(join(tmpdir(), "wheelhouse-e2e-agent-"));
@@ -94,6 +119,31 @@ test("an admin adds a host by running the shown command, and sees it Online with
   await page.getByRole("menuitem", { name: "Stop" }).click();
   await expect(row.getByTestId("container-state")).toHaveText("exited", { timeout: 15_000 });
   expect(await runDocker(["inspect", "--format", "{{.State.Status}}", web.id])).toBe("exited");
+});
+
+test("an agent older than the portal is marked, with the line that upgrades it in place", async ({ page, request }) => {
+  await ensureAdmin(request);
+  const api = new ApiClient(baseUrl());
+  expect((await api.signIn(admin.email, admin.password)).status).toBe(200);
+  // A hand-made agent that reports 0.0.9, older than any portal of this checkout (0.1.0 and later).
+  oldAgent = await connectFakeAgent(baseUrl(), api, "old-agent", { version: "0.0.9" });
+
+  await signIn(page, admin.email, admin.password);
+  await page.getByRole("link", { name: "Hosts" }).click();
+  const card = page.getByTestId("host-old-agent");
+  await expect(card.getByTestId("agent-version")).toHaveText("Agent 0.0.9 · older");
+  await expect(card.getByTestId("upgrade-command")).toHaveText(`curl -fsSL ${baseUrl()}/install/agent.sh | sudo sh`);
+  // The agent of the first test is this checkout's own version: no mark, no upgrade line.
+  const current = page.getByTestId("host-e2e-host");
+  await expect(current.getByTestId("agent-version")).toHaveAttribute("data-version-status", "current");
+  await expect(current.getByTestId("agent-upgrade")).toHaveCount(0);
+  await page.screenshot({ path: "test-results/e2e/screens/hosts-outdated-agent.png", fullPage: true });
+  expect(await violationsIn(page, '[data-testid="host-old-agent"]')).toEqual([]);
+
+  await card.getByRole("link", { name: "old-agent" }).click();
+  await expect(page.getByTestId("agent-upgrade")).toBeVisible();
+  await expect(page.getByTestId("upgrade-command")).toHaveText(`curl -fsSL ${baseUrl()}/install/agent.sh | sudo sh`);
+  await page.screenshot({ path: "test-results/e2e/screens/host-outdated-agent.png", fullPage: true });
 });
 
 test("a viewer cannot add or revoke hosts, in the UI or by a direct call", async ({ browser, request }) => {

@@ -110,6 +110,7 @@ beforeAll(async () => {
   const created = await rest.call("POST", "/apps", {
     name: "takeover",
     image: testAppImage("v1"),
+    pullPolicy: "never",
     port: 8080,
     healthPath: "/health",
     healthTimeoutSeconds: 60,

@@ -50,10 +50,13 @@ function trackedDir(): string {
   return dir;
 }
 
-async function token(name = `host-${++counter}`): Promise<{ name: string; token: string; command: string }> {
-  const created = await admin.mutate<{ token: string; command: string }>("hosts.createEnrollment", { name });
+async function token(name = `host-${++counter}`): Promise<{ name: string; token: string; publicUrl: string | null }> {
+  const created = await admin.mutate<{ token: string; portal: { publicUrl: string | null } }>(
+    "hosts.createEnrollment",
+    { name },
+  );
   if (!created.data) throw new Error(`createEnrollment failed: ${JSON.stringify(created.error)}`);
-  return { name, ...created.data };
+  return { name, token: created.data.token, publicUrl: created.data.portal.publicUrl };
 }
 
 async function hosts(): Promise<HostRow[]> {
@@ -82,8 +85,9 @@ async function enrolledAgent(name?: string) {
 
 describe("enrolment", () => {
   it("exchanges a token for a key stored 0600 on the host and only as a hash in the portal", async () => {
-    const { name, token: t, command } = await token("enrol-happy");
-    expect(command).toContain(`--token ${t}`);
+    const { name, token: t, publicUrl } = await token("enrol-happy");
+    // The address the install line is built with: the test portal's PUBLIC_URL.
+    expect(publicUrl).toBe(portal.url);
     const dir = agentConfigDir();
     dirs.push(dir);
     const result = await enrollAgent(dir, portal.url, t);

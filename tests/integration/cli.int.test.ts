@@ -60,6 +60,9 @@ describe("the wheelhouse CLI", () => {
       "web",
       "--image",
       testAppImage("v1"),
+      // Built on this engine, in no registry: local images only.
+      "--pull-policy",
+      "never",
       "--port",
       "8080",
       "--domain",
@@ -72,6 +75,17 @@ describe("the wheelhouse CLI", () => {
     expect(listed.code).toBe(0);
     const apps = JSON.parse(listed.stdout) as { name: string; environment: string; hosts: { name: string }[] }[];
     expect(apps.map((a) => [a.name, a.environment, a.hosts[0]?.name])).toEqual([["web", "staging", "cli-host"]]);
+  });
+
+  it("changes the pull policy and auto-deploy with apps update, and status --json shows them", async () => {
+    const changed = await cli(["apps", "update", "web", "--pull-policy", "if-not-present", "--auto-deploy", "--json"]);
+    expect(changed.code, changed.stderr).toBe(0);
+    expect(JSON.parse(changed.stdout)).toMatchObject({ name: "web", pullPolicy: "if-not-present", autoDeploy: true });
+    // Back to local images only, as the deploys below need.
+    const back = await cli(["apps", "update", "web", "--pull-policy", "never", "--no-auto-deploy"]);
+    expect(back.stdout).toBe("Saved web: pull policy never, auto-deploy on push off.\n");
+    const status = await cli(["status", "web", "--json"]);
+    expect(JSON.parse(status.stdout)).toMatchObject({ pullPolicy: "never", autoDeploy: false });
   });
 
   it("refuses bad input with exit code 2 before sending anything", async () => {

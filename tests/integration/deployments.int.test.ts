@@ -91,6 +91,8 @@ describe("deployments through nginx", () => {
     const created = await rest.call("POST", "/apps", {
       name: "shop",
       image: testAppImage("v1"),
+      // Built on this engine, in no registry: local images only.
+      pullPolicy: "never",
       port: 8080,
       healthPath: "/health",
       healthTimeoutSeconds: 15,

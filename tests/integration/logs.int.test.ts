@@ -305,6 +305,7 @@ describe("an app's logs: every instance, in the browser's stream, over REST and 
     const created = await rest.call("POST", "/apps", {
       name: "logs-app",
       image: testAppImage("v1"),
+      pullPolicy: "never",
       port: 8080,
       hosts: [appHost.id],
       replicas: 2,

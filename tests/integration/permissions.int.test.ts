@@ -111,6 +111,7 @@ const attempts: Record<Action, (client: ApiClient, role: Role) => Promise<number
       await client.mutate("apps.create", {
         name: `made-by-${role}-${++counter}`,
         image: "registry.example.com/team/app:1",
+        pullPolicy: "never",
         port: 8080,
         hosts: [await sharedHost()],
       })
@@ -136,6 +137,18 @@ const attempts: Record<Action, (client: ApiClient, role: Role) => Promise<number
   },
   "hosts.shell": async (client) =>
     (await client.mutate("terminal.openHost", { hostId: await sharedHost(), size: { cols: 80, rows: 24 } })).status,
+  // Reading the token's prefix is harmless but kept an admin's, like creating and revoking it.
+  "registries.read": async (client) => (await client.query("registries.list")).status,
+  // Each allowed role saves its own host, so one attempt never replaces another's.
+  "registries.manage": async (client, role) =>
+    (
+      await client.mutate("registries.add", {
+        host: `registry-${role}-${++counter}.example.com`,
+        username: "ci",
+        password: "matrix-registry-password",
+      })
+    ).status,
+  "hooks.manage": async (client) => (await client.query("hooks.registry")).status,
   "apikeys.manage": async (client, role) =>
     (await client.mutate("account.createApiKey", { name: `key of ${role}` })).status,
 };
@@ -155,6 +168,7 @@ function sharedApp(): Promise<string> {
     const created = await admin.mutate("apps.create", {
       name: "matrix-app",
       image: "registry.example.com/team/app:1",
+      pullPolicy: "never",
       port: 8080,
       hosts: [await sharedHost()],
     });
@@ -331,6 +345,7 @@ describe("shells, exec and container output on a real engine", () => {
     await adminRest.call("POST", "/apps", {
       name: "matrix-crash",
       image: testAppImage("crash"),
+      pullPolicy: "never",
       port: 8080,
       hosts: [host.id],
     });

@@ -1,6 +1,7 @@
 // Which agent processes run, seen from /proc as `ps` would: the tests' oracle for "one agent per
-// key". An agent process is a node running the agent's cli.ts with `run`; its config directory is
-// the WHEELHOUSE_AGENT_CONFIG_DIR in its environment (readable for processes of our own user).
+// key". An agent process is a node running `run` from the agent's cli.ts (through tsx) or from a
+// wheelhouse-agent.mjs (the bundle, or the bin wrapper running it in-process); its config directory
+// is the WHEELHOUSE_AGENT_CONFIG_DIR in its environment (readable for processes of our own user).
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -14,16 +15,20 @@ function readProc(pid: string, file: string): string | null {
 
 /** PIDs of running `wheelhouse-agent run` processes (the agent itself, not its bin wrapper) using this directory. */
 export function agentPidsFor(configDir: string): number[] {
-  const pids: number[] = [];
+  const found = new Map<number, number>(); // pid → parent pid
   for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
     const argv = readProc(pid, "cmdline")?.split("\0") ?? [];
-    if (!argv.some((arg) => arg.endsWith("apps/agent/src/cli.ts")) || !argv.includes("run")) continue;
+    const agentEntry = (arg: string) => arg.endsWith("apps/agent/src/cli.ts") || arg.endsWith("wheelhouse-agent.mjs");
+    if (!argv.some(agentEntry) || !argv.includes("run")) continue;
     const stat = readProc(pid, "stat");
     if (stat === null || stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) continue;
     const env = readProc(pid, "environ")?.split("\0") ?? [];
-    if (env.includes(`WHEELHOUSE_AGENT_CONFIG_DIR=${configDir}`)) pids.push(Number(pid));
+    const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    if (env.includes(`WHEELHOUSE_AGENT_CONFIG_DIR=${configDir}`)) found.set(Number(pid), parent);
   }
-  return pids;
+  // A wrapper that runs the agent as its child (the bin wrapper without a bundle) is not the agent.
+  const parents = new Set(found.values());
+  return [...found.keys()].filter((pid) => !parents.has(pid));
 }
 
 /** Whether a process with this pid runs (and is not a zombie). */

@@ -12,13 +12,17 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the CLI with `home` as HOME; resolves once it exited and its output is read. */
-export function runCli(home: string, args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+/**
+ * Runs the CLI with `home` as HOME; resolves once it exited and its output is read. `input` is what
+ * it reads on standard input (`--password-stdin`); nothing by default.
+ */
+export function runCli(home: string, args: string[], env: Record<string, string> = {}, input = ""): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliBin, ...args], {
       env: { PATH: process.env.PATH ?? "", HOME: home, XDG_CONFIG_HOME: join(home, ".config"), ...env },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["pipe", "pipe", "pipe"],
     });
+    child.stdin.end(input);
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => {

@@ -92,10 +92,17 @@ export async function waitForDeployment(rest: RestClient, id: string, timeoutMs 
 /**
  * Creates an app of the test image (v1) on one host, deploys it and waits until it is Live: the
  * container Wheelhouse manages for a team, as the shell and permission suites need one. Returns the
- * first instance's container id.
+ * first instance's container id. The test images are built on this engine and exist in no registry,
+ * so the app's pull policy is "never" (the default, "always", would ask Docker Hub about them).
  */
 export async function deployTestApp(rest: RestClient, name: string, hostId: string): Promise<string> {
-  const created = await rest.call("POST", "/apps", { name, image: testAppImage("v1"), port: 8080, hosts: [hostId] });
+  const created = await rest.call("POST", "/apps", {
+    name,
+    image: testAppImage("v1"),
+    port: 8080,
+    hosts: [hostId],
+    pullPolicy: "never",
+  });
   if (created.status !== 200) throw new Error(JSON.stringify(created.body));
   const started = await rest.call<{ deployment: Deployment }>("POST", `/apps/${name}/deployments`, {});
   const live = await waitForDeployment(rest, started.body.deployment.id);

@@ -235,6 +235,19 @@ export async function buildThrowawayImage(): Promise<string> {
   return tag;
 }
 
+/**
+ * A test app image (testAppImage's `variant`, serving its page) with an id of its own, owned by this
+ * test file: for tests that push, re-tag or untag it without touching the shared test images.
+ * Resolves with its tag.
+ */
+export async function buildOwnAppImage(variant: TestAppVariant): Promise<string> {
+  const nonce = randomBytes(6).toString("hex");
+  const tag = `wheelhouse-test/own-app:${variant}-${owner}-${nonce}`;
+  const base = await ensureTestAppImage(variant);
+  await buildImage(tag, [`FROM ${base}`, `LABEL wheelhouse.test.nonce=${nonce}`], { [OWNER_LABEL_KEY]: owner });
+  return tag;
+}
+
 /** Removes the images this test file made (buildThrowawayImage), after its containers are gone. */
 export async function removeTestImages(): Promise<void> {
   const out = await runDocker([

@@ -34,21 +34,29 @@ const ANSWERS: Record<string, (params: Record<string, unknown>) => unknown> = {
   "logs.unsubscribe": () => ({ done: true }),
 };
 
-/** Enrols a host named `name` through the real endpoint and connects it; resolves once it said hello. */
-export async function connectFakeAgent(portalUrl: string, admin: ApiClient, name: string): Promise<FakeAgent> {
+/**
+ * Enrols a host named `name` through the real endpoint and connects it; resolves once it said hello.
+ * `version` is what it reports as its agent version ("test", which is no semver, unless told).
+ */
+export async function connectFakeAgent(
+  portalUrl: string,
+  admin: ApiClient,
+  name: string,
+  { version = "test" }: { version?: string } = {},
+): Promise<FakeAgent> {
   const created = await admin.mutate<{ token: string }>("hosts.createEnrollment", { name });
   if (!created.data) throw new Error(`createEnrollment failed: ${JSON.stringify(created.error)}`);
   const facts: HostFacts = { ...SAMPLE_FACTS, hostname: name };
   const enrolled = await fetch(`${portalUrl}/api/agent/enroll`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ token: created.data.token, version: "test", facts }),
+    body: JSON.stringify({ token: created.data.token, version, facts }),
   });
   if (!enrolled.ok) throw new Error(`enrolment failed: HTTP ${enrolled.status} ${await enrolled.text()}`);
   const { hostId, agentKey } = (await enrolled.json()) as { hostId: string; agentKey: string };
   const socket = io(`${portalUrl}/agent`, {
     transports: ["websocket"],
-    auth: { key: agentKey, version: "test" },
+    auth: { key: agentKey, version },
     reconnection: false,
     // Its own connection: socket.io-client would otherwise share it with a later browser-like
     // client of the same portal (/terminal, /logs), whose handshake then carries no cookie.
@@ -78,7 +86,7 @@ export async function connectFakeAgent(portalUrl: string, admin: ApiClient, name
     socket.once("connect", () => resolve());
     socket.once("connect_error", reject);
   });
-  socket.emit("agent:hello", { version: "test", facts, dockerError: null });
+  socket.emit("agent:hello", { version, facts, dockerError: null });
   return {
     hostId,
     name,

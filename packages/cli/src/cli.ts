@@ -14,5 +14,6 @@ process.exitCode = await runCli({
   env: process.env,
   stdout: process.stdout,
   stderr: process.stderr,
+  stdin: () => process.stdin,
   hostname: hostname(),
 });

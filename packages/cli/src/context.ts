@@ -11,6 +11,15 @@ export interface Context {
   hostname: string;
   now(): Date;
   sleep(milliseconds: number): Promise<void>;
+  /** Standard input, read to the end (`--password-stdin`); "" when there is none. */
+  stdin: StdinReader;
+}
+
+export interface StdinReader {
+  /** Whether a person types it (a terminal) rather than a pipe. */
+  isTTY(): boolean;
+  /** Reads to the end; refuses more than `maxBytes`. */
+  readAll(maxBytes: number): Promise<string>;
 }
 
 /** A client with the address and key from WHEELHOUSE_URL/WHEELHOUSE_TOKEN or credentials.json. */

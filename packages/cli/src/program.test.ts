@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { buildCreateAppInput } from "./commands/apps";
+import { buildCreateAppInput, buildUpdateAppInput } from "./commands/apps";
 import { runCli } from "./program";
 
 let configHome: string;
@@ -54,6 +54,13 @@ describe("usage errors exit 2 before anything is sent", () => {
     [[...CREATE, "--replicas", "0"], /--replicas: Replicas is a whole number from 1 to 20\./],
     [[...CREATE, "--health", "health"], /--health: A health-check path starts with \//],
     [[...CREATE, "--environment", "dev"], /argument 'dev' is invalid\. Allowed choices are staging, production/],
+    [
+      [...CREATE, "--pull-policy", "sometimes"],
+      /argument 'sometimes' is invalid\. Allowed choices are always, if-not-present, never/,
+    ],
+    [["apps", "update", "billing-api", "--pull-policy", "Always"], /Allowed choices are always, if-not-present, never/],
+    [["apps", "update", "billing-api"], /apps update needs a change: --pull-policy POLICY, --auto-deploy or --no-auto/],
+    [["apps", "update", "Billing", "--auto-deploy"], /NAME "Billing": An app name is/],
     [CREATE.slice(0, 5), /required option '--port <port>' not specified/],
     [["deploy", "billing-api", "--image", "UPPER:case"], /--image: An image reference looks like/],
     [["rollback", "billing-api", "--to", "zero"], /--to "zero": A release number is a whole number from 1/],
@@ -139,5 +146,30 @@ describe("apps create's request", () => {
       env: { LOG_LEVEL: "info", GREETING: "a=b" },
       secrets: { DATABASE_URL: "postgres://db/billing" },
     });
+  });
+});
+
+describe("pull policy and auto-deploy flags", () => {
+  const base = {
+    image: "127.0.0.1:5055/shop:latest",
+    port: "8080",
+    environment: "staging" as const,
+    domain: [],
+    host: [],
+    env: [],
+    secret: [],
+  };
+
+  it("leave the portal's defaults when not given: always, auto-deploy off", () => {
+    expect(buildCreateAppInput("shop", base)).toMatchObject({ pullPolicy: "always", autoDeploy: false });
+  });
+
+  it("carry the chosen values into create and update requests", () => {
+    expect(buildCreateAppInput("shop", { ...base, pullPolicy: "never", autoDeploy: true })).toMatchObject({
+      pullPolicy: "never",
+      autoDeploy: true,
+    });
+    expect(buildUpdateAppInput({ autoDeploy: false })).toEqual({ autoDeploy: false });
+    expect(buildUpdateAppInput({ pullPolicy: "if-not-present" })).toEqual({ pullPolicy: "if-not-present" });
   });
 });

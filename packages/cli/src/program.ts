@@ -7,9 +7,11 @@ import packageJson from "../package.json" with { type: "json" };
 import { registerAppsCommands } from "./commands/apps";
 import { registerDeployCommands } from "./commands/deploy";
 import { registerExecCommand } from "./commands/exec";
+import { registerHostsCommands } from "./commands/hosts";
 import { registerLoginCommands } from "./commands/login";
 import { registerLogsCommand } from "./commands/logs";
 import { registerMaintenanceCommand } from "./commands/maintenance";
+import { registerRegistriesCommands } from "./commands/registries";
 import { registerReleasesCommand } from "./commands/releases";
 import { registerStatusCommand } from "./commands/status";
 import { registerUsersCommands } from "./commands/users";
@@ -17,6 +19,7 @@ import { ENVIRONMENT_HELP, readEnvironment } from "./config/environment";
 import type { Context } from "./context";
 import { CliError, CommandExitError, EXIT } from "./errors";
 import { createTerminal } from "./output/terminal";
+import { type StdinSource, stdinReader } from "./stdin";
 
 const EXIT_CODE_HELP = [
   ["0", "done"],
@@ -38,7 +41,7 @@ Start with: wheelhouse login --url https://wheelhouse.example.com --token KEY`;
 export function buildProgram(context: Context): Command {
   const { terminal } = context;
   const program = new Command("wheelhouse")
-    .description("The command line for a Wheelhouse portal: apps, deploys, releases, rollbacks and users.")
+    .description("The command line for a Wheelhouse portal: apps, deploys, releases, rollbacks, users and hosts.")
     .version(packageJson.version, "-V, --version", "print the CLI's version")
     // Set before the subcommands are added, which inherit them.
     .exitOverride()
@@ -54,7 +57,9 @@ export function buildProgram(context: Context): Command {
   registerLogsCommand(program, context);
   registerMaintenanceCommand(program, context);
   registerUsersCommands(program, context);
+  registerRegistriesCommands(program, context);
   registerExecCommand(program, context);
+  registerHostsCommands(program, context);
   return program;
 }
 
@@ -68,6 +73,11 @@ export interface Io {
   env: Readonly<Record<string, string | undefined>>;
   stdout: Stream;
   stderr: Stream;
+  /**
+   * Called only by commands that take a secret from standard input, so no other command opens it
+   * (an open stdin handle can keep the process waiting); none means empty.
+   */
+  stdin?: () => StdinSource;
   hostname: string;
   now?: () => Date;
   sleep?: (milliseconds: number) => Promise<void>;
@@ -87,6 +97,7 @@ export async function runCli(io: Io): Promise<number> {
       hostname: io.hostname,
       now: io.now ?? (() => new Date()),
       sleep: io.sleep ?? ((milliseconds) => sleep(milliseconds)),
+      stdin: stdinReader(io.stdin),
     };
     await buildProgram(context).parseAsync([...io.argv], { from: "user" });
     return EXIT.ok;

@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 async function start(variant: "v1" | "crash" | "unhealthy", restartPolicy: "no" | "on-failure" = "no") {
-  const { imageId } = await resolveImage(docker, testAppImage(variant));
+  const { imageId } = await resolveImage(docker, { ref: testAppImage(variant), pullPolicy: "never" });
   return startInstance(docker, testSpec(imageId, { restartPolicy }), settings);
 }
 

@@ -29,8 +29,8 @@ beforeAll(async () => {
   if (!(await dockerAvailable()))
     throw new Error("No Docker engine answers: run scripts/system/docker-engine.sh start.");
   await Promise.all([ensureTestAppImage("v1"), ensureTestAppImage("v2")]);
-  v1 = (await resolveImage(docker, testAppImage("v1"))).imageId;
-  v2 = (await resolveImage(docker, testAppImage("v2"))).imageId;
+  v1 = (await resolveImage(docker, { ref: testAppImage("v1"), pullPolicy: "never" })).imageId;
+  v2 = (await resolveImage(docker, { ref: testAppImage("v2"), pullPolicy: "never" })).imageId;
 });
 
 afterAll(async () => {
@@ -50,30 +50,34 @@ async function page(port: number): Promise<string> {
 
 describe("resolveImage", () => {
   it("names a local image without pulling it", async () => {
-    const resolved = await resolveImage(docker, testAppImage("v1"));
+    const resolved = await resolveImage(docker, { ref: testAppImage("v1"), pullPolicy: "if-not-present" });
     expect(resolved).toEqual({
       imageId: await runDocker(["image", "inspect", "--format", "{{.Id}}", testAppImage("v1")]),
       // Built here, never pulled: no registry digest.
       repoDigest: null,
       pulled: false,
+      source: "local",
     });
     expect(resolved.imageId).toMatch(/^sha256:[a-f0-9]{64}$/);
-    expect(await resolveImage(docker, resolved.imageId)).toEqual(resolved);
+    expect(await resolveImage(docker, { ref: resolved.imageId, pullPolicy: "always" })).toEqual(resolved);
   });
 
   it("fails a pull in the engine's own words", async () => {
-    const ref = "wheelhouse-test/does-not-exist:1";
+    // A registry on a loopback port where nothing listens: the tests never reach beyond 127.0.0.1.
+    const ref = "127.0.0.1:9/wheelhouse-test/does-not-exist:1";
     const cli = await runDocker(["pull", ref]).then(
       () => "",
       (error: Error) => error.message,
     );
     const engineWords = /Error response from daemon: (.*)$/m.exec(cli)?.[1];
     expect(engineWords, cli).toBeTruthy();
-    await expect(resolveImage(docker, ref)).rejects.toThrow(`pulling ${ref} failed: ${engineWords}`);
+    await expect(resolveImage(docker, { ref, pullPolicy: "if-not-present" })).rejects.toThrow(
+      `pulling ${ref} failed: ${engineWords}`,
+    );
   });
 
   it("does not try to pull an image id", async () => {
-    await expect(resolveImage(docker, `sha256:${"0".repeat(64)}`)).rejects.toThrow(
+    await expect(resolveImage(docker, { ref: `sha256:${"0".repeat(64)}`, pullPolicy: "always" })).rejects.toThrow(
       `image sha256:${"0".repeat(64)} is not on this host, and an image id cannot be pulled`,
     );
   });

@@ -2,7 +2,7 @@
 import type Docker from "dockerode";
 import { removing } from "../apps/docker-errors";
 import { removeUnusedImages } from "../apps/image-cleanup";
-import { resolveImage } from "../apps/image-resolve";
+import { remoteDigestOf, resolveImage } from "../apps/image-resolve";
 import { awaitHealthy } from "../apps/instance-health";
 import { instanceLogs, removeInstances, startInstance } from "../apps/instances";
 import type { AgentSettings } from "../config/settings";
@@ -49,7 +49,8 @@ export function createHandlers({ docker, nginx, logs, terminals, settings }: Han
     },
     "docker.container.inspect": async ({ id }) =>
       (await docker.getContainer(id).inspect()) as unknown as Record<string, unknown>,
-    "image.resolve": ({ ref }) => resolveImage(docker, ref),
+    "image.resolve": (params) => resolveImage(docker, params),
+    "image.remote-digest": (params) => remoteDigestOf(docker, params),
     "app.instance.start": (spec) => startInstance(docker, spec, settings),
     "app.instance.await-healthy": (params) => awaitHealthy(docker, params),
     "app.instance.logs": async ({ containerId, lines }) => ({ lines: await instanceLogs(docker, containerId, lines) }),

@@ -19,6 +19,10 @@ const LABELS: Record<string, string> = {
   "apps.maintenance.off": "Maintenance turned off",
   "apikeys.create": "API key created",
   "apikeys.revoke": "API key revoked",
+  "registries.add": "Registry login saved",
+  "registries.remove": "Registry login removed",
+  "registries.read": "Registry logins viewed",
+  "registries.manage": "Registry logins changed",
   "terminal.open": "Shell opened",
   "terminal.close": "Shell closed",
   "terminal.watch": "Shell watched",
@@ -29,7 +33,11 @@ const LABELS: Record<string, string> = {
   "users.shell-grant.update": "Shell grant changed",
   "hosts.enroll": "Host enrolment",
   "hosts.agent.key_in_use": "Host key in use by two agents",
+  "hosts.agent.status": "Agent status asked with an unknown key",
   "metrics.scrape": "Metrics scrape",
+  "hooks.token.create": "Push hook token created",
+  "hooks.token.revoke": "Push hook token revoked",
+  "hooks.registry.push": "Registry push notification",
   "socket.connect": "Live connection (socket)",
 };
 

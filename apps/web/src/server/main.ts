@@ -1,5 +1,6 @@
 // Starts the portal: settings, HTTP server (health first), database, then the UI.
 // Run with `tsx apps/web/src/server/main.ts` (npm start does this after building).
+
 import { EventEmitter } from "node:events";
 import { createServer } from "node:http";
 import { dirname, join } from "node:path";
@@ -18,6 +19,7 @@ import { WriteHealth } from "./db/write-health";
 import { DeployOrchestrator } from "./deployments/deploy-orchestrator";
 import { NginxSync } from "./deployments/nginx-sync";
 import { Reconciler } from "./deployments/reconciler";
+import { resumeUnhandledPushes } from "./hooks/registry-pushes";
 import { AgentRegistry } from "./hosts/agent-registry";
 import { InventoryStore } from "./hosts/docker-inventory";
 import { pruneSamples } from "./hosts/host-telemetry";
@@ -70,7 +72,8 @@ async function main() {
       return Object.fromEntries(groups.map((group) => [group.status, group._count._all]));
     },
   });
-  agents = new AgentRegistry(metrics);
+  // Agents reconnect within seconds of a restart; queued work waits this long for them (agent-registry.ts).
+  agents = new AgentRegistry(metrics, { reconnectWindowMs: 30_000 });
   const events = new EventEmitter<PortalEvents>();
   const inventory = new InventoryStore();
   const secrets = createSecretBox(secretKey);
@@ -164,6 +167,8 @@ async function main() {
   // Only once the database is there: finish what a previous run left half-done, then reconcile
   // each host as its agent reports in.
   await deployments.recoverAtStartup();
+  // A push recorded just before the last stop has not deployed yet, and its retry would count as a duplicate.
+  await resumeUnhandledPushes(services);
   const reconcile = (hostId: string) => {
     reconciler
       .reconcileHost(hostId)

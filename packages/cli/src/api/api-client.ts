@@ -1,6 +1,8 @@
 // The portal's REST API as the CLI uses it: one method per endpoint, each answer parsed with the
 // schema from @wheelhouse/shared that the portal declares for it.
 import {
+  type AddRegistryLoginInput,
+  addedRegistryLoginSchema,
   appDetailSchema,
   appLogsSchema,
   appSchema,
@@ -8,9 +10,14 @@ import {
   createdApiKeySchema,
   deploymentLogSchema,
   deploymentSchema,
+  enrollmentSchema,
+  hostListSchema,
   meSchema,
+  registryLoginsAnswerSchema,
   releaseSchema,
+  removedRegistryLoginSchema,
   teamUserSchema,
+  type UpdateAppInput,
 } from "@wheelhouse/shared";
 import { z } from "zod";
 import { type Connection, request } from "./request";
@@ -36,6 +43,7 @@ const deploymentAnswer = z.object({ deployment: deploymentSchema });
 const releasesAnswer = z.object({ releases: z.array(releaseSchema) });
 const usersAnswer = z.object({ users: z.array(teamUserSchema) });
 const userAnswer = z.object({ user: teamUserSchema });
+const revokedAnswer = z.object({ ok: z.literal(true) });
 const execAnswer = z.object({
   exitCode: z.number().int(),
   stdout: z.base64(),
@@ -66,6 +74,11 @@ export class ApiClient {
 
   async createApp(input: CreateAppInput) {
     return (await request(this.connection, "POST", "/apps", appAnswer, { body: input })).app;
+  }
+
+  /** PATCH /apps/{name}: only the fields given change; the answer is the app as saved. */
+  async updateApp(name: string, changes: Omit<UpdateAppInput, "name">) {
+    return (await request(this.connection, "PATCH", `/apps/${segment(name)}`, appAnswer, { body: changes })).app;
   }
 
   async getApp(name: string) {
@@ -121,5 +134,32 @@ export class ApiClient {
 
   async createUser(input: CreateUserInput) {
     return (await request(this.connection, "POST", "/users", userAnswer, { body: input })).user;
+  }
+
+  /** The team's hosts and what an installer needs of the portal (its version, PUBLIC_URL). */
+  listHosts() {
+    return request(this.connection, "GET", "/hosts", hostListSchema);
+  }
+
+  /** A single-use enrolment token for a host to be named `name`. */
+  createEnrollment(name: string) {
+    return request(this.connection, "POST", "/hosts/enrollments", enrollmentSchema, { body: { name } });
+  }
+
+  async revokeHost(hostId: string) {
+    await request(this.connection, "POST", `/hosts/${segment(hostId)}/revoke`, revokedAnswer, { body: {} });
+  }
+
+  async listRegistryLogins() {
+    return (await request(this.connection, "GET", "/registries", registryLoginsAnswerSchema)).logins;
+  }
+
+  /** The password travels in the body only; the answer never carries it back. */
+  addRegistryLogin(input: AddRegistryLoginInput) {
+    return request(this.connection, "POST", "/registries", addedRegistryLoginSchema, { body: input });
+  }
+
+  removeRegistryLogin(host: string) {
+    return request(this.connection, "DELETE", `/registries/${segment(host)}`, removedRegistryLoginSchema);
   }
 }

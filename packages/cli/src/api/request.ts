@@ -77,7 +77,7 @@ function firstIssue(error: z.ZodError): string {
 
 export async function request<Schema extends z.ZodType>(
   connection: Connection,
-  method: "GET" | "POST" | "PUT" | "DELETE",
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE",
   path: string,
   schema: Schema,
   options: RequestOptions = {},

@@ -1,8 +1,10 @@
-// wheelhouse apps create / apps list.
+// wheelhouse apps create / apps update / apps list.
 import {
   type App,
   createAppInputSchema,
   ENVIRONMENTS,
+  PULL_POLICIES,
+  type PullPolicy,
   parseEnvAssignment,
   RESERVED_ENV_KEYS,
 } from "@wheelhouse/shared";
@@ -15,7 +17,14 @@ import { renderTable } from "../output/table";
 import { printJson, statusTone } from "../output/terminal";
 import { collect, parseAppName, wholeNumber } from "./arguments";
 
-interface CreateOptions {
+/** The flags `apps create` and `apps update` share: where images come from, and deploy on push. */
+interface ImageOptions {
+  pullPolicy?: PullPolicy;
+  /** Undefined when neither --auto-deploy nor --no-auto-deploy was given. */
+  autoDeploy?: boolean;
+}
+
+interface CreateOptions extends ImageOptions {
   image: string;
   port: string;
   environment: (typeof ENVIRONMENTS)[number];
@@ -39,7 +48,44 @@ const FLAG_FOR_FIELD: Record<string, string> = {
   domains: "--domain",
   env: "--env",
   secrets: "--secret",
+  pullPolicy: "--pull-policy",
+  autoDeploy: "--auto-deploy",
 };
+
+const PULL_POLICY_HELP: Record<PullPolicy, string> = {
+  always: "ask the registry for the tag's current digest at each deploy, the default",
+  "if-not-present": "use a local image when the host has one",
+  never: "local images only, never pull",
+};
+
+/** Only the flags that were given, so that the portal's defaults (or the current values) stay. */
+function imageFields(options: ImageOptions): { pullPolicy?: PullPolicy; autoDeploy?: boolean } {
+  return {
+    ...(options.pullPolicy === undefined ? {} : { pullPolicy: options.pullPolicy }),
+    ...(options.autoDeploy === undefined ? {} : { autoDeploy: options.autoDeploy }),
+  };
+}
+
+/** "pull policy always, auto-deploy on push off": how an app gets its images, in a few words. */
+export function describeImagePolicy(app: Pick<App, "pullPolicy" | "autoDeploy">): string {
+  return `pull policy ${app.pullPolicy}, auto-deploy on push ${app.autoDeploy ? "on" : "off"}`;
+}
+
+/** Adds --pull-policy and --auto-deploy/--no-auto-deploy to a command. */
+function withImageOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option(
+        "--pull-policy <policy>",
+        `where each deploy gets the image. ${PULL_POLICIES.map((policy) => `${policy}: ${PULL_POLICY_HELP[policy]}`).join("; ")}`,
+      ).choices(PULL_POLICIES),
+    )
+    .option(
+      "--auto-deploy",
+      "deploy the pushed digest when the team's registry hook reports a push of this image and tag",
+    )
+    .option("--no-auto-deploy", "do not deploy on registry pushes (the default)");
+}
 
 /** KEY=VALUE assignments → a map; a repeated or reserved name is a usage error. */
 export function parseAssignments(assignments: readonly string[], flag: string): Record<string, string> {
@@ -80,6 +126,7 @@ export function buildCreateAppInput(name: string, options: CreateOptions) {
     domains: options.domain,
     env,
     secrets,
+    ...imageFields(options),
   });
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
@@ -87,14 +134,32 @@ export function buildCreateAppInput(name: string, options: CreateOptions) {
   throw new UsageError(`${FLAG_FOR_FIELD[field] ?? "value"}: ${issue?.message ?? "invalid value"}`);
 }
 
-async function createApp(context: Context, rawName: string, options: CreateOptions): Promise<void> {
+async function createApp(context: Context, rawName: string, options: CreateOptions & JsonOption): Promise<void> {
   parseAppName(rawName);
   const input = buildCreateAppInput(rawName, options);
   const app = await connect(context).createApp(input);
+  if (options.json) return printJson(context.terminal, app);
   context.terminal.out(
-    `Created ${app.name} (${app.environment}): ${clean(app.image)} on port ${app.port}, ${app.replicas} replica${app.replicas === 1 ? "" : "s"} on ${app.hosts.map((host) => host.name).join(", ") || "the team's host"}.\n` +
+    `Created ${app.name} (${app.environment}): ${clean(app.image)} on port ${app.port}, ${app.replicas} replica${app.replicas === 1 ? "" : "s"} on ${app.hosts.map((host) => host.name).join(", ") || "the team's host"}; ${describeImagePolicy(app)}.\n` +
       `Deploy it with: wheelhouse deploy ${app.name} --wait\n`,
   );
+}
+
+/** What `apps update` sends; at least one change, or a usage error (nothing is sent). */
+export function buildUpdateAppInput(options: ImageOptions) {
+  const changes = imageFields(options);
+  if (Object.keys(changes).length === 0) {
+    throw new UsageError("apps update needs a change: --pull-policy POLICY, --auto-deploy or --no-auto-deploy.");
+  }
+  return changes;
+}
+
+async function updateApp(context: Context, rawName: string, options: ImageOptions & JsonOption): Promise<void> {
+  const name = parseAppName(rawName);
+  const app = await connect(context).updateApp(name, buildUpdateAppInput(options));
+  if (options.json) return printJson(context.terminal, app);
+  // The pull policy is read at each deploy and auto-deploy at each push: nothing else to run.
+  context.terminal.out(`Saved ${app.name}: ${describeImagePolicy(app)}.\n`);
 }
 
 export function appsTable(apps: readonly App[], paint: Context["terminal"]["paint"]): string {
@@ -111,7 +176,11 @@ export function appsTable(apps: readonly App[], paint: Context["terminal"]["pain
   );
 }
 
-async function listApps(context: Context, options: { json?: boolean }): Promise<void> {
+interface JsonOption {
+  json?: boolean;
+}
+
+async function listApps(context: Context, options: JsonOption): Promise<void> {
   const apps = await connect(context).listApps();
   if (options.json) return printJson(context.terminal, apps);
   if (apps.length === 0) {
@@ -122,9 +191,9 @@ async function listApps(context: Context, options: { json?: boolean }): Promise<
 }
 
 export function registerAppsCommands(program: Command, context: Context): void {
-  const apps = program.command("apps").description("Create and list apps.");
+  const apps = program.command("apps").description("Create, change and list apps.");
 
-  apps
+  const create = apps
     .command("create")
     .description("Create an app (it is not deployed until you run wheelhouse deploy).")
     .argument("<name>", "2–40 lower-case letters, digits or dashes, e.g. billing-api")
@@ -141,19 +210,39 @@ export function registerAppsCommands(program: Command, context: Context): void {
       collect,
       [],
     )
-    .option("--replicas <count>", "how many instances (default: 1)")
+    .option("--replicas <count>", "how many instances (default: 1)");
+  withImageOptions(create)
+    .option("--json", "print the created app as a JSON object")
     .addHelpText(
       "after",
       `
 Example:
   wheelhouse apps create billing-api --image registry.example.com/billing:1.4.2 --port 8080 \\
-    --domain billing.example.com --env LOG_LEVEL=info --secret DATABASE_URL=postgres://...`,
+    --domain billing.example.com --env LOG_LEVEL=info --secret DATABASE_URL=postgres://...
+  wheelhouse apps create shop --image registry.example.com/shop:latest --port 8080 --auto-deploy`,
     )
-    .action((name: string, options: CreateOptions) => createApp(context, name, options));
+    .action((name: string, options: CreateOptions & JsonOption) => createApp(context, name, options));
+
+  const update = apps
+    .command("update")
+    .description(
+      "Change how an app gets its image: its pull policy (used from the next deploy) and auto-deploy on push.",
+    )
+    .argument("<name>", "the app");
+  withImageOptions(update)
+    .option("--json", "print the saved app as a JSON object")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  wheelhouse apps update shop --pull-policy if-not-present
+  wheelhouse apps update shop --auto-deploy`,
+    )
+    .action((name: string, options: ImageOptions & JsonOption) => updateApp(context, name, options));
 
   apps
     .command("list")
     .description("List the team's apps.")
     .option("--json", "print the apps as a JSON array")
-    .action((options: { json?: boolean }) => listApps(context, options));
+    .action((options: JsonOption) => listApps(context, options));
 }

@@ -1,8 +1,8 @@
 // wheelhouse releases NAME: the release history, newest first, with the live one marked.
-import type { Release } from "@wheelhouse/shared";
+import { type Release, shortDigest } from "@wheelhouse/shared";
 import type { Command } from "commander";
 import { type Context, connect } from "../context";
-import { clean, formatRelativeTime, shortDigest } from "../output/format";
+import { clean, formatRelativeTime } from "../output/format";
 import { renderTable } from "../output/table";
 import { printJson } from "../output/terminal";
 import { parseAppName } from "./arguments";

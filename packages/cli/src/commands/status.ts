@@ -1,9 +1,9 @@
 // wheelhouse status NAME: the app at a glance — what is live, how the last deployment went, and
 // each instance.
-import type { AppDetail } from "@wheelhouse/shared";
+import { type AppDetail, shortDigest } from "@wheelhouse/shared";
 import type { Command } from "commander";
 import { type Context, connect } from "../context";
-import { clean, formatRelativeTime, shortDigest } from "../output/format";
+import { clean, formatRelativeTime } from "../output/format";
 import { renderTable } from "../output/table";
 import { printJson, statusTone } from "../output/terminal";
 import { parseAppName } from "./arguments";
@@ -16,6 +16,8 @@ export function describeApp(app: AppDetail, context: Context): string {
 
   lines.push(`${app.name} (${app.environment})  ${paint(app.status, statusTone(app.status))}`);
   field("Image", clean(app.image));
+  field("Pull policy", app.pullPolicy);
+  field("Auto-deploy", app.autoDeploy ? "on (a registry push of this tag deploys it)" : "off");
   field("Domains", app.domains.length > 0 ? app.domains.join(", ") : "none");
   field("Maintenance", app.maintenance ? paint("on", "busy") : "off");
   const live = app.liveRelease;

@@ -12,7 +12,13 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { writeStoredCredentials } from "../config/credentials";
-import { CANNED_APPS, STAND_IN, type StandInPortal, startStandInPortal } from "./stand-in-portal";
+import {
+  CANNED_APPS,
+  CANNED_REGISTRY_LOGINS,
+  STAND_IN,
+  type StandInPortal,
+  startStandInPortal,
+} from "./stand-in-portal";
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "bin", "wheelhouse.mjs");
 const TIMEOUT = 30_000;
@@ -27,12 +33,15 @@ let portal: StandInPortal;
 let home: string;
 let configHome: string;
 
-function runCli(args: string[], extraEnv: Record<string, string> = {}): Promise<Run> {
+/** `input`, when given, is piped to the CLI's standard input (`--password-stdin`). */
+function runCli(args: string[], extraEnv: Record<string, string> = {}, input?: string): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, XDG_CONFIG_HOME: configHome, ...extraEnv },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["pipe", "pipe", "pipe"],
     });
+    // Ended at once, so a command that reads it sees the input (or nothing) and then its end.
+    child.stdin.end(input ?? "");
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
@@ -194,6 +203,131 @@ describe("wheelhouse CLI against a stand-in portal", () => {
       expect(run.stderr.trimEnd().split("\n").at(-1)).toMatch(
         /^wheelhouse: Deployment dep_\d+ of broken-app failed: The health check GET \/health answered 500 three times in a row; the previous release keeps serving\.$/,
       );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "apps create sends --pull-policy and --auto-deploy, and --json prints the app with them",
+    async () => {
+      logIn();
+      const run = await runCli([
+        "apps",
+        "create",
+        "shop",
+        "--image",
+        "127.0.0.1:5055/shop:latest",
+        "--port",
+        "8080",
+        "--pull-policy",
+        "never",
+        "--auto-deploy",
+        "--json",
+      ]);
+
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      expect(portal.requests[0]).toMatchObject({
+        method: "POST",
+        path: "/api/v1/apps",
+        body: { name: "shop", image: "127.0.0.1:5055/shop:latest", pullPolicy: "never", autoDeploy: true },
+      });
+      expect(JSON.parse(run.stdout)).toMatchObject({ name: "shop", pullPolicy: "never", autoDeploy: true });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "apps update changes only the flags given, with PATCH, and says what was saved",
+    async () => {
+      logIn();
+      const run = await runCli([
+        "apps",
+        "update",
+        "billing-api",
+        "--pull-policy",
+        "if-not-present",
+        "--no-auto-deploy",
+      ]);
+
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      expect(portal.requests).toHaveLength(1);
+      expect(portal.requests[0]).toMatchObject({ method: "PATCH", path: "/api/v1/apps/billing-api" });
+      expect(portal.requests[0]?.body).toEqual({ pullPolicy: "if-not-present", autoDeploy: false });
+      expect(run.stdout).toBe("Saved billing-api: pull policy if-not-present, auto-deploy on push off.\n");
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "releases and status show the sha256 part of a repository digest, not its registry",
+    async () => {
+      logIn();
+      const releases = await runCli(["releases", "billing-api"]);
+      const status = await runCli(["status", "billing-api"]);
+
+      expect(releases.code).toBe(0);
+      const rows = releases.stdout.trimEnd().split("\n");
+      expect(rows[0]).toMatch(/^#\s+LIVE\s+IMAGE\s+DIGEST\s+BY/);
+      expect(rows[1]).toContain(" sha256:333333333333… ");
+      expect(rows[3]).toContain(" sha256:111111111111… ");
+      expect(releases.stdout).not.toMatch(/registry\.example\.com\/billing@/);
+
+      expect(status.code).toBe(0);
+      expect(status.stdout).toContain("(registry.example.com/billing:1.4.2, sha256:333333333333…) by ada@example.com");
+      expect(status.stdout).toContain("Pull policy: always\n");
+      expect(status.stdout).toContain("Auto-deploy: off\n");
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "registries add sends the password from stdin in the body only, and never prints it",
+    async () => {
+      logIn();
+      const password = "ghp_Secret-Token-From-Stdin";
+      const run = await runCli(
+        ["registries", "add", "GHCR.io", "--username", "ci-bot", "--password-stdin"],
+        {},
+        `${password}\n`,
+      );
+
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      expect(portal.requests).toEqual([
+        expect.objectContaining({
+          method: "POST",
+          path: "/api/v1/registries",
+          body: { host: "ghcr.io", username: "ci-bot", password },
+        }),
+      ]);
+      expect(run.stdout).toBe(
+        "Replaced the team's login for ghcr.io as ci-bot; deploys pulling from ghcr.io use it from now on.\n",
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "registries list --json prints exactly the logins, and remove sends the host in the path",
+    async () => {
+      logIn();
+      const listed = await runCli(["registries", "list", "--json"]);
+      const table = await runCli(["registries", "list"]);
+      const removed = await runCli(["registries", "remove", "127.0.0.1:5055"]);
+      const unknown = await runCli(["registries", "remove", "quay.io"]);
+
+      expect(listed.code).toBe(0);
+      expect(JSON.parse(listed.stdout)).toEqual(CANNED_REGISTRY_LOGINS);
+      expect(table.stdout.split("\n")[0]).toMatch(/^HOST\s+USER\s+ADDED BY\s+ADDED$/);
+      // The stand-in's dates are fixed and the clock is not: only that a time is shown.
+      expect(table.stdout).toMatch(/127\.0\.0\.1:5055\s+deploy\s+unknown\s+\d+ \w+ ago\n/);
+      expect(removed.code).toBe(0);
+      expect(removed.stdout).toBe("Removed the team's login for 127.0.0.1:5055; pulls from it now go without one.\n");
+      expect(portal.requests.at(-2)).toMatchObject({ method: "DELETE", path: "/api/v1/registries/127.0.0.1%3A5055" });
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toBe("wheelhouse: Your team has no registry login for quay.io.\n");
     },
     TIMEOUT,
   );

@@ -5,7 +5,16 @@
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { App, AppDetail, Deployment, DeploymentStatus, Release } from "@wheelhouse/shared";
+import {
+  type App,
+  type AppDetail,
+  type Deployment,
+  type DeploymentStatus,
+  type HostView,
+  PULL_POLICIES,
+  type PullPolicy,
+  type Release,
+} from "@wheelhouse/shared";
 
 export const STAND_IN = {
   email: "ada@example.com",
@@ -57,6 +66,18 @@ const SCRIPTS: Record<string, { steps: Step[]; failureReason: string | null }> =
   },
 };
 
+function isPullPolicy(value: unknown): value is PullPolicy {
+  return (PULL_POLICIES as readonly unknown[]).includes(value);
+}
+
+/** The image fields of a request body, when they are well formed (the stand-in trusts the CLI's checks). */
+function imageFields(input: Record<string, unknown>): Partial<Pick<App, "pullPolicy" | "autoDeploy">> {
+  return {
+    ...(isPullPolicy(input.pullPolicy) ? { pullPolicy: input.pullPolicy } : {}),
+    ...(typeof input.autoDeploy === "boolean" ? { autoDeploy: input.autoDeploy } : {}),
+  };
+}
+
 const at = (offsetMs: number) => new Date(STAND_IN.startedAt + offsetMs).toISOString();
 
 function release(number: number, imageRef: string, live: boolean): Release {
@@ -64,7 +85,8 @@ function release(number: number, imageRef: string, live: boolean): Release {
     id: `rel_${number}`,
     number,
     imageRef,
-    imageDigest: `sha256:${String(number).repeat(64).slice(0, 64)}`,
+    // As the portal records it: the digest in the image's own repository, registry and path first.
+    imageDigest: `${imageRef.replace(/:[^:/]+$/, "")}@sha256:${String(number).repeat(64).slice(0, 64)}`,
     reason: number === 3 ? "fix invoice rounding" : null,
     createdBy: "ada@example.com",
     createdAt: at(-86_400_000 * (4 - number)),
@@ -84,6 +106,8 @@ function app(name: string, overrides: Partial<App>): App {
     replicas: 1,
     network: "published",
     restartPolicy: "unless-stopped",
+    pullPolicy: "always",
+    autoDeploy: false,
     domains: [],
     hosts: [{ id: "host_1", name: "local" }],
     env: {},
@@ -127,12 +151,86 @@ export const CANNED_USERS = [
   },
 ] as const;
 
+export const CANNED_REGISTRY_LOGINS = [
+  { host: "ghcr.io", username: "ci-bot", createdBy: STAND_IN.email, createdAt: at(-3_600_000) },
+  { host: "127.0.0.1:5055", username: "deploy", createdBy: null, createdAt: at(-86_400_000) },
+];
+
+/** GET/POST /registries and DELETE /registries/{host}, with the host segment as the portal reads it. */
+function registries(method: string, path: string, input: Record<string, unknown>): [number, unknown] {
+  if (method === "GET" && path === "/registries") return [200, { logins: CANNED_REGISTRY_LOGINS }];
+  if (method === "POST" && path === "/registries") {
+    const host = String(input.host);
+    const login = { host, username: String(input.username), createdBy: STAND_IN.email, createdAt: at(0) };
+    return [200, { login, replaced: CANNED_REGISTRY_LOGINS.some((known) => known.host === host) }];
+  }
+  const host = decodeURIComponent(path.slice("/registries/".length));
+  if (method === "DELETE" && CANNED_REGISTRY_LOGINS.some((known) => known.host === host)) {
+    return [200, { host, removed: true }];
+  }
+  if (method === "DELETE") throw new HttpProblem(404, "NOT_FOUND", `Your team has no registry login for ${host}.`);
+  throw new HttpProblem(404, "NOT_FOUND", `The stand-in has no ${method} ${path}.`);
+}
+
 interface DeploymentState {
   deployment: Deployment;
   steps: Step[];
   failureReason: string | null;
   /** How many steps have been reached (advances on each GET). */
   reached: number;
+}
+
+/** The portal's version here: web-1's agent is older, db-1's current, lab-1's unknown. */
+export const STAND_IN_PORTAL_VERSION = "0.2.0";
+
+export const CANNED_HOSTS: HostView[] = [
+  cannedHost({ id: "host_web", name: "web-1", status: "online", agentVersion: "0.1.0", agentVersionStatus: "older" }),
+  cannedHost({ id: "host_db", name: "db-1", status: "lost", agentVersion: "0.2.0", agentVersionStatus: "current" }),
+  cannedHost({ id: "host_lab", name: "lab-1", status: "online", agentVersion: "test", agentVersionStatus: "unknown" }),
+  cannedHost({ id: "host_old", name: "old-1", status: "revoked", agentVersion: "0.1.0", agentVersionStatus: "older" }),
+];
+
+function cannedHost(
+  fields: Pick<HostView, "id" | "name" | "status" | "agentVersion" | "agentVersionStatus">,
+): HostView {
+  const seen = new Date(STAND_IN.startedAt - 90_000).toISOString();
+  return {
+    ...fields,
+    facts: null,
+    dockerError: null,
+    lastSeenAt: fields.status === "pending" ? null : seen,
+    revokedAt: fields.status === "revoked" ? seen : null,
+    createdAt: new Date(STAND_IN.startedAt - 86_400_000).toISOString(),
+    keyConflict: null,
+  };
+}
+
+/** GET /hosts, POST /hosts/enrollments and POST /hosts/{id}/revoke; db-1 plays a host the key may not revoke. */
+function hostsRoute(method: string, path: string, input: Record<string, unknown>): [number, unknown] | undefined {
+  const portal = { version: STAND_IN_PORTAL_VERSION, publicUrl: null };
+  if (method === "GET" && path === "/hosts") return [200, { hosts: CANNED_HOSTS, pendingEnrollments: [], portal }];
+  if (method === "POST" && path === "/hosts/enrollments") {
+    const name = String(input.name);
+    if (CANNED_HOSTS.some((host) => host.name === name && host.status !== "revoked")) {
+      throw new HttpProblem(
+        409,
+        "CONFLICT",
+        `A host named ${name} is already enrolled. Choose another name or revoke it first.`,
+      );
+    }
+    const expiresAt = new Date(Date.now() + 60 * 60_000).toISOString();
+    return [200, { token: "whe_StandInToken_0123456789abcdef", expiresAt, portal }];
+  }
+  const match = /^\/hosts\/([^/]+)\/revoke$/.exec(path);
+  if (method === "POST" && match) {
+    const id = decodeURIComponent(match[1] ?? "");
+    if (id === "host_db")
+      throw new HttpProblem(403, "FORBIDDEN", "Your role (operator) cannot do this; it needs admin.");
+    if (!CANNED_HOSTS.some((host) => host.id === id))
+      throw new HttpProblem(404, "NOT_FOUND", "That host does not exist in this team.");
+    return [200, { ok: true }];
+  }
+  return undefined;
 }
 
 export interface StandInPortal {
@@ -268,9 +366,11 @@ export async function startStandInPortal(): Promise<StandInPortal> {
         port: Number(input.port),
         environment: input.environment === "production" ? "production" : "staging",
         domains: Array.isArray(input.domains) ? input.domains.map(String) : [],
+        ...imageFields(input),
       });
       return [201, { app: created }];
     }
+    if (path === "/registries" || path.startsWith("/registries/")) return registries(method, path, input);
     if (method === "GET" && path === "/users") return [200, { users: CANNED_USERS }];
     if (method === "POST" && path === "/users") {
       const user = {
@@ -308,6 +408,9 @@ export async function startStandInPortal(): Promise<StandInPortal> {
         const reason = typeof input.reason === "string" ? input.reason : null;
         return [201, { deployment: startDeployment(name, target.imageRef, reason, "rollback") }];
       }
+      if (method === "PATCH" && rest === undefined) {
+        return [200, { app: { ...findApp(name), ...imageFields(input) } }];
+      }
       if (method === "PUT" && rest === "/maintenance") {
         return [200, { app: { ...findApp(name), maintenance: input.enabled === true } }];
       }
@@ -334,6 +437,8 @@ export async function startStandInPortal(): Promise<StandInPortal> {
         },
       ];
     }
+    const hostsAnswer = hostsRoute(method, path, input);
+    if (hostsAnswer) return hostsAnswer;
     throw new HttpProblem(404, "NOT_FOUND", `The stand-in has no ${method} ${path}.`);
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clean, formatDuration, formatRelativeTime, maskToken, shortDigest, stripColour } from "./format";
+import { clean, formatDuration, formatRelativeTime, maskToken, stripColour } from "./format";
 import { renderTable } from "./table";
 
 describe("text from the portal", () => {
@@ -14,10 +14,6 @@ describe("formatters", () => {
     const masked = maskToken("wh_live_7f3c9a1e5b2d4c6f8a0b1c2d3e4f5a6b");
     expect(masked).toBe("wh_live_…");
     expect(maskToken("short")).toBe("s…");
-  });
-
-  it("shortens digests as docker does", () => {
-    expect(shortDigest(`sha256:${"ab".repeat(32)}`)).toBe("abababababab");
   });
 
   it("shows durations in seconds with one decimal, minutes beyond ten", () => {

@@ -29,11 +29,6 @@ export function maskToken(token: string): string {
   return `${token.slice(0, Math.min(8, Math.floor(token.length / 4)))}…`;
 }
 
-/** "sha256:4f5e…" → the first 12 hex digits, as `docker images` shows them. */
-export function shortDigest(digest: string): string {
-  return digest.replace(/^sha256:/, "").slice(0, 12);
-}
-
 /** Seconds with one decimal below ten minutes ("12.3 s"), minutes and seconds above. */
 export function formatDuration(milliseconds: number): string {
   const seconds = Math.max(0, milliseconds) / 1000;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { digestPart, effectiveTag, ownRepoDigest, parseImageReference, registryOf, repositoryOf } from "./image-reference";
+import {
+  digestPart,
+  effectiveTag,
+  ownRepoDigest,
+  parseImageReference,
+  registryOf,
+  repositoryOf,
+} from "./image-reference";
 
 const D1 = `sha256:${"a".repeat(64)}`;
 const D2 = `sha256:${"b".repeat(64)}`;
@@ -12,8 +19,18 @@ describe("parseImageReference", () => {
       tag: "latest",
       digest: null,
     });
-    expect(parseImageReference("nginx")).toEqual({ registry: "docker.io", path: "library/nginx", tag: null, digest: null });
-    expect(parseImageReference("team/app:1.2")).toEqual({ registry: "docker.io", path: "team/app", tag: "1.2", digest: null });
+    expect(parseImageReference("nginx")).toEqual({
+      registry: "docker.io",
+      path: "library/nginx",
+      tag: null,
+      digest: null,
+    });
+    expect(parseImageReference("team/app:1.2")).toEqual({
+      registry: "docker.io",
+      path: "team/app",
+      tag: "1.2",
+      digest: null,
+    });
     expect(parseImageReference("localhost/app")?.registry).toBe("localhost");
     expect(parseImageReference(`ghcr.io/org/app:v1@${D1}`)).toEqual({
       registry: "ghcr.io",

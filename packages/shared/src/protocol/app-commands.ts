@@ -85,7 +85,11 @@ export const APP_COMMANDS = {
    */
   "image.resolve": {
     params: z
-      .object({ ref: z.string().min(1).max(512), pullPolicy: z.enum(PULL_POLICIES), login: registryLoginSchema.optional() })
+      .object({
+        ref: z.string().min(1).max(512),
+        pullPolicy: z.enum(PULL_POLICIES),
+        login: registryLoginSchema.optional(),
+      })
       .strict(),
     result: z.object({
       /** The local image id (sha256:…): what `docker inspect` of a container shows as Image. */

@@ -1,5 +1,6 @@
 // Events on the /agent namespace, each with its payload schema. Anything else is refused and logged.
 import { z } from "zod";
+import { HOST_STATUSES } from "../statuses/host-statuses";
 import { containerSchema, imageSchema, inventorySchema } from "./docker-inventory";
 import { hostFactsSchema, metricsSampleSchema } from "./host-facts";
 import { LOG_ACK_EVENT, LOG_STREAM_AGENT_EVENTS, logAckSchema } from "./log-stream";
@@ -60,3 +61,13 @@ export const enrollRequestSchema = z.object({
   version: z.string().min(1).max(50),
 });
 export const enrollResponseSchema = z.object({ hostId: z.string(), hostName: z.string(), agentKey: z.string() });
+
+/**
+ * What the portal sees of an agent, asked with the agent's own key: GET /api/agent/status with
+ * `Authorization: Bearer KEY` (`wheelhouse-agent status --wait`, which the install script runs).
+ */
+export const agentStatusResponseSchema = z.object({
+  hostId: z.string().min(1).max(100),
+  hostName: z.string().min(1).max(200),
+  status: z.enum(HOST_STATUSES),
+});

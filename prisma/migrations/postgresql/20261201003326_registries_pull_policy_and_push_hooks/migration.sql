@@ -40,6 +40,7 @@ CREATE TABLE "RegistryPush" (
     "digest" TEXT NOT NULL,
     "receivedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "deployments" INTEGER NOT NULL DEFAULT 0,
+    "handledAt" TIMESTAMP(3),
 
     CONSTRAINT "RegistryPush_pkey" PRIMARY KEY ("id")
 );

@@ -34,6 +34,7 @@ CREATE TABLE "RegistryPush" (
     "digest" TEXT NOT NULL,
     "receivedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "deployments" INTEGER NOT NULL DEFAULT 0,
+    "handledAt" DATETIME,
     CONSTRAINT "RegistryPush_teamId_fkey" FOREIGN KEY ("teamId") REFERENCES "Team" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 

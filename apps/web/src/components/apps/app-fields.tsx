@@ -2,6 +2,7 @@
 // The fields an app is made of, shared by the create form and the Settings tab. The parent owns
 // the values and decides which errors to show (after a field is left, or on submit).
 import {
+  Anchor,
   Input,
   MultiSelect,
   NumberInput,
@@ -10,6 +11,7 @@ import {
   Select,
   SimpleGrid,
   Stack,
+  Switch,
   TagsInput,
   Text,
   TextInput,
@@ -18,9 +20,12 @@ import {
   ENVIRONMENTS,
   type Environment,
   type NetworkMode,
+  PULL_POLICIES,
+  type PullPolicy,
   RESTART_POLICIES,
   type RestartPolicy,
 } from "@wheelhouse/shared";
+import Link from "next/link";
 import type { ReactNode } from "react";
 import type { AppField, AppFieldErrors, AppFormValues } from "./app-form-values";
 import { EnvEditor } from "./env-editor";
@@ -32,6 +37,12 @@ const RESTART_LABELS: Record<RestartPolicy, string> = {
   always: "always — restart even after a manual stop",
   "on-failure": "on-failure — restart only after a non-zero exit",
   no: "no — never restart automatically",
+};
+
+const PULL_LABELS: Record<PullPolicy, string> = {
+  always: "always — ask the registry for the tag's current digest at each deploy (recommended)",
+  "if-not-present": "if-not-present — use a local image when the host has one",
+  never: "never — local images only, never pull",
 };
 
 export interface AppFieldsProps {
@@ -88,6 +99,34 @@ export function AppFields({
             autoComplete="off"
             spellCheck={false}
           />
+          <Select
+            label="Pull policy"
+            description="Where each deploy gets the image: the registry, or the host's own copy."
+            data={PULL_POLICIES.map((policy) => ({ value: policy, label: PULL_LABELS[policy] }))}
+            value={values.pullPolicy}
+            allowDeselect={false}
+            onChange={(value) => value && onChange({ pullPolicy: value as PullPolicy })}
+          />
+          <Switch
+            label="Auto-deploy on push"
+            description={
+              <>
+                Deploys the pushed digest when the team&apos;s registry hook reports a push of this image and tag. The
+                hook is set up in{" "}
+                <Anchor component={Link} href="/settings/registries" fz="inherit" underline="always">
+                  Settings → Registries
+                </Anchor>
+                .
+              </>
+            }
+            checked={values.autoDeploy}
+            onChange={(event) => onChange({ autoDeploy: event.currentTarget.checked })}
+          />
+          {values.autoDeploy && values.pullPolicy === "never" && (
+            <Text fz="xs" c="orange">
+              With pull policy never, a pushed digest deploys only where the host already has that image.
+            </Text>
+          )}
         </Stack>
       </FormSection>
 

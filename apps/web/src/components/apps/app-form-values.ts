@@ -9,6 +9,7 @@ import {
   healthTimeoutSecondsSchema,
   imageReferenceSchema,
   type NetworkMode,
+  type PullPolicy,
   portSchema,
   type RestartPolicy,
   replicasSchema,
@@ -26,6 +27,8 @@ export interface AppFormValues {
   replicas: number | string;
   network: NetworkMode;
   restartPolicy: RestartPolicy;
+  pullPolicy: PullPolicy;
+  autoDeploy: boolean;
   /** Host ids. */
   hosts: string[];
   domains: string[];
@@ -47,6 +50,8 @@ export const EMPTY_APP_FORM: AppFormValues = {
   replicas: 1,
   network: "published",
   restartPolicy: "unless-stopped",
+  pullPolicy: "always",
+  autoDeploy: false,
   hosts: [],
   domains: [],
   env: [],
@@ -64,6 +69,8 @@ export function formFromApp(app: App): AppFormValues {
     replicas: app.replicas,
     network: app.network,
     restartPolicy: app.restartPolicy,
+    pullPolicy: app.pullPolicy,
+    autoDeploy: app.autoDeploy,
     hosts: app.hosts.map((host) => host.id),
     domains: app.domains,
     env: rowsFromMap(app.env),

@@ -2,12 +2,20 @@
 // Overview: what is live, how the last deployment went, the instances, and the configuration.
 import { Alert, Anchor, Card, Code, Group, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
 import { IconAlertTriangle, IconLoader2 } from "@tabler/icons-react";
-import type { AppDetail } from "@wheelhouse/shared";
+import type { AppDetail, PullPolicy } from "@wheelhouse/shared";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { RelativeTime } from "../relative-time";
-import { deploymentPath, isFinished, KIND_LABELS, shortDigest } from "./format";
+import { deploymentPath, isFinished, KIND_LABELS } from "./format";
+import { ImageStatusCard } from "./image-status-card";
 import { InstancesTable } from "./instances-table";
+import { ReleaseDigest } from "./release-digest";
+
+const PULL_POLICY_MEANING: Record<PullPolicy, string> = {
+  always: "each deploy asks the registry for the tag's current digest",
+  "if-not-present": "a local image is used when the host has one",
+  never: "local images only",
+};
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -64,7 +72,7 @@ export function AppOverview({ app }: { app: AppDetail }) {
                 {app.liveRelease.imageRef}
               </Text>
               <Text fz="xs" c="dimmed">
-                digest <Code>{shortDigest(app.liveRelease.imageDigest)}</Code> · released{" "}
+                digest <ReleaseDigest value={app.liveRelease.imageDigest} /> · released{" "}
                 <RelativeTime value={app.liveRelease.createdAt} />
                 {app.liveRelease.createdBy ? ` by ${app.liveRelease.createdBy}` : ""}
               </Text>
@@ -100,6 +108,8 @@ export function AppOverview({ app }: { app: AppDetail }) {
         </Card>
       </SimpleGrid>
 
+      <ImageStatusCard name={app.name} />
+
       <section aria-labelledby="instances-heading">
         <Title order={2} fz="h4" mb="sm" id="instances-heading">
           Instances
@@ -123,6 +133,14 @@ export function AppOverview({ app }: { app: AppDetail }) {
                 <Text fz="sm" ff="monospace" style={{ wordBreak: "break-all" }}>
                   {app.image}
                 </Text>
+              </Fact>
+              <Fact label="Pull policy">
+                <Code>{app.pullPolicy}</Code> — {PULL_POLICY_MEANING[app.pullPolicy]}
+              </Fact>
+              <Fact label="Auto-deploy on push">
+                {app.autoDeploy
+                  ? "On: a push of this image and tag reported by the team's registry hook deploys its digest"
+                  : "Off"}
               </Fact>
               <Fact label="Hosts">{app.hosts.map((host) => host.name).join(", ") || "—"}</Fact>
               <Fact label="Container port">{app.port}</Fact>

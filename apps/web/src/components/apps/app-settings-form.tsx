@@ -85,6 +85,8 @@ export function AppSettingsForm({ app }: { app: App }) {
       replicas: toNumber(values.replicas),
       network: values.network,
       restartPolicy: values.restartPolicy,
+      pullPolicy: values.pullPolicy,
+      autoDeploy: values.autoDeploy,
       hosts: values.hosts,
       domains: values.domains,
       env: rowsToMap(values.env),

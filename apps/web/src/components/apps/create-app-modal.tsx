@@ -71,6 +71,8 @@ export function CreateAppModal({ opened, onClose }: { opened: boolean; onClose: 
       replicas: toNumber(values.replicas),
       network: values.network,
       restartPolicy: values.restartPolicy,
+      pullPolicy: values.pullPolicy,
+      autoDeploy: values.autoDeploy,
       hosts: values.hosts,
       domains: values.domains,
       env: rowsToMap(values.env),

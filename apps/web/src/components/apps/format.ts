@@ -13,11 +13,6 @@ export function formatDuration(ms: number): string {
   return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
 }
 
-/** sha256:0123456789ab… → 0123456789ab (what people compare by eye). */
-export function shortDigest(digest: string): string {
-  return digest.replace(/^sha256:/, "").slice(0, 12);
-}
-
 export function isFinished(deployment: Pick<Deployment, "status">): boolean {
   return inStatusGroup(FINISHED_DEPLOYMENT_STATUSES, deployment.status);
 }

@@ -11,17 +11,13 @@ import { useTRPC } from "../../client/trpc";
 import { RelativeTime } from "../relative-time";
 import { STATUS_COLORS } from "../status";
 import { ConfirmModal } from "./confirm-modal";
-import { shortDigest } from "./format";
+import { ReleaseDigest } from "./release-digest";
 import { useDeploymentStarted } from "./use-deployment-started";
 
 function DigestCell({ release }: { release: Release }) {
   return (
     <Group gap={4} wrap="nowrap">
-      <Tooltip label={release.imageDigest} withArrow>
-        <Text fz="xs" ff="monospace">
-          {shortDigest(release.imageDigest)}
-        </Text>
-      </Tooltip>
+      <ReleaseDigest value={release.imageDigest} />
       <CopyButton value={release.imageDigest}>
         {({ copied, copy }) => (
           <Tooltip label={copied ? "Copied" : "Copy digest"} withArrow>

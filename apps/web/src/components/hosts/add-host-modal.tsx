@@ -1,12 +1,15 @@
 "use client";
-// Add host: name it, get a single-use command to run on the host, watch it come Online.
-import { Alert, Button, Code, CopyButton, Group, Loader, Modal, Stack, Text, TextInput } from "@mantine/core";
-import { IconAlertCircle, IconCheck, IconCopy } from "@tabler/icons-react";
+// Add host: name it, get the one line to run on the host (and the other ways), watch it come Online.
+import { Alert, Button, Divider, Group, Loader, Modal, Stack, Text, TextInput } from "@mantine/core";
+import { IconAlertCircle, IconCheck } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { agentContainerCommand, agentEnrollCommand, agentInstallCommand } from "@wheelhouse/shared";
 import { type FormEvent, useState } from "react";
 import { errorMessage } from "../../client/errors";
 import { useTRPC } from "../../client/trpc";
 import { RelativeTime } from "../relative-time";
+import { CommandBlock } from "./command-block";
+import { portalAddress } from "./portal-address";
 
 export function AddHostModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const trpc = useTRPC();
@@ -36,14 +39,16 @@ export function AddHostModal({ opened, onClose }: { opened: boolean; onClose: ()
     create.mutate({ name });
   };
 
+  const created = create.data;
+  const portalUrl = created ? portalAddress(created.portal.publicUrl) : "";
   return (
     <Modal opened={opened} onClose={close} title="Add a host" size="lg" centered>
-      {!create.data ? (
+      {!created ? (
         <form onSubmit={submit} noValidate>
           <Stack>
             <Text fz="sm" c="dimmed">
-              Name the Docker host. You get a command to run on it: the agent enrols with a single-use token and then
-              keeps a connection open to this portal. The host needs no inbound port.
+              Name the Docker host. You get one line to run on it: it installs the agent, which enrols with a single-use
+              token and then keeps a connection open to this portal. The host needs no inbound port.
             </Text>
             {create.error && !fieldError && (
               <Alert color="red" icon={<IconAlertCircle />} role="alert">
@@ -72,24 +77,15 @@ export function AddHostModal({ opened, onClose }: { opened: boolean; onClose: ()
       ) : (
         <Stack>
           <Text fz="sm">
-            Run this on <b>{create.variables?.name}</b> as the user the agent should run as (root to manage Docker). The
-            token works once and expires <RelativeTime value={create.data.expiresAt} />.
+            Run this on <b>{create.variables?.name}</b> as root. It checks for Node.js and Docker, installs the agent,
+            enrols it and starts it. The token works once and expires <RelativeTime value={created.expiresAt} />.
           </Text>
-          <Code block data-testid="enroll-command" style={{ whiteSpace: "pre-wrap", wordBreak: "break-all" }}>
-            {create.data.command}
-          </Code>
-          <CopyButton value={create.data.command}>
-            {({ copied, copy }) => (
-              <Button
-                variant="light"
-                leftSection={copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
-                onClick={copy}
-                w="fit-content"
-              >
-                {copied ? "Copied" : "Copy command"}
-              </Button>
-            )}
-          </CopyButton>
+          <CommandBlock
+            command={agentInstallCommand(portalUrl, created.token)}
+            label="the install command"
+            testId="install-command"
+            primary
+          />
           {enrolled ? (
             <Alert color="teal" icon={<IconCheck />} title={`${enrolled.name} is online`}>
               The agent connected. You can close this window.
@@ -102,6 +98,33 @@ export function AddHostModal({ opened, onClose }: { opened: boolean; onClose: ()
               </Text>
             </Group>
           )}
+          <Divider label="Other ways" labelPosition="left" mt="xs" />
+          <Text fz="xs" c="dimmed">
+            They use the same single-use token: run one of the three.
+          </Text>
+          <Text fz="sm" fw={600}>
+            As a container
+          </Text>
+          <Text fz="xs" c="dimmed">
+            With the image built from <code>docker/agent.Dockerfile</code>: enrol once into a volume, then run it.
+          </Text>
+          <CommandBlock
+            command={agentContainerCommand(portalUrl, created.token)}
+            label="the container commands"
+            testId="container-command"
+          />
+          <Text fz="sm" fw={600}>
+            By hand
+          </Text>
+          <Text fz="xs" c="dimmed">
+            Where <code>wheelhouse-agent</code> is already installed, as the user the agent should run as (root to
+            manage Docker).
+          </Text>
+          <CommandBlock
+            command={agentEnrollCommand(portalUrl, created.token)}
+            label="the manual enrol command"
+            testId="enroll-command"
+          />
           <Group justify="flex-end">
             <Button onClick={close}>{enrolled ? "Done" : "Close"}</Button>
           </Group>

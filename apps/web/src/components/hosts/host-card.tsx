@@ -5,12 +5,14 @@ import { notifications } from "@mantine/notifications";
 import { IconAlertTriangle, IconServer2 } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
+import type { PortalInfo } from "@wheelhouse/shared";
 import Link from "next/link";
 import { errorMessage } from "../../client/errors";
 import { useCan } from "../../client/session";
 import { useTRPC } from "../../client/trpc";
 import type { AppRouter } from "../../server/trpc/root-router";
 import { RelativeTime } from "../relative-time";
+import { AgentVersionBadge, UpgradeAgentAlert } from "./agent-version";
 import { formatBytes } from "./format";
 import { HostStatusBadge } from "./host-status-badge";
 import { KeyConflictAlert } from "./key-conflict-alert";
@@ -31,7 +33,7 @@ function Fact({ label, value }: { label: string; value: string }) {
   );
 }
 
-export function HostCard({ host }: { host: Host }) {
+export function HostCard({ host, portal }: { host: Host; portal: PortalInfo }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const mayRevoke = useCan("hosts.revoke");
@@ -86,7 +88,13 @@ export function HostCard({ host }: { host: Host }) {
         )}
       </Group>
       <Stack gap="sm">
+        <Group gap="xs">
+          <AgentVersionBadge host={host} portalVersion={portal.version} />
+        </Group>
         {host.keyConflict && <KeyConflictAlert conflict={host.keyConflict} />}
+        {host.agentVersionStatus === "older" && host.status !== "revoked" && (
+          <UpgradeAgentAlert host={host} portal={portal} />
+        )}
         {host.dockerError && host.status !== "revoked" && (
           <Alert color="orange" icon={<IconAlertTriangle size={18} />} p="xs" title="Docker engine not reachable">
             <Text fz="xs">{host.dockerError}</Text>
@@ -101,7 +109,6 @@ export function HostCard({ host }: { host: Host }) {
             <Fact label="CPUs" value={String(facts.cpus)} />
             <Fact label="Memory" value={formatBytes(facts.memoryBytes)} />
             <Fact label="Disk" value={formatBytes(facts.diskBytes)} />
-            <Fact label="Agent" value={host.agentVersion ?? "—"} />
           </SimpleGrid>
         )}
         {host.status !== "revoked" && <UsageChart points={samples.data ?? []} />}

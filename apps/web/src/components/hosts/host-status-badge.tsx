@@ -7,7 +7,7 @@ const HINTS: Record<HostStatus, string> = {
   online: "The agent is connected and reported within the last 15 seconds.",
   lost: "No word from the agent for more than 15 seconds. Check that it runs and can reach the portal.",
   revoked: "This host's key was revoked; its agent can no longer connect.",
-  pending: "Enrolled, but the agent has not connected yet. Run `wheelhouse-agent run` on the host.",
+  pending: "Enrolled, but the agent has not connected yet. Check that it runs on the host and can reach the portal.",
 };
 
 export function HostStatusBadge({ status }: { status: HostStatus }) {

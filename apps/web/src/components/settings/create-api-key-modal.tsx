@@ -8,7 +8,7 @@ import { type FormEvent, useState } from "react";
 import { errorMessage } from "../../client/errors";
 import { useTRPC } from "../../client/trpc";
 
-function CopyField({ label, value, testId }: { label: string; value: string; testId: string }) {
+export function CopyField({ label, value, testId }: { label: string; value: string; testId: string }) {
   return (
     <Stack gap={4}>
       <Text fz="sm" fw={500}>

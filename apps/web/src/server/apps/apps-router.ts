@@ -11,6 +11,8 @@ import {
   deploymentLogSchema,
   deploymentRefSchema,
   deploymentSchema,
+  imageStatusInputSchema,
+  imageStatusSchema,
   maintenanceInputSchema,
   releaseSchema,
   rollbackInputSchema,
@@ -20,6 +22,7 @@ import {
 import { z } from "zod";
 import { getDeployment, listDeployments, readDeploymentLog } from "../deployments/deployment-reads";
 import { requestDeploy, requestRestart, requestRollback, requestScale } from "../deployments/deployment-requests";
+import { imageStatus } from "../hooks/push-status";
 import { listReleases } from "../releases/releases";
 import { rest } from "../trpc/rest";
 import { router, withPermission } from "../trpc/trpc";
@@ -156,6 +159,22 @@ export const appsRouter = router({
       const app = await getApp(ctx.services.db, ctx.user.team.id, input.name);
       return { releases: await listReleases(ctx.services.db, app) };
     }),
+
+  // Seed 002's runbook "pushed but not deployed" runs this as its automatic steps (issue 13).
+  imageStatus: withPermission("apps.read")
+    .meta(
+      rest(
+        "GET",
+        "/apps/{name}/image-status",
+        "Last push received, auto-deploy, live and last deployed digests; registry=ask also asks the registry for the tag's digest",
+        TAGS,
+      ),
+    )
+    .input(imageStatusInputSchema)
+    .output(imageStatusSchema)
+    .query(({ ctx, input }) =>
+      imageStatus(ctx.services, ctx.user.team.id, input.name, { askRegistry: input.registry === "ask" }),
+    ),
 
   deployments: withPermission("apps.read")
     .meta(rest("GET", "/apps/{name}/deployments", "Deployments, newest first", TAGS))

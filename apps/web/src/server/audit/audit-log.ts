@@ -7,6 +7,8 @@ export type AuditOutcome = "success" | "denied" | "failure";
 
 export interface AuditEntry {
   actor?: { id: string; email: string } | null;
+  /** Who acted when it was no person (e.g. "registry hook"): written where a person's email goes. */
+  actorName?: string;
   teamId?: string | null;
   /** `resource.verb`, e.g. `session.create`, `users.role.update`. */
   action: string;
@@ -20,7 +22,7 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
   await db.auditEvent.create({
     data: {
       actorId: entry.actor?.id ?? null,
-      actorEmail: entry.actor?.email ?? null,
+      actorEmail: entry.actor?.email ?? entry.actorName ?? null,
       teamId: entry.teamId ?? null,
       action: entry.action,
       targetType: entry.target?.type ?? null,

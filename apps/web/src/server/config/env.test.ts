@@ -13,8 +13,16 @@ describe("parseConfig", () => {
       url: `file:${resolve("./data/wheelhouse.db")}`,
     });
     expect(config.publicUrl).toBe("http://localhost:3000");
+    // A default, not an address hosts can reach: install lines use the page's origin instead.
+    expect(config.publicUrlConfigured).toBe(false);
     expect(config.bootstrapAdmin).toBeUndefined();
     expect(config.logLevel).toBe("info");
+  });
+
+  it("knows a PUBLIC_URL that was set, without its final slash", () => {
+    const config = parseConfig({ PUBLIC_URL: "https://wheelhouse.example.com/" });
+    expect(config.publicUrl).toBe("https://wheelhouse.example.com");
+    expect(config.publicUrlConfigured).toBe(true);
   });
 
   it("takes PostgreSQL from a postgres:// or postgresql:// URL", () => {

@@ -128,6 +128,12 @@ const settings = {
     describe: "When set, /metrics answers only `Authorization: Bearer <this token>` (default: /metrics is open).",
     fix: "set METRICS_TOKEN to 16 to 512 printable characters without spaces (e.g. the output of `openssl rand -hex 32`), or unset it",
   },
+  AGENT_BUNDLE_DIR: {
+    schema: z.string().min(1).max(4_096).optional(),
+    describe:
+      "Folder holding the built agent bundle that /install/* serves (default: apps/agent/dist of this checkout, made by npm run build).",
+    fix: "set AGENT_BUNDLE_DIR to the folder that `npm run build` wrote the agent bundle to, or unset it",
+  },
   NODE_ENV: {
     schema: z.enum(["production", "development", "test"]).default("production"),
     describe: "development serves the UI through Next.js's dev server with hot reload (default production).",
@@ -145,6 +151,8 @@ export interface Config {
   database: { kind: "sqlite"; file: string; url: string } | { kind: "postgresql"; url: string };
   logLevel: (typeof logLevels)[number];
   publicUrl: string;
+  /** PUBLIC_URL was set: publicUrl is then the address hosts reach, not a guess (install lines). */
+  publicUrlConfigured: boolean;
   /** Undefined when SECRET_KEY is unset: the key is then read from (or generated into) DATA_DIR. */
   secretKeyHex: string | undefined;
   bootstrapAdmin: { email: string; password: string } | undefined;
@@ -155,6 +163,8 @@ export interface Config {
   trustedProxies: TrustedProxies;
   /** Undefined when METRICS_TOKEN is unset: /metrics is then open to anyone who reaches the port. */
   metricsToken: string | undefined;
+  /** Undefined when AGENT_BUNDLE_DIR is unset: install/ then serves this checkout's apps/agent/dist. */
+  agentBundleDir: string | undefined;
   dev: boolean;
 }
 
@@ -188,6 +198,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       : { kind: "postgresql", url: databaseUrl },
     logLevel: values.LOG_LEVEL,
     publicUrl: (values.PUBLIC_URL ?? `http://localhost:${values.PORT}`).replace(/\/$/, ""),
+    publicUrlConfigured: values.PUBLIC_URL !== undefined,
     secretKeyHex: values.SECRET_KEY?.toLowerCase(),
     bootstrapAdmin: email && password ? { email: email.toLowerCase(), password } : undefined,
     localAgentTokenFile: values.WHEELHOUSE_LOCAL_AGENT_TOKEN_FILE
@@ -200,6 +211,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     trustedProxies: compileTrustedProxies(values.TRUSTED_PROXIES ?? []),
     metricsToken: values.METRICS_TOKEN,
+    agentBundleDir: values.AGENT_BUNDLE_DIR ? resolve(values.AGENT_BUNDLE_DIR) : undefined,
     dev: values.NODE_ENV === "development",
   };
 }

@@ -32,6 +32,8 @@ export interface DeployRequest {
   replicas?: number;
   reason: string | null;
   actor: { id: string; email: string } | null;
+  /** Who asked when it was no person (the registry hook): shown where a person's email would be. */
+  requestedBy?: string;
 }
 
 interface Dependencies {
@@ -82,11 +84,15 @@ export class DeployOrchestrator {
         replicas,
         reason: request.reason,
         requestedById: request.actor?.id ?? null,
-        requestedByEmail: request.actor?.email ?? null,
+        requestedByEmail: request.actor?.email ?? request.requestedBy ?? null,
         transitions: { create: { status: "Queued", at: new Date() } },
       },
     });
-    await appendLog(db, deployment.id, `${request.kind} requested by ${request.actor?.email ?? "the system"}`);
+    await appendLog(
+      db,
+      deployment.id,
+      `${request.kind} requested by ${request.actor?.email ?? request.requestedBy ?? "the system"}`,
+    );
     this.changed(app.teamId, deployment.id);
     this.kick(app.id, app.teamId);
     return deployment;

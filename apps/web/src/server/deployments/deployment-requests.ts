@@ -98,3 +98,22 @@ export async function requestScale(
   });
   return { app, deployment: await queued(services, requester, created.id) };
 }
+
+/**
+ * A deploy of exactly `imageRef` (repo@sha256:…) that leaves the app's image as it is, so an app on
+ * `shop:latest` stays on the tag and the next push deploys again. Asked by no person: the registry
+ * hook (hooks/registry-pushes.ts), named by `requestedBy`.
+ */
+export async function requestPinnedDeploy(
+  services: Pick<Services, "deployments">,
+  app: AppRecord,
+  input: { imageRef: string; reason: string; requestedBy: string },
+): Promise<{ id: string }> {
+  return services.deployments.request(app, {
+    kind: "deploy",
+    imageRef: input.imageRef,
+    reason: input.reason,
+    actor: null,
+    requestedBy: input.requestedBy,
+  });
+}

@@ -54,12 +54,63 @@ interface Link extends ConnectedAgent {
 /** Extra time the portal waits beyond the agent's own timeout, for the reply to travel. */
 const REPLY_GRACE_MS = 2_000;
 
+export interface AgentRegistryOptions {
+  /**
+   * For this long after the portal starts, a host without a connection counts as reconnecting: its
+   * agent backs off for a few seconds after a portal restart, and work the previous run left queued
+   * (deployments, registry pushes) should wait for it rather than fail at once. 0 in unit tests.
+   */
+  reconnectWindowMs?: number;
+}
+
 export class AgentRegistry {
   private readonly links = new Map<string, Link>();
   /** Hosts whose key two agents use in turn (key-conflicts.ts). */
   readonly conflicts = new KeyConflicts();
+  private readonly arrivals = new Map<string, Set<() => void>>();
+  private readonly reconnectUntil: number;
 
-  constructor(private readonly metrics: Pick<PortalMetrics, "agentCommands" | "agentCommandDuration">) {}
+  constructor(
+    private readonly metrics: Pick<PortalMetrics, "agentCommands" | "agentCommandDuration">,
+    options: AgentRegistryOptions = {},
+  ) {
+    this.reconnectUntil = Date.now() + (options.reconnectWindowMs ?? 0);
+  }
+
+  /**
+   * Resolves true once each of `hostIds` has a connection, waiting only while the portal is young
+   * enough that its agents may still be reconnecting (AgentRegistryOptions); false otherwise.
+   */
+  async awaitReconnects(hostIds: readonly string[]): Promise<boolean> {
+    const missing = hostIds.filter((id) => !this.links.has(id));
+    const left = this.reconnectUntil - Date.now();
+    if (missing.length === 0) return true;
+    if (left <= 0) return false;
+    const arrived = await Promise.all(missing.map((hostId) => this.arrival(hostId, left)));
+    return arrived.every(Boolean);
+  }
+
+  /** Whether awaitReconnects would wait now. */
+  get reconnecting(): boolean {
+    return Date.now() < this.reconnectUntil;
+  }
+
+  private arrival(hostId: string, timeoutMs: number): Promise<boolean> {
+    if (this.links.has(hostId)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiting = this.arrivals.get(hostId) ?? new Set<() => void>();
+      this.arrivals.set(hostId, waiting);
+      const done = (arrived: boolean) => {
+        clearTimeout(timer);
+        waiting.delete(onArrival);
+        if (waiting.size === 0) this.arrivals.delete(hostId);
+        resolve(arrived);
+      };
+      const onArrival = () => done(true);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      waiting.add(onArrival);
+    });
+  }
 
   get count(): number {
     return this.links.size;
@@ -73,6 +124,7 @@ export class AgentRegistry {
     const { hostId, teamId, socket, connectedAt, lastSeen } = connection;
     const previous = this.links.get(hostId);
     this.links.set(hostId, { hostId, teamId, connectionId: socket.id, connectedAt, lastSeen, socket });
+    for (const arrived of [...(this.arrivals.get(hostId) ?? [])]) arrived();
     if (!previous || previous.socket.id === socket.id) return undefined;
     close(previous.socket, "replaced by a newer connection of this agent");
     return previous;

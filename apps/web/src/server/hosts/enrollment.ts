@@ -31,11 +31,6 @@ export async function createEnrollmentToken(
   return { id: row.id, token, expiresAt };
 }
 
-/** The command an admin runs on the host; shown once with the token in it. */
-export function enrollCommand(publicUrl: string, token: string): string {
-  return `wheelhouse-agent enroll --portal ${publicUrl} --token ${token} && wheelhouse-agent run`;
-}
-
 /**
  * Exchanges a token for an agent key. The token is marked used in the same conditional update that
  * checks it, so two agents racing with one token cannot both win.

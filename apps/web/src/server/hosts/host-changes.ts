@@ -1,7 +1,9 @@
-// Adding and removing hosts as the Hosts page asks: an enrolment token with the command to run on
-// the machine, and a revocation that also closes the agent's live connection at once.
+// Adding and removing hosts as the Hosts page asks: an enrolment token with what the line to run on
+// the machine needs (the page and the CLI build it with agentInstallCommand), and a revocation that
+// also closes the agent's live connection at once.
 import type { PortalServices } from "../services";
-import { createEnrollmentToken, enrollCommand, revokeHost } from "./enrollment";
+import { createEnrollmentToken, revokeHost } from "./enrollment";
+import { portalInfo } from "./hosts";
 
 type Services = Pick<PortalServices, "db" | "config" | "agents">;
 
@@ -10,7 +12,7 @@ export async function startEnrollment(
   input: { teamId: string; hostName: string; createdById: string; ttlMs: number },
 ) {
   const created = await createEnrollmentToken(services.db, input);
-  return { ...created, command: enrollCommand(services.config.publicUrl, created.token) };
+  return { ...created, portal: portalInfo(services.config) };
 }
 
 /** The key stops working at once; the connected agent is told why and stops (exit 78). */

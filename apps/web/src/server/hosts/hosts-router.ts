@@ -1,30 +1,35 @@
+// Hosts over tRPC; the procedures with `meta.openapi` are also REST under /api/v1, which
+// `wheelhouse hosts` uses.
+import {
+  createEnrollmentInputSchema,
+  enrollmentSchema,
+  hostListSchema,
+  hostRefSchema,
+  hostSchema,
+} from "@wheelhouse/shared";
 import { z } from "zod";
+import { rest } from "../trpc/rest";
 import { router, withPermission } from "../trpc/trpc";
 import { revokeHostNow, startEnrollment } from "./host-changes";
 import { getHost, hostSamples, listHosts } from "./hosts";
 import { pingTeamHosts } from "./ping";
 
-/** Host names: what a person would call the machine; letters, digits, dots, dashes. */
-const hostName = z
-  .string()
-  .trim()
-  .min(1, { message: "Enter a name for the host." })
-  .max(63, { message: "Use at most 63 characters for the host name." })
-  .regex(/^[a-zA-Z0-9][a-zA-Z0-9.-]*$/, {
-    message: "Use letters, digits, dots and dashes for the host name, starting with a letter or digit.",
-  });
+const TAGS = ["hosts"];
 
 export const hostsRouter = router({
-  list: withPermission("hosts.read").query(({ ctx }) =>
-    listHosts(ctx.services.db, ctx.services.agents, ctx.user.team.id),
-  ),
+  list: withPermission("hosts.read")
+    .meta(rest("GET", "/hosts", "The team's hosts, with each agent's version against the portal's", TAGS))
+    .input(z.object({}).strict().optional())
+    .output(hostListSchema)
+    .query(({ ctx }) => listHosts(ctx.services.db, ctx.services.agents, ctx.services.config, ctx.user.team.id)),
 
   get: withPermission("hosts.read")
-    .input(z.object({ hostId: z.string().min(1).max(64) }))
+    .input(hostRefSchema)
+    .output(hostSchema)
     .query(({ ctx, input }) => getHost(ctx.services.db, ctx.services.agents, ctx.user.team.id, input.hostId)),
 
   samples: withPermission("hosts.read")
-    .input(z.object({ hostId: z.string().min(1).max(64) }))
+    .input(hostRefSchema)
     .query(({ ctx, input }) => hostSamples(ctx.services.db, ctx.user.team.id, input.hostId)),
 
   /** Round trip through every connected agent of the team; per-host times in milliseconds. */
@@ -34,17 +39,9 @@ export const hostsRouter = router({
   }),
 
   createEnrollment: withPermission("hosts.create")
-    .input(
-      z.object({
-        name: hostName,
-        ttlMinutes: z
-          .number()
-          .int()
-          .min(5)
-          .max(7 * 24 * 60)
-          .default(60),
-      }),
-    )
+    .meta(rest("POST", "/hosts/enrollments", "Create a single-use enrolment token for a new host (shown once)", TAGS))
+    .input(createEnrollmentInputSchema)
+    .output(enrollmentSchema)
     .mutation(async ({ ctx, input }) => {
       const created = await startEnrollment(ctx.services, {
         teamId: ctx.user.team.id,
@@ -57,11 +54,20 @@ export const hostsRouter = router({
         target: { type: "enrollment", id: created.id },
         details: { hostName: input.name, expiresAt: created.expiresAt.toISOString() },
       });
-      return { token: created.token, expiresAt: created.expiresAt, command: created.command };
+      return { token: created.token, expiresAt: created.expiresAt.toISOString(), portal: created.portal };
     }),
 
   revoke: withPermission("hosts.revoke")
-    .input(z.object({ hostId: z.string().min(1).max(64) }))
+    .meta(
+      rest(
+        "POST",
+        "/hosts/{hostId}/revoke",
+        "Revoke a host: its key stops working and its agent is disconnected",
+        TAGS,
+      ),
+    )
+    .input(hostRefSchema)
+    .output(z.object({ ok: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {
       const host = await revokeHostNow(ctx.services, ctx.user.team.id, input.hostId);
       await ctx.audit({
@@ -69,6 +75,6 @@ export const hostsRouter = router({
         target: { type: "host", id: host.id },
         details: { hostName: host.name },
       });
-      return { ok: true };
+      return { ok: true as const };
     }),
 });

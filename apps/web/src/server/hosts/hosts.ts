@@ -1,7 +1,15 @@
 // Host listing for the portal: what the database knows, plus this process's live connections.
-import { type HostFacts, hostFactsSchema } from "@wheelhouse/shared";
+import {
+  agentVersionStatus,
+  type HostFacts,
+  type HostView,
+  hostFactsSchema,
+  type PortalInfo,
+} from "@wheelhouse/shared";
+import type { Config } from "../config/env";
 import type { Db } from "../db/client";
 import { AppError } from "../errors/app-error";
+import { PORTAL_VERSION } from "../version";
 import type { AgentRegistry } from "./agent-registry";
 import { hostStatus } from "./host-status";
 import { SAMPLE_RETENTION_MS } from "./host-telemetry";
@@ -17,21 +25,35 @@ function readFacts(text: string): HostFacts | null {
 
 type HostRow = Awaited<ReturnType<Db["host"]["findMany"]>>[number];
 
+/** What an installer needs of this portal: its version, and PUBLIC_URL only when it is set. */
+export function portalInfo(config: Pick<Config, "publicUrl" | "publicUrlConfigured">): PortalInfo {
+  return { version: PORTAL_VERSION, publicUrl: config.publicUrlConfigured ? config.publicUrl : null };
+}
+
 /** One host as the portal shows it: the stored row and this process's live view of its agent. */
-function hostView(host: HostRow, agents: AgentRegistry) {
+function hostView(host: HostRow, agents: AgentRegistry): HostView {
   const live = agents.get(host.id);
+  const lastSeenAt = live ? new Date(live.lastSeen) : host.lastSeenAt;
+  const conflict = agents.conflicts.current(host.id);
   return {
     id: host.id,
     name: host.name,
     status: hostStatus(host, live !== undefined, live?.lastSeen),
     agentVersion: host.agentVersion,
+    agentVersionStatus: agentVersionStatus(host.agentVersion, PORTAL_VERSION),
     facts: readFacts(host.facts),
     dockerError: host.dockerError,
-    lastSeenAt: live ? new Date(live.lastSeen) : host.lastSeenAt,
-    revokedAt: host.revokedAt,
-    createdAt: host.createdAt,
+    lastSeenAt: lastSeenAt?.toISOString() ?? null,
+    revokedAt: host.revokedAt?.toISOString() ?? null,
+    createdAt: host.createdAt.toISOString(),
     /** Set while two agents use this host's key (hosts/key-conflicts.ts): "in use by two agents". */
-    keyConflict: agents.conflicts.current(host.id),
+    keyConflict: conflict
+      ? {
+          since: conflict.since.toISOString(),
+          refusedAttempts: conflict.refusedAttempts,
+          lastRefusedAt: conflict.lastRefusedAt.toISOString(),
+        }
+      : null,
   };
 }
 
@@ -41,7 +63,12 @@ export async function getHost(db: Db, agents: AgentRegistry, teamId: string, hos
   return hostView(host, agents);
 }
 
-export async function listHosts(db: Db, agents: AgentRegistry, teamId: string) {
+export async function listHosts(
+  db: Db,
+  agents: AgentRegistry,
+  config: Pick<Config, "publicUrl" | "publicUrlConfigured">,
+  teamId: string,
+) {
   const hosts = await db.host.findMany({ where: { teamId }, orderBy: { name: "asc" } });
   const pending = await db.enrollmentToken.findMany({
     where: { teamId, usedAt: null, expiresAt: { gt: new Date() } },
@@ -52,8 +79,9 @@ export async function listHosts(db: Db, agents: AgentRegistry, teamId: string) {
     pendingEnrollments: pending.map((token) => ({
       id: token.id,
       hostName: token.hostName,
-      expiresAt: token.expiresAt,
+      expiresAt: token.expiresAt.toISOString(),
     })),
+    portal: portalInfo(config),
   };
 }
 

@@ -3,7 +3,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { APP_ERROR_CODES } from "../errors/app-error";
 import { createReadinessCheck } from "../health/readiness";
+import { handleRegistryHook, REGISTRY_HOOK_PATH } from "../hooks/registry-hook-route";
+import { handleAgentStatus } from "../hosts/agent-status-route";
 import { handleEnroll } from "../hosts/enroll-route";
+import { handleInstall, isInstallPath } from "../install/install-routes";
 import { mayScrapeMetrics, refuseMetricsScrape } from "../metrics/metrics-auth";
 import { type PortalMetrics, routeLabel } from "../metrics/registry";
 import type { PortalServices } from "../services";
@@ -66,10 +69,29 @@ export function createRequestHandler(
         }
         return await handleEnroll(services, req, res);
       }
+      if (pathname === "/api/agent/status") {
+        if (!services.readiness.migrationsApplied) {
+          return sendJson(res, 503, {
+            error: { message: "Wheelhouse is starting: the database is not ready yet. Try again in a moment." },
+          });
+        }
+        return await handleAgentStatus(services, req, res);
+      }
+      // The agent's installer and bundle: no database, no session (install/install-routes.ts).
+      if (isInstallPath(pathname)) return await handleInstall(services, req, res, pathname);
       if (pathname === "/api/openapi.json") {
         res.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
         res.end(rest.openApiDocument());
         return;
+      }
+      // Before the REST adapter, which refuses the registry's own content type.
+      if (pathname === REGISTRY_HOOK_PATH) {
+        if (!services.readiness.migrationsApplied) {
+          return sendJson(res, 503, {
+            error: { message: "Wheelhouse is starting: the database is not ready yet. Try again in a moment." },
+          });
+        }
+        return await handleRegistryHook(services, req, res);
       }
       if (pathname === REST_BASE || pathname.startsWith(`${REST_BASE}/`)) {
         if (!services.readiness.migrationsApplied) {

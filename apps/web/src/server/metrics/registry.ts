@@ -172,7 +172,8 @@ export function createMetrics(sources: MetricSources): PortalMetrics {
 export function routeLabel(pathname: string): string {
   if (pathname === "/health" || pathname === "/health/ready" || pathname === "/metrics") return pathname;
   if (pathname.startsWith("/api/trpc")) return "/api/trpc";
-  if (pathname === "/api/agent/enroll") return pathname;
+  if (pathname === "/api/agent/enroll" || pathname === "/api/agent/status") return pathname;
+  if (pathname.startsWith("/install/")) return "/install";
   if (pathname.startsWith("/socket.io")) return "/socket.io";
   if (pathname.startsWith("/_next/")) return "/_next";
   return "page";

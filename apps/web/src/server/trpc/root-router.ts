@@ -4,9 +4,11 @@ import { authRouter } from "../access/auth-router";
 import { usersRouter } from "../access/users-router";
 import { appsRouter } from "../apps/apps-router";
 import { auditRouter } from "../audit/audit-router";
+import { hooksRouter } from "../hooks/hooks-router";
 import { containersRouter } from "../hosts/containers-router";
 import { hostsRouter } from "../hosts/hosts-router";
 import { logsRouter } from "../logs/logs-router";
+import { registriesRouter } from "../registries/registries-router";
 import { terminalRouter } from "../terminal/terminal-router";
 import { router } from "./trpc";
 
@@ -20,6 +22,8 @@ export const appRouter = router({
   containers: containersRouter,
   logs: logsRouter,
   terminal: terminalRouter,
+  hooks: hooksRouter,
+  registries: registriesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -55,6 +55,7 @@ export default function HostsPage() {
     </Group>
   );
   const hosts = list.data?.hosts ?? [];
+  const portal = list.data?.portal;
   return (
     <>
       <PageHeader
@@ -69,7 +70,7 @@ export default function HostsPage() {
       )}
       {list.isPending ? (
         <Loader aria-label="Loading hosts" />
-      ) : hosts.length === 0 ? (
+      ) : hosts.length === 0 || !portal ? (
         <EmptyState icon={IconServer2} title="No hosts enrolled" action={addButton || undefined}>
           Each Docker host running the Wheelhouse agent appears here with its status, facts and load.
           {!mayAdd && " Ask an admin to add one."}
@@ -77,7 +78,7 @@ export default function HostsPage() {
       ) : (
         <SimpleGrid cols={{ base: 1, lg: 2 }}>
           {hosts.map((host) => (
-            <HostCard key={host.id} host={host} />
+            <HostCard key={host.id} host={host} portal={portal} />
           ))}
         </SimpleGrid>
       )}

@@ -1,8 +1,9 @@
 "use client";
 import { Badge, Button, Card, Group, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { IconUserPlus } from "@tabler/icons-react";
+import { IconBox, IconUserPlus } from "@tabler/icons-react";
 import { ROLE_DESCRIPTIONS } from "@wheelhouse/shared";
+import Link from "next/link";
 import { useCan, useCurrentUser } from "../../../client/session";
 import { PageHeader } from "../../../components/page-header";
 import { ApiKeysSection } from "../../../components/settings/api-keys-section";
@@ -14,6 +15,7 @@ export default function SettingsPage() {
   const me = useCurrentUser();
   const mayAddUsers = useCan("users.create");
   const mayManageKeys = useCan("apikeys.manage");
+  const maySeeRegistries = useCan("registries.read");
   const [adding, { open, close }] = useDisclosure(false);
   return (
     <>
@@ -46,6 +48,23 @@ export default function SettingsPage() {
           </Card>
         </SimpleGrid>
         {mayManageKeys && <ApiKeysSection />}
+        {maySeeRegistries && (
+          <Card withBorder radius="lg" padding="lg" component="section" aria-labelledby="registries-heading">
+            <Group justify="space-between" wrap="wrap">
+              <div>
+                <Title order={2} fz="h3" id="registries-heading">
+                  Registries
+                </Title>
+                <Text fz="sm" c="dimmed">
+                  Logins to private container registries, sent with each pull, and the hook that deploys on push.
+                </Text>
+              </div>
+              <Button component={Link} href="/settings/registries" variant="light" leftSection={<IconBox size={16} />}>
+                Open Registries
+              </Button>
+            </Group>
+          </Card>
+        )}
         <section aria-labelledby="members-heading">
           <Group justify="space-between" mb="sm">
             <Title order={2} fz="h3" id="members-heading">

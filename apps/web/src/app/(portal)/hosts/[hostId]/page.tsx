@@ -7,6 +7,7 @@ import { useParams } from "next/navigation";
 import { errorMessage } from "../../../../client/errors";
 import { useCan } from "../../../../client/session";
 import { useTRPC } from "../../../../client/trpc";
+import { AgentVersionBadge, UpgradeAgentAlert } from "../../../../components/hosts/agent-version";
 import { ContainersTable } from "../../../../components/hosts/containers-table";
 import { formatBytes } from "../../../../components/hosts/format";
 import { KeyConflictAlert } from "../../../../components/hosts/key-conflict-alert";
@@ -20,6 +21,8 @@ export default function HostPage() {
   const data = inventory.data;
   const host = useQuery(trpc.hosts.get.queryOptions({ hostId }, { refetchInterval: 5_000 }));
   const keyConflict = host.data?.keyConflict;
+  // The portal's version and PUBLIC_URL, for the agent's version badge and its upgrade line.
+  const portal = useQuery(trpc.hosts.list.queryOptions()).data?.portal;
   const mayReadLogs = useCan("logs.read");
   const mayHostShell = useCan("hosts.shell");
   return (
@@ -67,7 +70,15 @@ export default function HostPage() {
       {inventory.isPending && <Loader aria-label="Loading inventory" />}
       {data && (
         <Stack>
+          {host.data && portal && (
+            <Group gap="xs">
+              <AgentVersionBadge host={host.data} portalVersion={portal.version} />
+            </Group>
+          )}
           {keyConflict && <KeyConflictAlert conflict={keyConflict} />}
+          {host.data && portal && host.data.agentVersionStatus === "older" && host.data.status !== "revoked" && (
+            <UpgradeAgentAlert host={host.data} portal={portal} />
+          )}
           {!data.connected && (
             <Alert color="gray" icon={<IconPlugConnectedX size={18} />} title="Agent not connected">
               This is what the agent last reported{data.syncedAt ? "" : " (nothing yet)"}; actions need the agent

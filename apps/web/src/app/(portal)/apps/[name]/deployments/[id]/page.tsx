@@ -11,6 +11,7 @@ import { DeploymentLog } from "../../../../../../components/apps/deployment-log"
 import { DeploymentStatusBadge } from "../../../../../../components/apps/deployment-status-badge";
 import { DeploymentStepper } from "../../../../../../components/apps/deployment-stepper";
 import { deploymentDuration, formatDuration, isFinished, KIND_LABELS } from "../../../../../../components/apps/format";
+import { ReleaseDigest } from "../../../../../../components/apps/release-digest";
 import { useNow } from "../../../../../../components/apps/use-now";
 import { RelativeTime } from "../../../../../../components/relative-time";
 
@@ -27,6 +28,10 @@ export default function DeploymentPage() {
   );
   const deployment = query.data?.deployment;
   const now = useNow(deployment !== undefined && !isFinished(deployment));
+  const releaseNumber = deployment?.releaseNumber ?? null;
+  // The digest this deployment started lives on its release; fetched once the release exists.
+  const releases = useQuery(trpc.apps.releases.queryOptions({ name }, { enabled: releaseNumber !== null }));
+  const release = releases.data?.releases.find((candidate) => candidate.number === releaseNumber);
 
   return (
     <>
@@ -66,6 +71,11 @@ export default function DeploymentPage() {
               <Text fz="sm" ff="monospace" style={{ wordBreak: "break-all" }}>
                 {deployment.imageRef}
               </Text>
+              {release && (
+                <Text fz="xs" c="dimmed">
+                  digest <ReleaseDigest value={release.imageDigest} />
+                </Text>
+              )}
               {deployment.reason && (
                 <Text fz="sm">
                   <Text span c="dimmed">
