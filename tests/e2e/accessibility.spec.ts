@@ -137,6 +137,7 @@ test.describe("with a host and a deployed app", () => {
       "/approvals",
       "/audit",
       "/settings",
+      "/settings/registries",
       "/terminal",
     ];
   });

@@ -12,6 +12,7 @@ import {
 } from "@wheelhouse/shared";
 import type { SecretBox } from "../config/secret-box";
 import type { Db } from "../db/client";
+import type { Prisma } from "../db/generated/sqlite/client";
 import { statusIn } from "../db/status-filter";
 import { deploymentInclude, isFinished, toDeploymentDto } from "../deployments/deployment-records";
 import { AppError } from "../errors/app-error";
@@ -169,15 +170,56 @@ export async function setMaintenance(db: Db, teamId: string, name: string, enabl
 
 /** The app as the API shows it: names of hosts, the live release, the last deployment, a status word. */
 export async function toAppDto(db: Db, app: AppRecord): Promise<App> {
-  const [hosts, live, last] = await Promise.all([
-    db.host.findMany({ where: { id: { in: app.hostIds } }, select: { id: true, name: true } }),
-    db.deployment.findFirst({
-      where: { appId: app.id, status: "Live" },
+  const [dto] = await toAppDtos(db, [app]);
+  if (!dto) throw new Error(`no answer for app ${app.name}`);
+  return dto;
+}
+
+/**
+ * Many apps at once in a fixed number of queries (five, whatever the number of apps): the apps list
+ * is the portal's busiest read, and one query set per app made it slow (bench/api, B5).
+ */
+export async function toAppDtos(db: Db, apps: readonly AppRecord[]): Promise<App[]> {
+  if (apps.length === 0) return [];
+  const appIds = apps.map((app) => app.id);
+  const [hosts, lives, newest] = await Promise.all([
+    db.host.findMany({
+      where: { id: { in: [...new Set(apps.flatMap((app) => app.hostIds))] } },
+      select: { id: true, name: true },
+    }),
+    db.deployment.findMany({
+      where: { appId: { in: appIds }, status: "Live" },
       include: { release: true },
       orderBy: { createdAt: "desc" },
     }),
-    db.deployment.findFirst({ where: { appId: app.id }, include: deploymentInclude, orderBy: { createdAt: "desc" } }),
+    // The newest deployment's time per app, in the database (an index on appId, createdAt serves it).
+    db.deployment.groupBy({ by: ["appId"], where: { appId: { in: appIds } }, _max: { createdAt: true } }),
   ]);
+  const lastRows = await db.deployment.findMany({
+    where: {
+      OR: newest.flatMap((row) => (row._max.createdAt ? [{ appId: row.appId, createdAt: row._max.createdAt }] : [])),
+    },
+    include: deploymentInclude,
+    orderBy: { createdAt: "desc" },
+  });
+  const hostName = new Map(hosts.map((host) => [host.id, host.name]));
+  return apps.map((app) =>
+    appDtoFrom(app, {
+      hostName,
+      live: lives.find((row) => row.appId === app.id),
+      last: lastRows.find((row) => row.appId === app.id),
+    }),
+  );
+}
+
+type LiveRow = Prisma.DeploymentGetPayload<{ include: { release: true } }>;
+type LastRow = Prisma.DeploymentGetPayload<{ include: typeof deploymentInclude }>;
+
+function appDtoFrom(
+  app: AppRecord,
+  found: { hostName: Map<string, string>; live: LiveRow | undefined; last: LastRow | undefined },
+): App {
+  const { live, last } = found;
   const liveRelease = live?.release ? toReleaseDto(live.release, live.release.id) : null;
   const status = app.maintenance
     ? "Maintenance"
@@ -202,7 +244,7 @@ export async function toAppDto(db: Db, app: AppRecord): Promise<App> {
     pullPolicy: app.pullPolicy,
     autoDeploy: app.autoDeploy,
     domains: app.domains,
-    hosts: app.hostIds.map((id) => ({ id, name: hosts.find((h) => h.id === id)?.name ?? "(removed host)" })),
+    hosts: app.hostIds.map((id) => ({ id, name: found.hostName.get(id) ?? "(removed host)" })),
     env: app.env,
     secretKeys: Object.keys(app.sealedSecrets).sort(),
     maintenance: app.maintenance,
@@ -215,7 +257,7 @@ export async function toAppDto(db: Db, app: AppRecord): Promise<App> {
 
 export async function listApps(db: Db, teamId: string): Promise<App[]> {
   const rows = await db.app.findMany({ where: { teamId }, orderBy: { name: "asc" }, include: appInclude });
-  return Promise.all(rows.map((row) => toAppDto(db, toAppRecord(row))));
+  return toAppDtos(db, rows.map(toAppRecord));
 }
 
 export async function appDetail(db: Db, teamId: string, name: string): Promise<AppDetail> {
