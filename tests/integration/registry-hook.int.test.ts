@@ -144,6 +144,7 @@ describe("deploy on push", () => {
       expect(done.status, done.failureReason ?? "").toBe("Live");
       const releases = await rest.call<{ releases: Release[] }>("GET", `/apps/${app}/releases`);
       expect(releases.body.releases.map((r) => r.imageDigest)).toEqual([pinned]);
+      expect(releases.body.releases[0]?.createdBy).toBe("registry hook");
       // It serves the pushed image, through nginx, by the app's domain.
       const page = await requestWithHost(host.nginxPort, domainOf(app));
       expect(page.body).toBe(testAppPage("v2"));

@@ -100,7 +100,7 @@ export function AddHostModal({ opened, onClose }: { opened: boolean; onClose: ()
           )}
           <Divider label="Other ways" labelPosition="left" mt="xs" />
           <Text fz="xs" c="dimmed">
-            They use the same single-use token: run one of the three.
+            They use the same single-use token as the line above: run only one of these three ways.
           </Text>
           <Text fz="sm" fw={600}>
             As a container

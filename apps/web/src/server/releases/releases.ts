@@ -63,7 +63,7 @@ export async function createRelease(
     imageRef: string;
     imageDigest: string;
     reason: string | null;
-    createdBy: { id: string; email: string } | null;
+    createdBy: { id: string | null; email: string } | null;
   },
 ) {
   for (let attempt = 0; ; attempt += 1) {

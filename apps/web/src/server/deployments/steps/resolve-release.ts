@@ -111,9 +111,11 @@ export async function resolveAndRelease(run: DeploymentRun): Promise<ResolvedRel
       imageRef: deployment.imageRef,
       imageDigest: first.repoDigest ?? first.imageId,
       reason: deployment.reason,
-      createdBy: deployment.requestedById
-        ? { id: deployment.requestedById, email: deployment.requestedByEmail ?? "" }
-        : null,
+      // A person, or a named non-person such as the registry hook (no id, a name in the email column).
+      createdBy:
+        deployment.requestedById || deployment.requestedByEmail
+          ? { id: deployment.requestedById, email: deployment.requestedByEmail ?? "" }
+          : null,
     });
     await db.$transaction([
       db.deployment.update({ where: { id: deployment.id }, data: { releaseId: release.id } }),
