@@ -4,7 +4,7 @@ import { Alert, Anchor, Card, Code, Group, SimpleGrid, Stack, Table, Text, Title
 import { IconAlertTriangle, IconLoader2 } from "@tabler/icons-react";
 import type { AppDetail, PullPolicy } from "@wheelhouse/shared";
 import Link from "next/link";
-import type { ReactNode } from "react";
+import { FactRow } from "../fact-row";
 import { RelativeTime } from "../relative-time";
 import { deploymentPath, isFinished, KIND_LABELS } from "./format";
 import { ImageStatusCard } from "./image-status-card";
@@ -16,17 +16,6 @@ const PULL_POLICY_MEANING: Record<PullPolicy, string> = {
   "if-not-present": "a local image is used when the host has one",
   never: "local images only",
 };
-
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <Table.Tr>
-      <Table.Th w={180} fw={500} c="dimmed" fz="sm">
-        {label}
-      </Table.Th>
-      <Table.Td fz="sm">{children}</Table.Td>
-    </Table.Tr>
-  );
-}
 
 export function AppOverview({ app }: { app: AppDetail }) {
   const last = app.lastDeployment;
@@ -129,28 +118,28 @@ export function AppOverview({ app }: { app: AppDetail }) {
         <Card withBorder radius="lg" padding={0}>
           <Table verticalSpacing="xs" horizontalSpacing="lg" aria-label="Configuration">
             <Table.Tbody>
-              <Fact label="Image">
+              <FactRow label="Image">
                 <Text fz="sm" ff="monospace" style={{ wordBreak: "break-all" }}>
                   {app.image}
                 </Text>
-              </Fact>
-              <Fact label="Pull policy">
+              </FactRow>
+              <FactRow label="Pull policy">
                 <Code>{app.pullPolicy}</Code> — {PULL_POLICY_MEANING[app.pullPolicy]}
-              </Fact>
-              <Fact label="Auto-deploy on push">
+              </FactRow>
+              <FactRow label="Auto-deploy on push">
                 {app.autoDeploy
                   ? "On: a push of this image and tag reported by the team's registry hook deploys its digest"
                   : "Off"}
-              </Fact>
-              <Fact label="Hosts">{app.hosts.map((host) => host.name).join(", ") || "—"}</Fact>
-              <Fact label="Container port">{app.port}</Fact>
-              <Fact label="Replicas">{app.replicas} per host</Fact>
-              <Fact label="Health check">
+              </FactRow>
+              <FactRow label="Hosts">{app.hosts.map((host) => host.name).join(", ") || "—"}</FactRow>
+              <FactRow label="Container port">{app.port}</FactRow>
+              <FactRow label="Replicas">{app.replicas} per host</FactRow>
+              <FactRow label="Health check">
                 <Code>{app.healthPath}</Code> within {app.healthTimeoutSeconds} s
-              </Fact>
-              <Fact label="Network">{app.network === "host" ? "Host network" : "Published port"}</Fact>
-              <Fact label="Restart policy">{app.restartPolicy}</Fact>
-              <Fact label="Variables">
+              </FactRow>
+              <FactRow label="Network">{app.network === "host" ? "Host network" : "Published port"}</FactRow>
+              <FactRow label="Restart policy">{app.restartPolicy}</FactRow>
+              <FactRow label="Variables">
                 {envEntries.length > 0 ? (
                   <Stack gap={0}>
                     {envEntries.map(([key, value]) => (
@@ -162,8 +151,8 @@ export function AppOverview({ app }: { app: AppDetail }) {
                 ) : (
                   "none"
                 )}
-              </Fact>
-              <Fact label="Secrets">
+              </FactRow>
+              <FactRow label="Secrets">
                 {app.secretKeys.length > 0 ? (
                   <Text fz="xs" ff="monospace">
                     {app.secretKeys.join(", ")}
@@ -171,10 +160,10 @@ export function AppOverview({ app }: { app: AppDetail }) {
                 ) : (
                   "none"
                 )}
-              </Fact>
-              <Fact label="Created">
+              </FactRow>
+              <FactRow label="Created">
                 <RelativeTime value={app.createdAt} />
-              </Fact>
+              </FactRow>
             </Table.Tbody>
           </Table>
         </Card>

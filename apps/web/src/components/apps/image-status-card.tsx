@@ -6,29 +6,19 @@ import { Alert, Badge, Button, Card, Group, Skeleton, Stack, Table, Text } from 
 import { IconAlertCircle, IconCloudSearch } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import type { ImageStatus } from "@wheelhouse/shared";
-import { type ReactNode, useState } from "react";
+import { useState } from "react";
 import { errorMessage } from "../../client/errors";
 import { useTRPC } from "../../client/trpc";
+import { FactRow } from "../fact-row";
 import { RelativeTime } from "../relative-time";
 import { ReleaseDigest } from "./release-digest";
-
-function Row({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <Table.Tr>
-      <Table.Th w={180} fw={500} c="dimmed" fz="sm">
-        {label}
-      </Table.Th>
-      <Table.Td fz="sm">{children}</Table.Td>
-    </Table.Tr>
-  );
-}
 
 function Facts({ status }: { status: ImageStatus }) {
   const { lastPush, live, lastDeployment, registry } = status;
   return (
     <Table verticalSpacing={6} aria-label="Image facts">
       <Table.Tbody>
-        <Row label="Last push received">
+        <FactRow label="Last push received">
           {lastPush ? (
             <>
               <ReleaseDigest value={lastPush.digest} fz="sm" /> <RelativeTime value={lastPush.receivedAt} /> ·{" "}
@@ -39,8 +29,8 @@ function Facts({ status }: { status: ImageStatus }) {
               none received
             </Text>
           )}
-        </Row>
-        <Row label="Live release">
+        </FactRow>
+        <FactRow label="Live release">
           {live ? (
             <>
               #{live.releaseNumber} <ReleaseDigest value={live.digest} fz="sm" />
@@ -50,8 +40,8 @@ function Facts({ status }: { status: ImageStatus }) {
               nothing live
             </Text>
           )}
-        </Row>
-        <Row label="Last deployment">
+        </FactRow>
+        <FactRow label="Last deployment">
           {lastDeployment ? (
             <>
               {lastDeployment.status}
@@ -69,9 +59,9 @@ function Facts({ status }: { status: ImageStatus }) {
               none yet
             </Text>
           )}
-        </Row>
+        </FactRow>
         {registry && (
-          <Row label={`Registry${registry.hostName ? ` (via ${registry.hostName})` : ""}`}>
+          <FactRow label={`Registry${registry.hostName ? ` (via ${registry.hostName})` : ""}`}>
             {registry.digest ? (
               <ReleaseDigest value={registry.digest} fz="sm" />
             ) : (
@@ -79,7 +69,7 @@ function Facts({ status }: { status: ImageStatus }) {
                 {registry.error}
               </Text>
             )}
-          </Row>
+          </FactRow>
         )}
       </Table.Tbody>
     </Table>
