@@ -8,7 +8,7 @@ import { Server, type Socket } from "socket.io";
 import { type Socket as ClientSocket, io } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { registryWithoutAgents } from "../testing/scratch-portal";
-import type { AgentRegistry, ConnectedAgent } from "./agent-registry";
+import { AgentRegistry, type ConnectedAgent } from "./agent-registry";
 
 let http: HttpServer;
 let server: Server;
@@ -137,5 +137,29 @@ describe("AgentRegistry", () => {
     expect(await refused).toEqual({ event: "connection", reason: "this host was revoked" });
     expect(await closed).toBe("io server disconnect");
     expect(registry.get("host-d")).toBeUndefined();
+  });
+});
+
+describe("awaitReconnects", () => {
+  it("waits for a host's agent while the portal is young, and not once that window has passed", async () => {
+    const { metrics } = registryWithoutAgents();
+    registry = new AgentRegistry(metrics, { reconnectWindowMs: 10_000 });
+    try {
+      expect(registry.reconnecting).toBe(true);
+      const waiting = registry.awaitReconnects(["host-back"]);
+      await connectAgent("host-back");
+      expect(await waiting).toBe(true);
+
+      const young = new AgentRegistry(metrics, { reconnectWindowMs: 100 });
+      const started = Date.now();
+      expect(await young.awaitReconnects(["host-never"])).toBe(false);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+
+      const settled = freshRegistry();
+      expect(settled.reconnecting).toBe(false);
+      expect(await settled.awaitReconnects(["host-never"])).toBe(false);
+    } finally {
+      registry = freshRegistry();
+    }
   });
 });
