@@ -30,7 +30,8 @@ function postgresBinDir(): string {
   return join(base, newest, "bin");
 }
 
-export async function startPostgresCluster(): Promise<PostgresCluster> {
+/** `settings`: extra server settings (`name=value`), e.g. autovacuum=off for a test that fills a disk. */
+export async function startPostgresCluster({ settings = [] }: { settings?: string[] } = {}): Promise<PostgresCluster> {
   const bin = postgresBinDir();
   const asRoot = process.getuid?.() === 0;
   const run = (command: string, args: string[]) => {
@@ -52,7 +53,8 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   const dataDir = join(dir, "data");
   run("initdb", ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
   const port = await freePort();
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
+  const extra = settings.map((setting) => ` -c ${setting}`).join("");
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200${extra}`;
   const start = () => run("pg_ctl", ["-D", dataDir, "-o", options, "-l", join(dir, "server.log"), "-w", "start"]);
   const pause = () => run("pg_ctl", ["-D", dataDir, "-m", "immediate", "-w", "stop"]);
   start();

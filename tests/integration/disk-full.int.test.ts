@@ -15,9 +15,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type PostgresCluster, startPostgresCluster } from "../../scripts/lib/postgres-cluster.ts";
 import { ADMIN, type ApiClient, setUpAdmin } from "../support/api-client.ts";
 import { sql } from "../support/database.ts";
-import { clusterUrl, type Portal, startPortal, testDatabaseKind, waitForUrl } from "../support/portal.ts";
+import { type Portal, startPortal, testDatabaseKind, waitForUrl } from "../support/portal.ts";
 import { apiKeyFor, type RestClient } from "../support/rest-client.ts";
 
 const kind = testDatabaseKind();
@@ -70,14 +71,21 @@ class SmallDisk {
   }
 }
 
-/** A database on the suite's PostgreSQL cluster whose files live on `location` (a tablespace). */
+/**
+ * A database whose files live on `location` (a tablespace), on a cluster of its own: a checkpoint
+ * flushes every database's dirty pages, so on the suite's shared cluster the full tablespace made
+ * other files' CREATE DATABASE fail ("could not write block … No space left on device").
+ */
 class PostgresOnDisk {
   readonly name = `wh_full_${process.pid}_${Date.now().toString(36)}`;
 
-  constructor(private readonly location: string) {}
+  constructor(
+    private readonly location: string,
+    private readonly clusterUrl: string,
+  ) {}
 
   private async admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
-    const client = new pg.Client({ connectionString: clusterUrl() });
+    const client = new pg.Client({ connectionString: this.clusterUrl });
     await client.connect();
     try {
       return await run(client);
@@ -96,9 +104,28 @@ class PostgresOnDisk {
       await client.query(`CREATE TABLESPACE ${this.name} LOCATION '${this.location}'`);
       await client.query(`CREATE DATABASE ${this.name} TABLESPACE ${this.name}`);
     });
-    const url = new URL(clusterUrl());
+    return this.url;
+  }
+
+  get url(): string {
+    const url = new URL(this.clusterUrl);
     url.pathname = `/${this.name}`;
     return url.toString();
+  }
+
+  /**
+   * A backend starting after the migrations' DDL writes the relation cache's init file into the
+   * database's folder; on a full disk that is "FATAL: could not write init file" for any new
+   * connection. One connection now writes it while there is room, as a long-running server has.
+   */
+  async warm(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.url });
+    await client.connect();
+    try {
+      await client.query("SELECT 1");
+    } finally {
+      await client.end();
+    }
   }
 
   async drop(): Promise<void> {
@@ -113,6 +140,7 @@ describe.runIf(isRoot)("a full disk under the database", () => {
   // The database and what PostgreSQL copies from its template fit in a few MiB; the filler takes the rest.
   let disk: SmallDisk;
   let postgres: PostgresOnDisk | undefined;
+  let cluster: PostgresCluster | undefined;
   let portal: Portal;
   let admin: ApiClient;
   let writer: RestClient;
@@ -121,7 +149,9 @@ describe.runIf(isRoot)("a full disk under the database", () => {
   beforeAll(async () => {
     disk = new SmallDisk(kind === "sqlite" ? 24 : 48);
     if (kind === "postgres") {
-      postgres = new PostgresOnDisk(join(disk.dir, "tablespace"));
+      // autovacuum off: it would rewrite catalog rows (and so the init file) while the disk is full.
+      cluster = await startPostgresCluster({ settings: ["autovacuum=off"] });
+      postgres = new PostgresOnDisk(join(disk.dir, "tablespace"), cluster.url);
       portal = await startPortal({ databaseUrl: await postgres.create() });
     } else {
       portal = await startPortal({ dataDir: disk.dir });
@@ -143,6 +173,7 @@ describe.runIf(isRoot)("a full disk under the database", () => {
     try {
       await postgres?.drop();
     } finally {
+      cluster?.stop();
       disk?.remove();
     }
   });
@@ -160,6 +191,7 @@ describe.runIf(isRoot)("a full disk under the database", () => {
     const errorsBefore = portal.logs.filter((line) => line.level >= 50).length;
     expect(errorsBefore).toBe(0);
 
+    await postgres?.warm();
     disk.fill();
     const filledAt = Date.now();
 
