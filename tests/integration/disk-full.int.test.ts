@@ -169,12 +169,16 @@ describe.runIf(isRoot)("a full disk under the database", () => {
 
   afterAll(async () => {
     // The one error line a full disk causes (asserted in the test); any other fails the file.
-    await portal?.stop({ expectedErrors: [/"msg":"the database cannot save changes: its disk is full/] });
+    // Each step runs even when one before it throws (a failed stop must not leave a tmpfs mounted).
     try {
-      await postgres?.drop();
+      await portal?.stop({ expectedErrors: [/"msg":"the database cannot save changes: its disk is full/] });
     } finally {
-      cluster?.stop();
-      disk?.remove();
+      try {
+        await postgres?.drop();
+      } finally {
+        cluster?.stop();
+        disk?.remove();
+      }
     }
   });
 
