@@ -1,7 +1,14 @@
 // What image.resolve does for a reference under a pull policy, decided without the engine so the
 // rules can be read (and tested) in one place. The policies are PULL_POLICIES' in
 // packages/shared/src/apps/app-fields.ts.
-import { digestPart, ownRepoDigest, type PullPolicy, parseImageReference, repositoryOf } from "@wheelhouse/shared";
+import {
+  digestPart,
+  isDigest,
+  ownRepoDigest,
+  type PullPolicy,
+  parseImageReference,
+  repositoryOf,
+} from "@wheelhouse/shared";
 
 /**
  * use-local: take the local image as it is; pull: fetch it now; ask-registry: compare the tag's
@@ -13,10 +20,8 @@ export type ResolvePlan =
   | { kind: "ask-registry" }
   | { kind: "refuse"; reason: string };
 
-const IMAGE_ID = /^sha256:[a-f0-9]{64}$/;
-
 export function planResolve(ref: string, policy: PullPolicy, localExists: boolean): ResolvePlan {
-  if (IMAGE_ID.test(ref)) {
+  if (isDigest(ref)) {
     return localExists
       ? { kind: "use-local" }
       : { kind: "refuse", reason: `image ${ref} is not on this host, and an image id cannot be pulled` };

@@ -22,8 +22,13 @@ export interface ImageReference {
   digest: string | null;
 }
 
-const IMAGE_ID = /^sha256:[a-f0-9]{64}$/;
+/** A content digest, and also the form of a local image id: "sha256:<64 hex>". */
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+/** Whether `value` is a bare digest or image id (sha256:<64 hex>), not a reference. */
+export function isDigest(value: string): boolean {
+  return DIGEST.test(value);
+}
 
 function isRegistryComponent(component: string): boolean {
   return component.includes(".") || component.includes(":") || component === "localhost";
@@ -32,7 +37,7 @@ function isRegistryComponent(component: string): boolean {
 /** Null for a bare image id (sha256:…), which names no repository. */
 export function parseImageReference(ref: string): ImageReference | null {
   const value = ref.trim();
-  if (IMAGE_ID.test(value)) return null;
+  if (isDigest(value)) return null;
   let rest = value;
   let digest: string | null = null;
   const at = rest.indexOf("@");

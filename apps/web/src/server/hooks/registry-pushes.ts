@@ -6,6 +6,7 @@
 import {
   digestPart,
   effectiveTag,
+  isDigest,
   parseImageReference,
   RELEASE_IN_USE_DEPLOYMENT_STATUSES,
   type RegistryEvent,
@@ -24,8 +25,6 @@ import type { PortalServices } from "../services";
 
 /** How the hook appears where a person would: deployments' "requested by", the audit's "who". */
 export const REGISTRY_HOOK_ACTOR = "registry hook";
-
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 /** Who sent the notification: the team its token named, the token's prefix, the sender's address. */
 export interface PushSource {
@@ -60,7 +59,7 @@ function pushesIn(events: readonly unknown[]): { pushes: Push[]; malformed: numb
 
 function asPush(event: RegistryEvent): Push | null {
   const { target } = event;
-  if (event.action !== "push" || !target.tag || !DIGEST.test(target.digest)) return null;
+  if (event.action !== "push" || !target.tag || !isDigest(target.digest)) return null;
   const repository = repositoryOf(`${event.request.host}/${target.repository}`);
   if (!repository) return null;
   return { eventId: event.id, repository, tag: target.tag, digest: target.digest };
