@@ -5,6 +5,7 @@ import { removeUnusedImages } from "../apps/image-cleanup";
 import { remoteDigestOf, resolveImage } from "../apps/image-resolve";
 import { awaitHealthy } from "../apps/instance-health";
 import { instanceLogs, removeInstances, startInstance } from "../apps/instances";
+import { runCheck } from "../checks/run-check";
 import type { AgentSettings } from "../config/settings";
 import { dockerStatus } from "../host/docker-client";
 import { hostFacts } from "../host/facts";
@@ -73,5 +74,6 @@ export function createHandlers({ docker, nginx, logs, terminals, settings }: Han
     },
     "terminal.exec": ({ containerId, command, timeoutMs }) =>
       runContainerCommand(docker, containerId, command, timeoutMs),
+    "check.run": (params) => runCheck({ docker, nginx }, params),
   };
 }

@@ -25,6 +25,7 @@ import { InventoryStore } from "./hosts/docker-inventory";
 import { pruneSamples } from "./hosts/host-telemetry";
 import { prepareLocalAgentToken } from "./hosts/local-agent";
 import { createRequestHandler, type PageHandler } from "./http/request-handler";
+import { SignalIntake } from "./incidents/signal-intake";
 import { createLogger } from "./logging/logger";
 import { createMetrics } from "./metrics/registry";
 import { attachSockets } from "./realtime/sockets";
@@ -78,6 +79,7 @@ async function main() {
   const inventory = new InventoryStore();
   const secrets = createSecretBox(secretKey);
   const nginx = new NginxSync(db, agents);
+  const signals = new SignalIntake({ db, logger, metrics });
   const deployments = new DeployOrchestrator({ db, agents, logger, secrets, events, metrics, nginx });
   const terminals = new TerminalManager({ db, agents, config, logger, metrics });
   const services: PortalServices = {
@@ -96,6 +98,7 @@ async function main() {
     metrics,
     terminals,
     terminalTokens: new AttachTokens(),
+    signals,
     refusals: new RefusalTally({
       write: (entry) => recordAudit(db, entry),
       onWriteError: (error, entry) =>

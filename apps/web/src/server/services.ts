@@ -9,6 +9,7 @@ import type { DeployOrchestrator } from "./deployments/deploy-orchestrator";
 import type { NginxSync } from "./deployments/nginx-sync";
 import type { AgentRegistry } from "./hosts/agent-registry";
 import type { InventoryStore } from "./hosts/docker-inventory";
+import type { SignalIntake } from "./incidents/signal-intake";
 import type { Logger } from "./logging/logger";
 import type { PortalMetrics } from "./metrics/registry";
 import type { AttachTokens } from "./terminal/attach-tokens";
@@ -59,6 +60,8 @@ export interface PortalServices {
   /** Live browser shells (terminal/terminal-manager.ts) and their single-use attach tokens. */
   terminals: TerminalManager;
   terminalTokens: AttachTokens;
+  /** Where every incident signal enters: stored, deduplicated by fingerprint, or opening an incident. */
+  signals: SignalIntake;
   /** Anonymous refusals (sign-in, enrolment, scrapes), audited once per address and window with a count. */
   refusals: RefusalTally;
 }

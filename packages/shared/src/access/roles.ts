@@ -42,6 +42,17 @@ export const ACTIONS = {
   "registries.read": "viewer",
   "registries.manage": "admin",
   "hooks.manage": "admin",
+  // Incidents and runbooks (issue 13): everyone reads; operators open and work incidents, attach
+  // runbooks and run their steps, and write runbooks; a runbook step that runs an arbitrary command
+  // is root-like on the host, so only admins may write one. Signal rules and the tokens that let
+  // Alertmanager and Prometheus in are settings: admins.
+  "incidents.read": "viewer",
+  "incidents.manage": "operator",
+  "runbooks.read": "viewer",
+  "runbooks.run": "operator",
+  "runbooks.write": "operator",
+  "runbooks.write-command": "admin",
+  "signals.manage": "admin",
   // Each person's own API keys (same permissions as the person): everyone may have them.
   "apikeys.manage": "viewer",
 } as const satisfies Record<string, Role>;

@@ -3,6 +3,7 @@
 // for its handler on the agent and types its result on the portal.
 import { z } from "zod";
 import { APP_COMMANDS } from "./app-commands";
+import { CHECK_COMMANDS } from "./check-commands";
 import { CONTAINER_ACTIONS } from "./docker-inventory";
 import { hostFactsSchema } from "./host-facts";
 import { DEFAULT_COMMAND_TIMEOUT_MS, MAX_COMMAND_TIMEOUT_MS } from "./limits";
@@ -25,6 +26,7 @@ export const COMMANDS = {
     result: z.record(z.string(), z.unknown()),
   },
   ...APP_COMMANDS,
+  ...CHECK_COMMANDS,
   ...LOG_STREAM_COMMANDS,
   ...TERMINAL_COMMANDS,
 } as const;
