@@ -122,6 +122,16 @@ test.describe("with a host and a deployed app", () => {
         ).data?.containers.find((c) => c.name.includes(APP))?.id,
       { what: `${APP}'s container in the host's inventory`, timeoutMs: 20_000 },
     );
+    // An incident declared by hand on the app, with a runbook attached, so its page has every panel.
+    const declared = await client.mutate<{ incident: { id: string } }>("incidents.open", {
+      title: "Checkout answers slowly",
+      severity: "SEV3",
+      app: APP,
+    });
+    const incidentId = declared.data?.incident.id;
+    if (!incidentId) throw new Error(JSON.stringify(declared.error));
+    const attached = await client.mutate("runbooks.attach", { id: incidentId, slug: "health-check-failure" });
+    if (attached.status !== 200) throw new Error(JSON.stringify(attached.error));
     pages = [
       "/apps",
       `/apps/${APP}`,
@@ -133,11 +143,15 @@ test.describe("with a host and a deployed app", () => {
       `/hosts/${hostId}/containers/${containerId}/logs`,
       `/hosts/${hostId}/agent-logs`,
       "/incidents",
+      `/incidents/${incidentId}`,
       "/runbooks",
+      "/runbooks/health-check-failure",
+      "/runbooks/new",
       "/approvals",
       "/audit",
       "/settings",
       "/settings/registries",
+      "/settings/incident-rules",
       "/terminal",
     ];
   });

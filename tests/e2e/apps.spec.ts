@@ -3,10 +3,11 @@
 // Releases tab and see the rollback go Live. nginx is the oracle for what serves. The test images
 // exist only on this machine, so apps are made with pull policy "never" (the default "always"
 // would ask Docker Hub, which is unreachable here).
+import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
 import { ApiClient } from "../support/api-client.ts";
 import { enrolHostWithNginx, removeAppContainers, type TestHost } from "../support/deployments.ts";
-import { ensureTestAppImage, testAppImage, testAppPage } from "../support/docker.ts";
+import { ensureTestAppImage, runDocker, TEST_APP_PROBE_PORT, testAppImage, testAppPage } from "../support/docker.ts";
 import { requestWithHost } from "../support/nginx.ts";
 import { baseUrl, signIn } from "./helpers.ts";
 
@@ -166,4 +167,63 @@ test("the pull policy and auto-deploy switch are chosen at creation and changed 
   await page.getByRole("tab", { name: "Overview" }).click();
   await expect(configuration.getByRole("row", { name: /^Pull policy/ })).toContainText("if-not-present");
   await expect(configuration.getByRole("row", { name: /^Auto-deploy on push/ })).toContainText("Off");
+});
+
+test("health checks are set at creation, and a failing readiness probe shows on the instance with its reason", async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await ensureTestAppImage("probes");
+  await signIn(page, admin.email, admin.password);
+  await page.getByRole("button", { name: "New app" }).first().click();
+  const dialog = page.getByRole("dialog");
+  await page.getByLabel(/^Name/).fill("ui-probes");
+  await dialog.getByRole("textbox", { name: /^Image/ }).fill(testAppImage("probes"));
+  await choosePullPolicy(page, "never");
+  await page.getByLabel(/^Container port/).fill("8080");
+  await page.getByRole("combobox", { name: "Hosts" }).click();
+  await page.getByRole("option", { name: host?.name ?? "" }).click();
+  await page.keyboard.press("Escape");
+
+  const section = dialog.getByRole("group", { name: "Health checks" });
+  await section.getByLabel("Readiness path").fill("/ready");
+  await section.getByLabel("Probe port").fill(String(TEST_APP_PROBE_PORT));
+  await section.getByLabel("Liveness path").fill("/live");
+  await section.getByLabel("Probe interval (seconds)").fill("1");
+  // The rule between fields is told before anything is sent.
+  await section.getByLabel("Probe timeout (seconds)").fill("3");
+  await section.getByLabel("Probe timeout (seconds)").blur();
+  await expect(section).toContainText("The probe timeout (3 s) must not be longer than the probe interval (1 s).");
+  await section.getByLabel("Probe timeout (seconds)").fill("1");
+  await section.screenshot({ path: "test-results/e2e/live-health-form.png" });
+  // Every field of the section is labelled and described for a screen reader.
+  const axe = await new AxeBuilder({ page }).include("[role=dialog]").withTags(["wcag2a", "wcag2aa"]).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join("; ")}`)).toEqual([]);
+  await page.getByRole("button", { name: "Create app" }).click();
+  await expect(page).toHaveURL(/\/apps\/ui-probes/);
+
+  await page.getByRole("button", { name: "Deploy", exact: true }).click();
+  await page.getByRole("button", { name: "Start deploy" }).click();
+  await expect(page.getByTestId("step-Live")).toHaveAttribute("data-state", "done", { timeout: 30_000 });
+  await expect(page.getByText(/Started wh-ui-probes-r1-\S+ on .*, port \d+ \(probes on \d+\)/)).toBeVisible();
+
+  await page.goto(`${baseUrl()}/apps/ui-probes`);
+  const instances = page.getByRole("table", { name: "Instances" });
+  await expect(instances.getByText("Healthy", { exact: true })).toBeVisible();
+  const containerName = (
+    await instances
+      .getByRole("cell", { name: /^wh-ui-probes-r1-/ })
+      .first()
+      .innerText()
+  ).split(/\s/)[0];
+  await runDocker(["exec", containerName ?? "", "rm", "-f", "/probes/ready"]);
+  // The page refetches on the portal's hint: no reload.
+  await expect(instances.getByText("Unhealthy", { exact: true })).toBeVisible({ timeout: 15_000 });
+  await expect(instances).toContainText(/Not ready: GET \/ready on 127\.0\.0\.1:\d+ answered 404/);
+  await expect(instances.locator("time").first()).toBeVisible();
+  await page.screenshot({ path: "test-results/e2e/live-health-instances.png", fullPage: true });
+
+  await runDocker(["exec", containerName ?? "", "sh", "-c", "echo ok > /probes/ready"]);
+  await expect(instances.getByText("Healthy", { exact: true })).toBeVisible({ timeout: 15_000 });
+  await expect(instances).not.toContainText("Not ready");
 });

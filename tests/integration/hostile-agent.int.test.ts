@@ -279,6 +279,39 @@ describe("a hostile agent", () => {
     }
   });
 
+  it("reports another host's instance as unhealthy: nothing changes, while the victim's own report is applied", async () => {
+    const report = {
+      instanceId: victimInstanceId,
+      containerId: containerId(0xbeef),
+      probe: "readiness",
+      healthy: false,
+      reason: "GET /ready on 127.0.0.1:41000 answered 500",
+      restarted: false,
+      at: Date.now(),
+    };
+    hostile.socket.emit("agent:instance-health", report);
+    hostile.socket.emit("agent:instance-health", { ...report, probe: "liveness", restarted: true });
+    // Handled in order with the hostile agent's later messages; give the lookups time to (wrongly) write.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await db.containerInstance.findUnique({ where: { id: victimInstanceId } })).toMatchObject({
+      status: "Healthy",
+      probeHealthy: null,
+      failureReason: null,
+    });
+    // A report from the host the instance runs on is applied, so what kept the hostile one out was
+    // the host's scope. (A healthy verdict: an unhealthy one would open an incident this suite does not need.)
+    victim.socket.emit("agent:instance-health", { ...report, healthy: true, reason: null });
+    await waitFor(
+      async () => (await db.containerInstance.findUnique({ where: { id: victimInstanceId } }))?.probeHealthy,
+      {
+        what: "the victim's own report applied",
+        timeoutMs: 10_000,
+        intervalMs: 50,
+        until: (verdict) => verdict === true,
+      },
+    );
+  });
+
   it("leaves the portal up, answering, and without a logged error", async () => {
     expect(hostile.socket.connected).toBe(true);
     await waitForUrl(`${portal.url}/health`, (res) => res.ok, 2_000);

@@ -149,9 +149,47 @@ const attempts: Record<Action, (client: ApiClient, role: Role) => Promise<number
       })
     ).status,
   "hooks.manage": async (client) => (await client.query("hooks.registry")).status,
+  "incidents.read": async (client) => (await client.query("incidents.list", {})).status,
+  // Each allowed role opens its own incident by hand; a refused one opens nothing.
+  "incidents.manage": async (client, role) =>
+    (await client.mutate("incidents.open", { title: `Opened by ${role} ${++counter}`, severity: "SEV4" })).status,
+  "runbooks.read": async (client) => (await client.query("runbooks.list")).status,
+  // Each allowed role saves its own runbook id, so every attempt is a first version.
+  "runbooks.write": async (client, role) =>
+    (await client.mutate("runbooks.save", { source: matrixRunbook(`matrix-${role}-${++counter}`, false) })).status,
+  // A command step needs an admin whatever else the role may write: refused and audited as this action.
+  "runbooks.write-command": async (client, role) =>
+    (await client.mutate("runbooks.save", { source: matrixRunbook(`matrix-cmd-${role}-${++counter}`, true) })).status,
+  // No such run: an allowed role gets past the check to "not found" (404).
+  "runbooks.run": async (client) =>
+    okIfPastPermission((await client.mutate("runbooks.runStep", { runId: "no-such-run", stepId: "look" })).status),
+  // Creating (rotating) the team's discovery token: each allowed attempt replaces the last, harmlessly.
+  "signals.manage": async (client) => (await client.mutate("signals.createToken", { kind: "prometheus" })).status,
   "apikeys.manage": async (client, role) =>
     (await client.mutate("account.createApiKey", { name: `key of ${role}` })).status,
 };
+
+/** A valid runbook; `command` adds a command.run step, which only admins may save. */
+function matrixRunbook(id: string, command: boolean): string {
+  const commandStep = command
+    ? `  - id: list
+    title: List /srv
+    check: command.run
+    params: { argv: [ls, /srv] }
+    expect: it lists
+    onFail: the folder is missing
+`
+    : "";
+  return `id: ${id}
+version: 1
+title: Matrix runbook
+summary: Written by the role test.
+steps:
+  - id: look
+    title: Look
+    instructions: Read the logs.
+${commandStep}`;
+}
 
 /** Gives a member the container shell grant (an admin's toggle on the Users page). */
 async function grantShell(email: string): Promise<void> {

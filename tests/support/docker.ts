@@ -153,8 +153,11 @@ export function ensureHttpdImage(): Promise<string> {
   });
 }
 
-/** What the test app images do: two versions that serve, one that crashes at once, one without /health. */
-export type TestAppVariant = "v1" | "v2" | "crash" | "unhealthy";
+/**
+ * What the test app images do: two versions that serve, one that crashes at once, one without
+ * /health, and one built like seed 000's framework ("probes"): its probes on a port of their own.
+ */
+export type TestAppVariant = "v1" | "v2" | "crash" | "unhealthy" | "probes";
 
 /** Tags are `<variant>-<recipe version>`; bump APP_RECIPE when a recipe below changes. */
 const APP_REPOSITORY = "wheelhouse-test/app";
@@ -186,11 +189,35 @@ function serveCommand(variant: TestAppVariant, withHealth: boolean): string {
   return `${prepare} || exit 1; trap 'exit 0' TERM; httpd -f -v -p "$PORT" -h /www & wait`;
 }
 
+/** The probe port of the "probes" variant, serving /live, /ready and /metrics (seed 000's layout). */
+export const TEST_APP_PROBE_PORT = 9090;
+/** A metric line the "probes" variant serves at /metrics on its probe port. */
+export const TEST_APP_METRIC = "test_app_up 1";
+
+/**
+ * The "probes" variant: the app on $PORT (/ and /health), and a second httpd on TEST_APP_PROBE_PORT
+ * with /live, /ready and /metrics. A test makes a probe fail by deleting its file in the container
+ * (`docker exec … rm /probes/ready`) and heals it by writing it back.
+ */
+function probesCommand(): string {
+  const prepare = [
+    'echo "starting version probes on port $PORT"',
+    "mkdir -p /probes",
+    "echo ok > /www/health",
+    'echo "version probes" > /www/index.html',
+    "echo ok > /probes/live",
+    "echo ok > /probes/ready",
+    `echo "${TEST_APP_METRIC}" > /probes/metrics`,
+  ].join(" && ");
+  return `${prepare} || exit 1; trap 'exit 0' TERM; httpd -f -p ${TEST_APP_PROBE_PORT} -h /probes & httpd -f -v -p "$PORT" -h /www & wait`;
+}
+
 const APP_COMMANDS: Record<TestAppVariant, string> = {
   v1: serveCommand("v1", true),
   v2: serveCommand("v2", true),
   crash: `echo "starting version crash" && echo "${TEST_APP_CRASH_LINE}" >&2 && exit ${TEST_APP_CRASH_CODE}`,
   unhealthy: serveCommand("unhealthy", false),
+  probes: probesCommand(),
 };
 
 /**

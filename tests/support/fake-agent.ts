@@ -32,6 +32,7 @@ const ANSWERS: Record<string, (params: Record<string, unknown>) => unknown> = {
   "terminal.close": () => ({ done: true }),
   "logs.subscribe": () => ({ started: true }),
   "logs.unsubscribe": () => ({ done: true }),
+  "health.watch": (params) => ({ watching: Array.isArray(params.instances) ? params.instances.length : 0 }),
 };
 
 /**

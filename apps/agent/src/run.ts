@@ -1,9 +1,12 @@
 // `wheelhouse-agent run`: connect to the portal and serve until stopped.
+
+import { probe } from "./apps/instance-health";
 import { CommandRunner } from "./commands/command-runner";
 import { createHandlers } from "./commands/handlers";
 import { EXIT_CONFIG_LOCKED, lockConfigDir } from "./config/config-lock";
 import { type AgentSettings, readAgentFile } from "./config/settings";
 import { DockerWatcher } from "./docker/docker-watcher";
+import { LiveMonitor } from "./health/live-monitor";
 import { createDockerClient, dockerStatus } from "./host/docker-client";
 import { hostFacts } from "./host/facts";
 import { createSampler } from "./host/sampler";
@@ -21,6 +24,9 @@ import { AGENT_VERSION } from "./version";
 /** Exit code when the portal refuses our key for good: systemd's RestartPreventExitStatus keeps it down. */
 export const EXIT_KEY_REFUSED = 78;
 
+/** A container restarted for failed liveness gets this long to exit on SIGTERM, like a stop. */
+const LIVENESS_RESTART_GRACE_SECONDS = 10;
+
 export function run(settings: AgentSettings): void {
   const file = readAgentFile(settings.configDir);
   // Before anything connects: a second agent on this key must not reach the portal at all.
@@ -36,6 +42,13 @@ export function run(settings: AgentSettings): void {
   });
   const terminals = new TerminalSessions(docker, logger, (event, payload) => link.send(event, payload));
   const sample = createSampler();
+  // Empty until the portal sends its list (health.watch), which it does on every connect.
+  const health = new LiveMonitor({
+    probe,
+    restart: (containerId) => docker.getContainer(containerId).restart({ t: LIVENESS_RESTART_GRACE_SECONDS }),
+    report: (event) => link.send("agent:instance-health", event),
+    logger,
+  });
   // The managed nginx outlives the agent on purpose: apps keep serving while the agent restarts.
   const nginx = new NginxManager(settings.nginx, logger);
   nginx.start().catch((error: unknown) => logger.error({ err: error }, "nginx did not start"));
@@ -51,7 +64,7 @@ export function run(settings: AgentSettings): void {
     agentKey: file.agentKey,
     version: AGENT_VERSION,
     logger,
-    commands: new CommandRunner(createHandlers({ docker, nginx, logs, terminals, settings })),
+    commands: new CommandRunner(createHandlers({ docker, nginx, logs, terminals, health, settings })),
     async hello() {
       const status = await dockerStatus(docker);
       return { version: AGENT_VERSION, facts: hostFacts(status.version), dockerError: status.error };
@@ -75,6 +88,7 @@ export function run(settings: AgentSettings): void {
   const stop = (reason: string, code = 0) => {
     logger.info({ reason }, "agent stopping");
     watcher.stop();
+    health.stopAll();
     terminals.closeAll();
     link.close();
     process.exit(code);

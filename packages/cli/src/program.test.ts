@@ -4,8 +4,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { AppDetail } from "@wheelhouse/shared";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildCreateAppInput, buildUpdateAppInput } from "./commands/apps";
+import { type DescribeContext, describeApp } from "./commands/status";
+import { plain } from "./output/terminal";
 import { runCli } from "./program";
 
 let configHome: string;
@@ -173,3 +176,167 @@ describe("pull policy and auto-deploy flags", () => {
     expect(buildUpdateAppInput({ pullPolicy: "if-not-present" })).toEqual({ pullPolicy: "if-not-present" });
   });
 });
+
+describe("health-check flags", () => {
+  const base = {
+    image: "registry.example.com/api:2.0",
+    port: "8080",
+    environment: "staging" as const,
+    domain: [],
+    host: [],
+    env: [],
+    secret: [],
+  };
+
+  it("leave the portal's defaults when not given: no probe port, no liveness, every 10 s, 2 s, 3 and 2", () => {
+    expect(buildCreateAppInput("api", base)).toMatchObject({
+      probePort: null,
+      livenessPath: null,
+      healthIntervalSeconds: 10,
+      healthProbeTimeoutSeconds: 2,
+      healthFailureThreshold: 3,
+      healthSuccessThreshold: 2,
+      metricsPath: null,
+      metricsPort: null,
+    });
+  });
+
+  it("carry seed 000's layout into a create request: probes and metrics on a port of their own", () => {
+    const input = buildCreateAppInput("api", {
+      ...base,
+      health: "/ready",
+      probePort: "9090",
+      livenessPath: "/live",
+      healthInterval: "5",
+      probeTimeout: "1",
+      failureThreshold: "4",
+      successThreshold: "1",
+      metricsPath: "/metrics",
+      metricsPort: "9090",
+    });
+    expect(input).toMatchObject({
+      healthPath: "/ready",
+      probePort: 9090,
+      livenessPath: "/live",
+      healthIntervalSeconds: 5,
+      healthProbeTimeoutSeconds: 1,
+      healthFailureThreshold: 4,
+      healthSuccessThreshold: 1,
+      metricsPath: "/metrics",
+      metricsPort: 9090,
+    });
+  });
+
+  it("send only what was given on update, and `none` clears a setting", () => {
+    expect(buildUpdateAppInput({ livenessPath: "none", healthInterval: "30" })).toEqual({
+      livenessPath: null,
+      healthIntervalSeconds: 30,
+    });
+  });
+
+  it.each([
+    [
+      ["--probe-timeout", "0"],
+      /^wheelhouse: --probe-timeout: The probe timeout is a whole number of seconds from 1 to 60\./,
+    ],
+    [
+      ["--health-interval", "301"],
+      /^wheelhouse: --health-interval: The probe interval is a whole number of seconds from 1 to 300\./,
+    ],
+    [["--liveness-path", "live"], /^wheelhouse: --liveness-path: A probe path starts with \//],
+    [
+      ["--failure-threshold", "three"],
+      /^wheelhouse: --failure-threshold: The failure threshold is a whole number from 1 to 20\./,
+    ],
+  ])("refuse %j before sending anything", async (flags, message) => {
+    const result = await run([...CREATE, ...flags]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+});
+
+describe("status of an app with live health", () => {
+  it("shows the probe settings, when each instance was probed, and why one is not ready", async () => {
+    const now = Date.parse("2026-12-01T10:00:00Z");
+    const detail = {
+      ...STATUS_APP,
+      instances: [
+        {
+          ...STATUS_INSTANCE,
+          id: "i1",
+          containerName: "wh-api-r1-aaaa",
+          probedAt: new Date(now - 5_000).toISOString(),
+        },
+        {
+          ...STATUS_INSTANCE,
+          id: "i2",
+          containerName: "wh-api-r1-bbbb",
+          status: "Unhealthy" as const,
+          probeHealthy: false,
+          probeReason: "GET /ready on 127.0.0.1:32768 answered 404",
+          probedAt: new Date(now - 60_000).toISOString(),
+        },
+      ],
+    };
+    const text = describeApp(detail, plainContext(now));
+    expect(text).toContain(
+      "Health:      probes /ready and /live (liveness) on port 9090 every 1 s (timeout 1 s; Unhealthy after 3 failures, Healthy after 2 passes)",
+    );
+    const rows = text.split("\n");
+    expect(rows.find((row) => row.includes("wh-api-r1-aaaa"))).toMatch(/Healthy\s+5 s ago\s+-$/);
+    expect(rows.find((row) => row.includes("wh-api-r1-bbbb"))).toMatch(
+      /Unhealthy\s+1 min ago\s+not ready: GET \/ready on 127\.0\.0\.1:32768 answered 404$/,
+    );
+  });
+});
+
+function plainContext(now: number): DescribeContext {
+  return { now: () => new Date(now), terminal: { paint: plain } };
+}
+
+const STATUS_APP: Omit<AppDetail, "instances"> = {
+  id: "app_api",
+  name: "api",
+  environment: "production",
+  image: "registry.example.com/api:2.0",
+  port: 8080,
+  healthPath: "/ready",
+  healthTimeoutSeconds: 30,
+  probePort: 9090,
+  livenessPath: "/live",
+  healthIntervalSeconds: 1,
+  healthProbeTimeoutSeconds: 1,
+  healthFailureThreshold: 3,
+  healthSuccessThreshold: 2,
+  metricsPath: "/metrics",
+  metricsPort: 9090,
+  replicas: 2,
+  network: "published",
+  restartPolicy: "unless-stopped",
+  pullPolicy: "always",
+  autoDeploy: false,
+  domains: ["api.example.com"],
+  hosts: [{ id: "host_1", name: "edge-1" }],
+  env: {},
+  secretKeys: [],
+  maintenance: false,
+  status: "Live",
+  liveRelease: null,
+  lastDeployment: null,
+  createdAt: "2026-11-30T10:00:00Z",
+};
+
+const STATUS_INSTANCE: AppDetail["instances"][number] = {
+  id: "i0",
+  hostName: "edge-1",
+  containerId: "c".repeat(64),
+  containerName: "wh-api-r1-0000",
+  hostPort: 20_001,
+  probeHostPort: 20_002,
+  releaseNumber: 1,
+  status: "Healthy",
+  failureReason: null,
+  probeHealthy: true,
+  probeReason: null,
+  probedAt: null,
+};

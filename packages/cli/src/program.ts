@@ -8,11 +8,13 @@ import { registerAppsCommands } from "./commands/apps";
 import { registerDeployCommands } from "./commands/deploy";
 import { registerExecCommand } from "./commands/exec";
 import { registerHostsCommands } from "./commands/hosts";
+import { registerIncidentsCommands } from "./commands/incidents";
 import { registerLoginCommands } from "./commands/login";
 import { registerLogsCommand } from "./commands/logs";
 import { registerMaintenanceCommand } from "./commands/maintenance";
 import { registerRegistriesCommands } from "./commands/registries";
 import { registerReleasesCommand } from "./commands/releases";
+import { registerRunbooksCommands } from "./commands/runbooks";
 import { registerStatusCommand } from "./commands/status";
 import { registerUsersCommands } from "./commands/users";
 import { ENVIRONMENT_HELP, readEnvironment } from "./config/environment";
@@ -60,6 +62,8 @@ export function buildProgram(context: Context): Command {
   registerRegistriesCommands(program, context);
   registerExecCommand(program, context);
   registerHostsCommands(program, context);
+  registerIncidentsCommands(program, context);
+  registerRunbooksCommands(program, context);
   return program;
 }
 

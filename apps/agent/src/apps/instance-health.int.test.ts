@@ -97,7 +97,7 @@ describe("awaitHealthy", () => {
 
   it("says when the container is gone", async () => {
     const outcome = await awaitHealthy(docker, {
-      ...check({ containerId: "e".repeat(64), hostPort: 1, name: "gone" }, 500),
+      ...check({ containerId: "e".repeat(64), hostPort: 1, probeHostPort: null, name: "gone" }, 500),
     });
     expect(outcome).toEqual({ healthy: false, reason: "the container no longer exists", logTail: [] });
   });

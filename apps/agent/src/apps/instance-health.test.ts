@@ -33,7 +33,7 @@ describe("probe", () => {
   });
 
   it("names the status of any other answer", async () => {
-    expect(await probe(port, "/missing", 1_000)).toEqual({ healthy: false, failure: "HTTP 404" });
+    expect(await probe(port, "/missing", 1_000)).toEqual({ healthy: false, failure: "HTTP 404", status: 404 });
   });
 
   it("adds the leading slash a path lacks", async () => {

@@ -16,7 +16,8 @@ export const LOG_TAIL_LINES = 50;
 const MIN_PROBE_TIMEOUT_MS = 100;
 const MAX_PROBE_TIMEOUT_MS = 5_000;
 
-export type ProbeResult = { healthy: true } | { healthy: false; failure: string };
+/** `status` is set when the app answered, with a status that is not 2xx/3xx. */
+export type ProbeResult = { healthy: true } | { healthy: false; failure: string; status?: number };
 
 /** One GET http://127.0.0.1:port{path}, without keep-alive; 2xx and 3xx are healthy. */
 export function probe(port: number, path: string, timeoutMs: number): Promise<ProbeResult> {
@@ -36,7 +37,9 @@ export function probe(port: number, path: string, timeoutMs: number): Promise<Pr
           response.resume();
           const status = response.statusCode ?? 0;
           resolve(
-            status >= 200 && status < 400 ? { healthy: true } : { healthy: false, failure: probeFailure({ status }) },
+            status >= 200 && status < 400
+              ? { healthy: true }
+              : { healthy: false, failure: probeFailure({ status }), status },
           );
         },
       );

@@ -20,6 +20,7 @@ export function testSpec(image: string, overrides: Partial<InstanceSpec> = {}): 
     deploymentId: `dep${id()}`,
     image,
     containerPort: TEST_CONTAINER_PORT,
+    probePort: null,
     network: "published",
     env: { GREETING: "hello", SECRET_TOKEN: "s3cret" },
     restartPolicy: "no",

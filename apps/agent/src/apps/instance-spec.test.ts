@@ -1,6 +1,6 @@
 import { APP_LABELS, type InstanceSpec } from "@wheelhouse/shared";
 import { describe, expect, it } from "vitest";
-import { containerName, createOptions, instanceLabels, restartPolicy } from "./instance-spec";
+import { containerName, createOptions, instanceLabels, publishesProbePort, restartPolicy } from "./instance-spec";
 
 const spec: InstanceSpec = {
   instanceId: "cm9x2k4qa0001abcd",
@@ -12,6 +12,7 @@ const spec: InstanceSpec = {
   deploymentId: "dep_3",
   image: `sha256:${"a".repeat(64)}`,
   containerPort: 3000,
+  probePort: null,
   network: "published",
   env: { DATABASE_URL: "postgres://secret@db/billing", PORT: "1" },
   restartPolicy: "on-failure",
@@ -83,5 +84,24 @@ describe("createOptions", () => {
     expect(options.HostConfig?.PortBindings).toBeUndefined();
     expect(options.ExposedPorts).toBeUndefined();
     expect(options.Labels?.[APP_LABELS.port]).toBe("20002");
+  });
+
+  it("publishes a probe port of its own on 127.0.0.1 too, and labels its host port", () => {
+    const withProbes = { ...spec, probePort: 9090 };
+    expect(publishesProbePort(withProbes)).toBe(true);
+    const options = createOptions(withProbes, 20_001, {}, undefined, 20_003);
+    expect(options.ExposedPorts).toEqual({ "3000/tcp": {}, "9090/tcp": {} });
+    expect(options.HostConfig?.PortBindings).toEqual({
+      "3000/tcp": [{ HostIp: "127.0.0.1", HostPort: "20001" }],
+      "9090/tcp": [{ HostIp: "127.0.0.1", HostPort: "20003" }],
+    });
+    expect(options.Labels?.[APP_LABELS.probePort]).toBe("20003");
+  });
+
+  it("publishes no second port when the probe port is the app port or the app uses the host's network", () => {
+    expect(publishesProbePort({ ...spec, probePort: 3000 })).toBe(false);
+    expect(publishesProbePort({ ...spec, probePort: 9090, network: "host" })).toBe(false);
+    expect(publishesProbePort(spec)).toBe(false);
+    expect(createOptions(spec, 20_001, {}).Labels?.[APP_LABELS.probePort]).toBeUndefined();
   });
 });

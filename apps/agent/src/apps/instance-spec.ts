@@ -20,6 +20,7 @@ export function instanceLabels(
   spec: InstanceSpec,
   hostPort: number,
   extraLabels: Record<string, string>,
+  probeHostPort: number | null = null,
 ): Record<string, string> {
   return {
     ...extraLabels,
@@ -32,6 +33,7 @@ export function instanceLabels(
     [APP_LABELS.deployment]: spec.deploymentId,
     [APP_LABELS.instance]: spec.instanceId,
     [APP_LABELS.port]: String(hostPort),
+    ...(probeHostPort === null ? {} : { [APP_LABELS.probePort]: String(probeHostPort) }),
   };
 }
 
@@ -40,28 +42,44 @@ export function restartPolicy(policy: RestartPolicy): Docker.HostRestartPolicy {
 }
 
 /**
+ * Whether the spec's probe port needs a host port of its own: published networking and a probe port
+ * other than the app port. (Host networking: the app binds its probe port on the host itself.)
+ */
+export function publishesProbePort(spec: InstanceSpec): boolean {
+  return spec.network === "published" && spec.probePort !== null && spec.probePort !== spec.containerPort;
+}
+
+/**
  * The create request. Host networking: the app listens on the host port itself (PORT=hostPort).
- * Published: the app listens on its own port inside the container, published on 127.0.0.1 only.
+ * Published: the app listens on its own port inside the container, published on 127.0.0.1 only,
+ * and so is its probe port when it has one (`probeHostPort`).
  */
 export function createOptions(
   spec: InstanceSpec,
   hostPort: number,
   extraLabels: Record<string, string>,
   name = containerName(spec),
+  probeHostPort: number | null = null,
 ): Docker.ContainerCreateOptions {
   const host = spec.network === "host";
   const port = host ? hostPort : spec.containerPort;
   const env = { ...spec.env, PORT: String(port) };
   const exposed = `${spec.containerPort}/tcp`;
+  const bindings: Record<string, Docker.PortBinding[]> = {
+    [exposed]: [{ HostIp: "127.0.0.1", HostPort: String(hostPort) }],
+  };
+  if (probeHostPort !== null && spec.probePort !== null) {
+    bindings[`${spec.probePort}/tcp`] = [{ HostIp: "127.0.0.1", HostPort: String(probeHostPort) }];
+  }
   return {
     name,
     Image: spec.image,
     Env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
-    Labels: instanceLabels(spec, hostPort, extraLabels),
-    ...(host ? {} : { ExposedPorts: { [exposed]: {} } }),
+    Labels: instanceLabels(spec, hostPort, extraLabels, probeHostPort),
+    ...(host ? {} : { ExposedPorts: Object.fromEntries(Object.keys(bindings).map((key) => [key, {}])) }),
     HostConfig: {
       NetworkMode: host ? "host" : "bridge",
-      ...(host ? {} : { PortBindings: { [exposed]: [{ HostIp: "127.0.0.1", HostPort: String(hostPort) }] } }),
+      ...(host ? {} : { PortBindings: bindings }),
       RestartPolicy: restartPolicy(spec.restartPolicy),
       LogConfig: { Type: "json-file", Config: { "max-size": spec.logMaxSize, "max-file": String(spec.logMaxFile) } },
     },

@@ -5,7 +5,7 @@ import { APP_LABELS, type InstanceSpec } from "@wheelhouse/shared";
 import type Docker from "dockerode";
 import { demultiplex, lastLines } from "./container-logs";
 import { engineMessage, engineStatus, isRemovalUnderway, removing, unlessMissing } from "./docker-errors";
-import { containerName, createOptions } from "./instance-spec";
+import { containerName, createOptions, publishesProbePort } from "./instance-spec";
 import { type PortRange, pickPort } from "./port-picker";
 
 export interface InstanceSettings {
@@ -17,6 +17,8 @@ export interface StartedInstance {
   containerId: string;
   name: string;
   hostPort: number;
+  /** The 127.0.0.1 port of the probe port; null when the app has none (or runs on the host's network). */
+  probeHostPort: number | null;
 }
 
 /** A port taken between the pick and the start (another process bound it) is retried this often. */
@@ -59,15 +61,18 @@ export function startInstance(
 }
 
 async function startOnce(docker: Docker, spec: InstanceSpec, settings: InstanceSettings): Promise<StartedInstance> {
-  const existing = await existingInstance(docker, spec.instanceId);
+  const existing = await existingInstance(docker, spec);
   if (existing) return existing;
 
   const refused = new Set<number>();
   for (let attempt = 1; ; attempt += 1) {
-    const { container, name, hostPort } = await oneAtATime(async () => {
+    const { container, name, hostPort, probeHostPort } = await oneAtATime(async () => {
       const used = new Set([...(await claimedPorts(docker)), ...refused]);
       const port = await pickPort(settings.portRange, used);
-      return { ...(await createContainer(docker, spec, port, settings.extraLabels)), hostPort: port };
+      // The probe port's host port is picked the same way, and never the app's.
+      const probePort = publishesProbePort(spec) ? await pickPort(settings.portRange, used.add(port)) : null;
+      const created = await createContainer(docker, spec, { hostPort: port, probeHostPort: probePort }, settings);
+      return { ...created, hostPort: port, probeHostPort: probePort };
     });
     try {
       await container.start();
@@ -75,25 +80,43 @@ async function startOnce(docker: Docker, spec: InstanceSpec, settings: InstanceS
       // A container that never started is not an instance: remove it, so a retried start starts afresh.
       await removing(() => container.remove({ force: true, v: true }));
       if (PORT_TAKEN.test(engineMessage(error)) && attempt < START_ATTEMPTS) {
+        // Which of the two was taken the engine does not say: neither is tried again.
         refused.add(hostPort);
+        if (probeHostPort !== null) refused.add(probeHostPort);
         continue;
       }
       throw new Error(`starting the instance failed: ${engineMessage(error)}`);
     }
     // The create answer's id and the name we asked for: no inspect needed on this hot path.
-    return { containerId: container.id, name, hostPort };
+    return { containerId: container.id, name, hostPort, probeHostPort: probeHostPortOf(spec, probeHostPort) };
   }
+}
+
+/**
+ * What the portal probes for this instance: the published probe port, or with host networking the
+ * probe port itself (the app binds it on the host).
+ */
+function probeHostPortOf(spec: InstanceSpec, published: number | null): number | null {
+  if (published !== null) return published;
+  const own = spec.network === "host" && spec.probePort !== null && spec.probePort !== spec.containerPort;
+  return own ? spec.probePort : null;
+}
+
+interface HostPorts {
+  hostPort: number;
+  probeHostPort: number | null;
 }
 
 async function createContainer(
   docker: Docker,
   spec: InstanceSpec,
-  hostPort: number,
-  extraLabels: Record<string, string>,
+  ports: HostPorts,
+  { extraLabels }: Pick<InstanceSettings, "extraLabels">,
 ): Promise<{ container: Docker.Container; name: string }> {
+  const options = (name: string) => createOptions(spec, ports.hostPort, extraLabels, name, ports.probeHostPort);
   try {
     const name = containerName(spec);
-    return { container: await docker.createContainer(createOptions(spec, hostPort, extraLabels, name)), name };
+    return { container: await docker.createContainer(options(name)), name };
   } catch (error) {
     if (engineStatus(error) !== 409) throw new Error(`creating the instance failed: ${engineMessage(error)}`);
   }
@@ -101,17 +124,17 @@ async function createContainer(
   // in the same instant do): this one gets its whole id in the name.
   const name = `${containerName(spec)}${spec.instanceId.slice(8)}`;
   try {
-    return { container: await docker.createContainer(createOptions(spec, hostPort, extraLabels, name)), name };
+    return { container: await docker.createContainer(options(name)), name };
   } catch (error) {
     throw new Error(`creating the instance failed: ${engineMessage(error)}`);
   }
 }
 
 /** The container already made for this instance, started again if it is not running. */
-async function existingInstance(docker: Docker, instanceId: string): Promise<StartedInstance | undefined> {
+async function existingInstance(docker: Docker, spec: InstanceSpec): Promise<StartedInstance | undefined> {
   const [found] = await docker.listContainers({
     all: true,
-    filters: { label: [`${APP_LABELS.instance}=${instanceId}`] },
+    filters: { label: [`${APP_LABELS.instance}=${spec.instanceId}`] },
   });
   if (!found) return undefined;
   const container = docker.getContainer(found.Id);
@@ -123,17 +146,22 @@ async function existingInstance(docker: Docker, instanceId: string): Promise<Sta
       if (engineStatus(error) !== 304) throw new Error(`starting the instance failed: ${engineMessage(error)}`);
     }
   }
+  const probeLabel = info.Config.Labels?.[APP_LABELS.probePort];
   return {
     containerId: info.Id,
     name: info.Name.replace(/^\//, ""),
     hostPort: Number(info.Config.Labels?.[APP_LABELS.port]),
+    probeHostPort: probeHostPortOf(spec, probeLabel === undefined ? null : Number(probeLabel)),
   };
 }
 
-/** Host ports on the port label of every Wheelhouse container, running or not. */
+/** Host ports on the port and probe-port labels of every Wheelhouse container, running or not. */
 async function claimedPorts(docker: Docker): Promise<number[]> {
   const containers = await docker.listContainers({ all: true, filters: { label: [APP_LABELS.port] } });
-  return containers.map((container) => Number(container.Labels[APP_LABELS.port])).filter(Number.isInteger);
+  return containers
+    .flatMap((container) => [container.Labels[APP_LABELS.port], container.Labels[APP_LABELS.probePort]])
+    .map(Number)
+    .filter(Number.isInteger);
 }
 
 /** The last `lines` lines of the container's stdout and stderr, oldest first; a missing container has none. */

@@ -7,6 +7,7 @@ import { awaitHealthy } from "../apps/instance-health";
 import { instanceLogs, removeInstances, startInstance } from "../apps/instances";
 import { runCheck } from "../checks/run-check";
 import type { AgentSettings } from "../config/settings";
+import type { LiveMonitor } from "../health/live-monitor";
 import { dockerStatus } from "../host/docker-client";
 import { hostFacts } from "../host/facts";
 import type { LogHub } from "../logs/log-hub";
@@ -28,10 +29,19 @@ export interface HandlerDependencies {
   nginx: NginxManager;
   logs: LogHub;
   terminals: TerminalSessions;
+  /** Live health: what `health.watch` hands its list to. */
+  health: Pick<LiveMonitor, "watch">;
   settings: Pick<AgentSettings, "portRange" | "extraLabels">;
 }
 
-export function createHandlers({ docker, nginx, logs, terminals, settings }: HandlerDependencies): CommandHandlers {
+export function createHandlers({
+  docker,
+  nginx,
+  logs,
+  terminals,
+  health,
+  settings,
+}: HandlerDependencies): CommandHandlers {
   return {
     "agent.ping": async () => ({ at: Date.now() }),
     "host.facts": async () => hostFacts((await dockerStatus(docker)).version),
@@ -75,5 +85,6 @@ export function createHandlers({ docker, nginx, logs, terminals, settings }: Han
     "terminal.exec": ({ containerId, command, timeoutMs }) =>
       runContainerCommand(docker, containerId, command, timeoutMs),
     "check.run": (params) => runCheck({ docker, nginx }, params),
+    "health.watch": async ({ instances }) => ({ watching: health.watch(instances) }),
   };
 }

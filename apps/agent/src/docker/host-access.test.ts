@@ -13,6 +13,7 @@ const SPEC: InstanceSpec = {
   deploymentId: "dep_3",
   image: `sha256:${"a".repeat(64)}`,
   containerPort: 3000,
+  probePort: null,
   network: "published",
   env: { DATABASE_URL: "postgres://secret@db/billing" },
   restartPolicy: "on-failure",

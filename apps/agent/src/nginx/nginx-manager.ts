@@ -24,7 +24,7 @@ import {
   sleep,
   waitUntil,
 } from "./nginx-process";
-import { configHash, renderSites } from "./render-site";
+import { configHash, renderSites, siteFileName } from "./render-site";
 import { SiteFiles } from "./site-files";
 import { canRead, locateSystemNginx, type SystemNginxPaths, systemMaster } from "./system-nginx";
 
@@ -87,6 +87,18 @@ export class NginxManager {
       version,
       error: this.lastError ?? (running ? null : notRunning),
     };
+  }
+
+  /** `nginx -t` on the configuration nginx serves now, in nginx's own words (the nginx.test check). */
+  async testConfiguration(): Promise<{ ok: boolean; stderr: string }> {
+    if (this.settings.mode === "off") throw new Error(NGINX_OFF);
+    return this.testConfig((await this.nginx()).binary);
+  }
+
+  /** The live site file of one app as nginx reads it, or null when this host serves no such site (nginx.upstream). */
+  async liveSiteFile(appId: string): Promise<string | null> {
+    if (this.settings.mode === "off") throw new Error(NGINX_OFF);
+    return (await this.sites.live()).get(siteFileName({ appId })) ?? null;
   }
 
   /** Quits the managed nginx and waits for it to exit. For tests and teardown: normally it outlives the agent. */

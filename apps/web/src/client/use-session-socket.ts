@@ -1,7 +1,7 @@
 "use client";
 // Keeps a /ui socket open while signed in; when the server ends the session (signed out
 // elsewhere, account disabled), tell the person and go to the sign-in page at once. Server hints
-// ("hosts:changed", "apps:changed") refresh the matching queries.
+// ("hosts:changed", "apps:changed", "incidents:changed") refresh the matching queries.
 import { notifications } from "@mantine/notifications";
 import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
@@ -33,6 +33,11 @@ export function useSessionSocket(enabled: boolean) {
     // deployment logs on screen refetch; the log asks only for lines after the last one it has.
     socket.on("apps:changed", () => {
       void queryClient.invalidateQueries({ queryKey: trpc.apps.pathKey() });
+    });
+    // An incident opened, moved, or gained a timeline entry or a step result: lists, the open count
+    // in the navigation and the incident on screen refetch.
+    socket.on("incidents:changed", () => {
+      void queryClient.invalidateQueries({ queryKey: trpc.incidents.pathKey() });
     });
     return () => {
       socket.close();

@@ -38,6 +38,10 @@ const LABELS: Record<string, string> = {
   "hooks.token.create": "Push hook token created",
   "hooks.token.revoke": "Push hook token revoked",
   "hooks.registry.push": "Registry push notification",
+  "signals.token.create": "Alert or discovery token created",
+  "signals.token.revoke": "Alert or discovery token revoked",
+  "signals.alertmanager": "Alertmanager notification",
+  "signals.prometheus.targets": "Prometheus discovery",
   "socket.connect": "Live connection (socket)",
 };
 

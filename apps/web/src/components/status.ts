@@ -6,7 +6,10 @@ import type {
   CONTAINER_STATES,
   DeploymentStatus,
   HostStatus,
+  IncidentStatus,
   InstanceStatus,
+  Severity,
+  StepOutcome,
 } from "@wheelhouse/shared";
 
 export const STATUS_COLORS = {
@@ -74,6 +77,32 @@ export const HOST_STATUS_COLORS: Record<HostStatus, StatusColor> = {
   lost: STATUS_COLORS.lost,
   revoked: STATUS_COLORS.revoked,
   pending: STATUS_COLORS.pending,
+};
+
+/** Open incidents draw the eye (red while investigating, orange once the cause is known); resolved ones rest. */
+export const INCIDENT_STATUS_COLORS: Record<IncidentStatus, StatusColor> = {
+  Investigating: STATUS_COLORS.failure,
+  Identified: STATUS_COLORS.attention,
+  Monitoring: STATUS_COLORS.progress,
+  Resolved: STATUS_COLORS.success,
+};
+
+/** SEV1 is the worst. These are severities, not statuses: their own scale, red to gray. */
+export const SEVERITY_COLORS: Record<Severity, string> = {
+  SEV1: "red",
+  SEV2: "orange",
+  SEV3: "yellow",
+  SEV4: "gray",
+};
+
+/** A runbook step's latest outcome: checks pass, fail or error; manual steps are done or not. */
+export const STEP_OUTCOME_COLORS: Record<StepOutcome, StatusColor> = {
+  running: STATUS_COLORS.progress,
+  pass: STATUS_COLORS.success,
+  fail: STATUS_COLORS.failure,
+  error: STATUS_COLORS.attention,
+  done: STATUS_COLORS.success,
+  undone: STATUS_COLORS.idle,
 };
 
 export const ROLE_COLORS = { viewer: "gray", operator: "blue", approver: "violet", admin: "indigo" } as const;

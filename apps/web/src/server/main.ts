@@ -25,10 +25,16 @@ import { InventoryStore } from "./hosts/docker-inventory";
 import { pruneSamples } from "./hosts/host-telemetry";
 import { prepareLocalAgentToken } from "./hosts/local-agent";
 import { createRequestHandler, type PageHandler } from "./http/request-handler";
+import { AgentLostSweep } from "./incidents/agent-lost-sweep";
+import { countOpenIncidentsBySeverity } from "./incidents/incidents";
 import { SignalIntake } from "./incidents/signal-intake";
+import { HealthWatch } from "./live-health/health-watch";
 import { createLogger } from "./logging/logger";
 import { createMetrics } from "./metrics/registry";
 import { attachSockets } from "./realtime/sockets";
+import { attachRunbooksByRules } from "./runbooks/runbook-attach";
+import { runbookLibrary } from "./runbooks/runbook-library";
+import { endInterruptedSteps } from "./runbooks/runbook-runs";
 import type { PortalEvents, PortalServices } from "./services";
 import { AttachTokens } from "./terminal/attach-tokens";
 import { TerminalManager } from "./terminal/terminal-manager";
@@ -72,15 +78,38 @@ async function main() {
       const groups = await db.containerInstance.groupBy({ by: ["status"], _count: { _all: true } });
       return Object.fromEntries(groups.map((group) => [group.status, group._count._all]));
     },
+    countOpenIncidentsBySeverity: () => countOpenIncidentsBySeverity(db),
   });
   // Agents reconnect within seconds of a restart; queued work waits this long for them (agent-registry.ts).
-  agents = new AgentRegistry(metrics, { reconnectWindowMs: 30_000 });
+  const reconnectWindowMs = 30_000;
+  agents = new AgentRegistry(metrics, { reconnectWindowMs });
   const events = new EventEmitter<PortalEvents>();
   const inventory = new InventoryStore();
   const secrets = createSecretBox(secretKey);
   const nginx = new NginxSync(db, agents);
-  const signals = new SignalIntake({ db, logger, metrics });
-  const deployments = new DeployOrchestrator({ db, agents, logger, secrets, events, metrics, nginx });
+  const signals = new SignalIntake({
+    db,
+    logger,
+    metrics,
+    events,
+    // `services` is complete before the first signal: sources start after it is built.
+    afterOpen: async (incidentId, stopping) => {
+      const attached = await attachRunbooksByRules(services, incidentId, stopping);
+      await attached.autoSteps;
+    },
+  });
+  const health = new HealthWatch({ db, agents, logger });
+  const deployments = new DeployOrchestrator({
+    db,
+    agents,
+    logger,
+    secrets,
+    events,
+    metrics,
+    nginx,
+    signals,
+    health,
+  });
   const terminals = new TerminalManager({ db, agents, config, logger, metrics });
   const services: PortalServices = {
     config,
@@ -95,6 +124,7 @@ async function main() {
     secrets,
     deployments,
     nginx,
+    health,
     metrics,
     terminals,
     terminalTokens: new AttachTokens(),
@@ -105,7 +135,8 @@ async function main() {
         logger.error({ err: error, action: entry.action }, "could not write the count of repeated refusals"),
     }),
   };
-  const reconciler = new Reconciler({ db, agents, inventory, nginx, logger });
+  const agentLost = new AgentLostSweep({ db, agents, signals, logger, startupGraceMs: reconnectWindowMs });
+  const reconciler = new Reconciler({ db, agents, inventory, nginx, health, logger });
   let pages: PageHandler | null = null;
   const server = createServer(createRequestHandler(services, metrics, () => pages));
   const sockets = attachSockets(server, services, metrics);
@@ -133,10 +164,13 @@ async function main() {
     stopping.abort();
     services.writes.stop();
     deployments.stop();
+    agentLost.stop();
     // Shells end with the portal (their rows and recordings are closed first), then the sockets.
     // Closing Socket.IO closes the HTTP server it is attached to as well.
     terminals
       .closeAll()
+      // Runbook steps an incident started are given a moment; one cut short is marked at the next start.
+      .then(() => signals.stop(2_000))
       .then(() => sockets.close())
       .catch((error: unknown) => logger.error({ err: error }, "could not close shells or write the last host samples"))
       // Counted refusals of open windows are written before the database goes (flush logs its own failures).
@@ -167,6 +201,11 @@ async function main() {
   await bootstrapAdminFromEnv(services);
   const abandoned = await endAbandonedSessions(db);
   if (abandoned > 0) logger.info({ sessions: abandoned }, "terminal sessions of the previous run marked ended");
+  // A check that was running when the previous process stopped never finishes: say so on its step.
+  const interrupted = await endInterruptedSteps(db);
+  if (interrupted > 0) logger.info({ steps: interrupted }, "runbook steps of the previous run marked error");
+  // Read now, so a broken library file is logged at start-up rather than on the first request.
+  runbookLibrary(config.runbooksDir, logger);
   // Only once the database is there: finish what a previous run left half-done, then reconcile
   // each host as its agent reports in.
   await deployments.recoverAtStartup();
@@ -193,6 +232,7 @@ async function main() {
   });
   // Ready only now: a script that waits for /health/ready may sign in as the bootstrap admin at once.
   services.readiness.migrationsApplied = true;
+  agentLost.start();
   const prepareLocalAgent = () =>
     prepareLocalAgentToken(services).catch((error: unknown) =>
       logger.error({ err: error }, "could not prepare the local agent's enrolment"),

@@ -10,6 +10,7 @@ import type { NginxSync } from "./deployments/nginx-sync";
 import type { AgentRegistry } from "./hosts/agent-registry";
 import type { InventoryStore } from "./hosts/docker-inventory";
 import type { SignalIntake } from "./incidents/signal-intake";
+import type { HealthWatch } from "./live-health/health-watch";
 import type { Logger } from "./logging/logger";
 import type { PortalMetrics } from "./metrics/registry";
 import type { AttachTokens } from "./terminal/attach-tokens";
@@ -33,6 +34,8 @@ export interface PortalEvents {
   agentInventoryReceived: [hostId: string];
   /** One of the host's Wheelhouse containers changed state or went away. */
   hostAppContainerChanged: [hostId: string];
+  /** An incident opened, changed or gained a timeline entry: browsers of that team refresh. */
+  incidentChanged: [teamId: string, incidentId: string];
   /**
    * An agent sent a batch of a log stream, or ended one (logs/log-relay.ts); `refuse` is called when
    * the stream is another host's, so the agent's message is refused like any other bad one.
@@ -56,6 +59,8 @@ export interface PortalServices {
   secrets: SecretBox;
   deployments: DeployOrchestrator;
   nginx: NginxSync;
+  /** Sends each agent the live instances it probes (live-health/health-watch.ts). */
+  health: HealthWatch;
   metrics: PortalMetrics;
   /** Live browser shells (terminal/terminal-manager.ts) and their single-use attach tokens. */
   terminals: TerminalManager;

@@ -12,10 +12,13 @@ import {
   deploymentSchema,
   enrollmentSchema,
   hostListSchema,
+  incidentDetailSchema,
+  incidentSummarySchema,
   meSchema,
   registryLoginsAnswerSchema,
   releaseSchema,
   removedRegistryLoginSchema,
+  runbookSummarySchema,
   teamUserSchema,
   type UpdateAppInput,
 } from "@wheelhouse/shared";
@@ -44,6 +47,9 @@ const releasesAnswer = z.object({ releases: z.array(releaseSchema) });
 const usersAnswer = z.object({ users: z.array(teamUserSchema) });
 const userAnswer = z.object({ user: teamUserSchema });
 const revokedAnswer = z.object({ ok: z.literal(true) });
+const incidentsAnswer = z.object({ incidents: z.array(incidentSummarySchema) });
+const incidentAnswer = z.object({ incident: incidentDetailSchema });
+const runbooksAnswer = z.object({ runbooks: z.array(runbookSummarySchema) });
 const execAnswer = z.object({
   exitCode: z.number().int(),
   stdout: z.base64(),
@@ -159,7 +165,23 @@ export class ApiClient {
     return request(this.connection, "POST", "/registries", addedRegistryLoginSchema, { body: input });
   }
 
+  /** Newest first; `status` open (the portal's default), resolved or all. */
+  async listIncidents(status: "open" | "resolved" | "all", limit = 100) {
+    const query = { status, limit: String(limit) };
+    return (await request(this.connection, "GET", "/incidents", incidentsAnswer, { query })).incidents;
+  }
+
+  /** One incident with its timeline, runbooks and postmortem. */
+  async getIncident(id: string) {
+    return (await request(this.connection, "GET", `/incidents/${segment(id)}`, incidentAnswer)).incident;
+  }
+
   removeRegistryLogin(host: string) {
     return request(this.connection, "DELETE", `/registries/${segment(host)}`, removedRegistryLoginSchema);
+  }
+
+  /** The team's runbooks: library ones and its own, newest version each. */
+  async listRunbooks() {
+    return (await request(this.connection, "GET", "/runbooks", runbooksAnswer)).runbooks;
   }
 }

@@ -16,6 +16,7 @@ import { clean } from "../output/format";
 import { renderTable } from "../output/table";
 import { printJson, statusTone } from "../output/terminal";
 import { collect, parseAppName, wholeNumber } from "./arguments";
+import { type HealthOptions, healthFields, withHealthOptions } from "./health-options";
 
 /** The flags `apps create` and `apps update` share: where images come from, and deploy on push. */
 interface ImageOptions {
@@ -24,7 +25,7 @@ interface ImageOptions {
   autoDeploy?: boolean;
 }
 
-interface CreateOptions extends ImageOptions {
+interface CreateOptions extends ImageOptions, HealthOptions {
   image: string;
   port: string;
   environment: (typeof ENVIRONMENTS)[number];
@@ -127,6 +128,7 @@ export function buildCreateAppInput(name: string, options: CreateOptions) {
     env,
     secrets,
     ...imageFields(options),
+    ...healthFields(options),
   });
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
@@ -146,20 +148,48 @@ async function createApp(context: Context, rawName: string, options: CreateOptio
 }
 
 /** What `apps update` sends; at least one change, or a usage error (nothing is sent). */
-export function buildUpdateAppInput(options: ImageOptions) {
-  const changes = imageFields(options);
+export function buildUpdateAppInput(options: ImageOptions & HealthOptions) {
+  const changes = { ...imageFields(options), ...healthFields(options) };
   if (Object.keys(changes).length === 0) {
-    throw new UsageError("apps update needs a change: --pull-policy POLICY, --auto-deploy or --no-auto-deploy.");
+    throw new UsageError(
+      "apps update needs a change: --pull-policy POLICY, --auto-deploy or --no-auto-deploy, or a health-check flag (see --help).",
+    );
   }
   return changes;
 }
 
-async function updateApp(context: Context, rawName: string, options: ImageOptions & JsonOption): Promise<void> {
+/** "probes /ready on port 9090 every 10 s (timeout 2 s; Unhealthy after 3 failures, Healthy after 2 passes)". */
+export function describeHealthChecks(
+  app: Pick<
+    App,
+    | "port"
+    | "healthPath"
+    | "probePort"
+    | "livenessPath"
+    | "healthIntervalSeconds"
+    | "healthProbeTimeoutSeconds"
+    | "healthFailureThreshold"
+    | "healthSuccessThreshold"
+  >,
+): string {
+  const liveness = app.livenessPath === null ? "" : ` and ${app.livenessPath} (liveness)`;
+  return `probes ${app.healthPath}${liveness} on port ${app.probePort ?? app.port} every ${app.healthIntervalSeconds} s (timeout ${app.healthProbeTimeoutSeconds} s; Unhealthy after ${app.healthFailureThreshold} failures, Healthy after ${app.healthSuccessThreshold} passes)`;
+}
+
+async function updateApp(
+  context: Context,
+  rawName: string,
+  options: ImageOptions & HealthOptions & JsonOption,
+): Promise<void> {
   const name = parseAppName(rawName);
   const app = await connect(context).updateApp(name, buildUpdateAppInput(options));
   if (options.json) return printJson(context.terminal, app);
-  // The pull policy is read at each deploy and auto-deploy at each push: nothing else to run.
-  context.terminal.out(`Saved ${app.name}: ${describeImagePolicy(app)}.\n`);
+  // The pull policy is read at each deploy and auto-deploy at each push; health settings are frozen
+  // with each release, so they apply from the next deploy.
+  const healthChanged = Object.keys(healthFields(options)).length > 0;
+  context.terminal.out(
+    `Saved ${app.name}: ${describeImagePolicy(app)}${healthChanged ? `; ${describeHealthChecks(app)}` : ""}.\n`,
+  );
 }
 
 export function appsTable(apps: readonly App[], paint: Context["terminal"]["paint"]): string {
@@ -211,7 +241,7 @@ export function registerAppsCommands(program: Command, context: Context): void {
       [],
     )
     .option("--replicas <count>", "how many instances (default: 1)");
-  withImageOptions(create)
+  withHealthOptions(withImageOptions(create))
     .option("--json", "print the created app as a JSON object")
     .addHelpText(
       "after",
@@ -219,26 +249,29 @@ export function registerAppsCommands(program: Command, context: Context): void {
 Example:
   wheelhouse apps create billing-api --image registry.example.com/billing:1.4.2 --port 8080 \\
     --domain billing.example.com --env LOG_LEVEL=info --secret DATABASE_URL=postgres://...
-  wheelhouse apps create shop --image registry.example.com/shop:latest --port 8080 --auto-deploy`,
+  wheelhouse apps create shop --image registry.example.com/shop:latest --port 8080 --auto-deploy
+  wheelhouse apps create api --image registry.example.com/api:2.0 --port 8080 --health /ready \\
+    --probe-port 9090 --liveness-path /live --metrics-path /metrics`,
     )
     .action((name: string, options: CreateOptions & JsonOption) => createApp(context, name, options));
 
   const update = apps
     .command("update")
     .description(
-      "Change how an app gets its image: its pull policy (used from the next deploy) and auto-deploy on push.",
+      "Change how an app gets its image (pull policy, auto-deploy on push) and its health checks (from the next deploy).",
     )
     .argument("<name>", "the app");
-  withImageOptions(update)
+  withHealthOptions(withImageOptions(update))
     .option("--json", "print the saved app as a JSON object")
     .addHelpText(
       "after",
       `
 Examples:
   wheelhouse apps update shop --pull-policy if-not-present
-  wheelhouse apps update shop --auto-deploy`,
+  wheelhouse apps update shop --auto-deploy
+  wheelhouse apps update shop --health-interval 5 --failure-threshold 2 --liveness-path none`,
     )
-    .action((name: string, options: ImageOptions & JsonOption) => updateApp(context, name, options));
+    .action((name: string, options: ImageOptions & HealthOptions & JsonOption) => updateApp(context, name, options));
 
   apps
     .command("list")

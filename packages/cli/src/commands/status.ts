@@ -6,9 +6,13 @@ import { type Context, connect } from "../context";
 import { clean, formatRelativeTime } from "../output/format";
 import { renderTable } from "../output/table";
 import { printJson, statusTone } from "../output/terminal";
+import { describeHealthChecks } from "./apps";
 import { parseAppName } from "./arguments";
 
-export function describeApp(app: AppDetail, context: Context): string {
+/** What describing an app needs of the context: the painter and the clock (tests pass just these). */
+export type DescribeContext = Pick<Context, "now"> & { terminal: Pick<Context["terminal"], "paint"> };
+
+export function describeApp(app: AppDetail, context: DescribeContext): string {
   const { paint } = context.terminal;
   const now = context.now();
   const lines: string[] = [];
@@ -19,6 +23,7 @@ export function describeApp(app: AppDetail, context: Context): string {
   field("Pull policy", app.pullPolicy);
   field("Auto-deploy", app.autoDeploy ? "on (a registry push of this tag deploys it)" : "off");
   field("Domains", app.domains.length > 0 ? app.domains.join(", ") : "none");
+  field("Health", describeHealthChecks(app));
   field("Maintenance", app.maintenance ? paint("on", "busy") : "off");
   const live = app.liveRelease;
   field(
@@ -42,16 +47,26 @@ export function describeApp(app: AppDetail, context: Context): string {
   const body = lines.join("\n");
   if (app.instances.length === 0) return `${body}\nNo instances running.\n`;
   return `${body}\n${renderTable(
-    ["HOST", "CONTAINER", "PORT", "RELEASE", "STATUS", "PROBLEM"],
+    ["HOST", "CONTAINER", "PORT", "RELEASE", "STATUS", "PROBED", "PROBLEM"],
     app.instances.map((instance) => [
       instance.hostName,
       instance.containerName,
       instance.hostPort,
       instance.releaseNumber,
       paint(instance.status, statusTone(instance.status)),
-      instance.failureReason === null ? null : clean(instance.failureReason),
+      instance.probedAt === null ? null : formatRelativeTime(instance.probedAt, now),
+      instanceProblem(instance),
     ]),
   )}`;
+}
+
+/** Why an instance is not serving: the live probe's reason first (it decides nginx), then its container's. */
+function instanceProblem(instance: AppDetail["instances"][number]): string | null {
+  const problems = [
+    instance.probeHealthy === false && instance.probeReason !== null ? `not ready: ${instance.probeReason}` : null,
+    instance.failureReason,
+  ].filter((problem): problem is string => problem !== null);
+  return problems.length === 0 ? null : clean(problems.join("; "));
 }
 
 async function showStatus(context: Context, rawName: string, options: { json?: boolean }): Promise<void> {

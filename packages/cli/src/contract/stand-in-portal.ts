@@ -8,13 +8,16 @@ import type { AddressInfo } from "node:net";
 import {
   type App,
   type AppDetail,
+  DEFAULT_HEALTH_SETTINGS,
   type Deployment,
   type DeploymentStatus,
   type HostView,
   PULL_POLICIES,
   type PullPolicy,
   type Release,
+  type RunbookSummary,
 } from "@wheelhouse/shared";
+import { incidentsRoute } from "./stand-in-incidents";
 
 export const STAND_IN = {
   email: "ada@example.com",
@@ -103,6 +106,7 @@ function app(name: string, overrides: Partial<App>): App {
     port: 8080,
     healthPath: "/health",
     healthTimeoutSeconds: 30,
+    ...DEFAULT_HEALTH_SETTINGS,
     replicas: 1,
     network: "published",
     restartPolicy: "unless-stopped",
@@ -154,6 +158,39 @@ export const CANNED_USERS = [
 export const CANNED_REGISTRY_LOGINS = [
   { host: "ghcr.io", username: "ci-bot", createdBy: STAND_IN.email, createdAt: at(-3_600_000) },
   { host: "127.0.0.1:5055", username: "deploy", createdBy: null, createdAt: at(-86_400_000) },
+];
+
+export const CANNED_RUNBOOKS: RunbookSummary[] = [
+  {
+    slug: "port-conflict",
+    version: 1,
+    origin: "library",
+    title: "Port already in use",
+    summary: "The app cannot bind its port because another process holds it.",
+    sources: ["Troubleshooting guide › Port conflicts"],
+    symptoms: ["EADDRINUSE"],
+    steps: 3,
+    automaticSteps: 2,
+    hasCommand: false,
+    shadowsLibrary: false,
+    updatedAt: null,
+    updatedBy: null,
+  },
+  {
+    slug: "health-check-failure",
+    version: 4,
+    origin: "team",
+    title: "Health check failing",
+    summary: "Instances fail their readiness probe and leave nginx.",
+    sources: [],
+    symptoms: [],
+    steps: 5,
+    automaticSteps: 3,
+    hasCommand: false,
+    shadowsLibrary: true,
+    updatedAt: at(-3_600_000),
+    updatedBy: STAND_IN.email,
+  },
 ];
 
 /** GET/POST /registries and DELETE /registries/{host}, with the host segment as the portal reads it. */
@@ -371,6 +408,7 @@ export async function startStandInPortal(): Promise<StandInPortal> {
       return [201, { app: created }];
     }
     if (path === "/registries" || path.startsWith("/registries/")) return registries(method, path, input);
+    if (method === "GET" && path === "/runbooks") return [200, { runbooks: CANNED_RUNBOOKS }];
     if (method === "GET" && path === "/users") return [200, { users: CANNED_USERS }];
     if (method === "POST" && path === "/users") {
       const user = {
@@ -439,6 +477,8 @@ export async function startStandInPortal(): Promise<StandInPortal> {
     }
     const hostsAnswer = hostsRoute(method, path, input);
     if (hostsAnswer) return hostsAnswer;
+    const incidentsAnswer = incidentsRoute(method, path, url.searchParams);
+    if (incidentsAnswer) return incidentsAnswer;
     throw new HttpProblem(404, "NOT_FOUND", `The stand-in has no ${method} ${path}.`);
   }
 

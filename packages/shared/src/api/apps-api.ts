@@ -10,12 +10,17 @@ import {
   envKeySchema,
   envMapSchema,
   envValueSchema,
+  healthFailureThresholdSchema,
+  healthIntervalSecondsSchema,
   healthPathSchema,
+  healthProbeTimeoutSecondsSchema,
+  healthSuccessThresholdSchema,
   healthTimeoutSecondsSchema,
   imageReferenceSchema,
   NETWORK_MODES,
   PULL_POLICIES,
   portSchema,
+  probePathSchema,
   RESTART_POLICIES,
   replicasSchema,
 } from "../apps/app-fields";
@@ -29,6 +34,41 @@ const isoDate = z.string();
 
 // ---- inputs ----
 
+/**
+ * Live health (issue 13): `healthPath` is the readiness path; these say where and how often the agent
+ * probes a live instance. Rules between fields (timeout vs interval, metrics port) are
+ * healthSettingsProblem's, checked by the portal against the whole app.
+ */
+function liveHealthCreateFields() {
+  return {
+    /** The port inside the container that serves the probes (and metrics); null: the app port. */
+    probePort: portSchema.nullable().default(null),
+    /** Null: no liveness probe. */
+    livenessPath: probePathSchema.nullable().default(null),
+    healthIntervalSeconds: healthIntervalSecondsSchema.default(10),
+    healthProbeTimeoutSeconds: healthProbeTimeoutSecondsSchema.default(2),
+    healthFailureThreshold: healthFailureThresholdSchema.default(3),
+    healthSuccessThreshold: healthSuccessThresholdSchema.default(2),
+    metricsPath: probePathSchema.nullable().default(null),
+    /** The app port or the probe port; null: the probe port (the app port when there is none). */
+    metricsPort: portSchema.nullable().default(null),
+  };
+}
+
+/** The same fields for an update: left out keeps the value, null clears it. */
+function liveHealthUpdateFields() {
+  return {
+    probePort: portSchema.nullable().optional(),
+    livenessPath: probePathSchema.nullable().optional(),
+    healthIntervalSeconds: healthIntervalSecondsSchema.optional(),
+    healthProbeTimeoutSeconds: healthProbeTimeoutSecondsSchema.optional(),
+    healthFailureThreshold: healthFailureThresholdSchema.optional(),
+    healthSuccessThreshold: healthSuccessThresholdSchema.optional(),
+    metricsPath: probePathSchema.nullable().optional(),
+    metricsPort: portSchema.nullable().optional(),
+  };
+}
+
 export const createAppInputSchema = z
   .object({
     name: appNameSchema,
@@ -37,6 +77,7 @@ export const createAppInputSchema = z
     port: portSchema,
     healthPath: healthPathSchema.default("/health"),
     healthTimeoutSeconds: healthTimeoutSecondsSchema.default(30),
+    ...liveHealthCreateFields(),
     replicas: replicasSchema.default(1),
     /** Host names or ids. Empty means "the team's only host" (refused when there are several). */
     hosts: z.array(z.string().min(1).max(100)).max(50).default([]),
@@ -63,6 +104,7 @@ export const updateAppInputSchema = z
     port: portSchema.optional(),
     healthPath: healthPathSchema.optional(),
     healthTimeoutSeconds: healthTimeoutSecondsSchema.optional(),
+    ...liveHealthUpdateFields(),
     replicas: replicasSchema.optional(),
     hosts: z.array(z.string().min(1).max(100)).min(1).max(50).optional(),
     domains: z.array(domainSchema).max(50).optional(),
@@ -149,9 +191,15 @@ export const instanceSchema = z.object({
   containerId: z.string().nullable(),
   containerName: z.string().nullable(),
   hostPort: z.number().int().nullable(),
+  /** 127.0.0.1 port of the probe port, when the app has one. */
+  probeHostPort: z.number().int().nullable(),
   releaseNumber: z.number().int().nullable(),
   status: z.enum(INSTANCE_STATUSES),
   failureReason: z.string().nullable(),
+  /** The live probe's verdict (null until the agent has reported one) and why, e.g. "GET /ready … answered 404". */
+  probeHealthy: z.boolean().nullable(),
+  probeReason: z.string().nullable(),
+  probedAt: isoDate.nullable(),
 });
 
 export const releaseSchema = z.object({
@@ -177,6 +225,14 @@ export const appSchema = z.object({
   port: z.number().int(),
   healthPath: z.string(),
   healthTimeoutSeconds: z.number().int(),
+  probePort: z.number().int().nullable(),
+  livenessPath: z.string().nullable(),
+  healthIntervalSeconds: z.number().int(),
+  healthProbeTimeoutSeconds: z.number().int(),
+  healthFailureThreshold: z.number().int(),
+  healthSuccessThreshold: z.number().int(),
+  metricsPath: z.string().nullable(),
+  metricsPort: z.number().int().nullable(),
   replicas: z.number().int(),
   network: z.enum(NETWORK_MODES),
   restartPolicy: z.enum(RESTART_POLICIES),

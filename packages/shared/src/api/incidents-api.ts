@@ -22,7 +22,8 @@ export const incidentListInputSchema = z
     status: z.enum(INCIDENT_LIST_STATUSES).default("open"),
     severity: z.enum(SEVERITIES).optional(),
     app: appNameSchema.optional(),
-    limit: z.number().int().min(1).max(500).default(100),
+    // Coerced: over REST (GET /incidents?limit=20) it arrives as text.
+    limit: z.coerce.number().int().min(1).max(500).default(100),
   })
   .strict();
 
@@ -144,6 +145,10 @@ export const tickStepInputSchema = z
 
 export const incidentRulesInputSchema = z.object({ rules: incidentRulesSchema }).strict();
 
+export const recentSignalsInputSchema = z
+  .object({ limit: z.coerce.number().int().min(1).max(500).default(100) })
+  .strict();
+
 export const signalSchema = z.object({
   id: z.string(),
   kind: z.enum(SIGNAL_KINDS),
@@ -191,6 +196,8 @@ export const runbookSummarySchema = z.object({
   steps: z.number().int(),
   automaticSteps: z.number().int(),
   hasCommand: z.boolean(),
+  /** A team runbook with the id of a library one: the team's is used (listed, attached) instead. */
+  shadowsLibrary: z.boolean(),
   updatedAt: isoDate.nullable(),
   updatedBy: z.string().nullable(),
 });
@@ -204,7 +211,8 @@ export const runbookDetailSchema = runbookSummarySchema.extend({
 });
 
 export const runbookRefSchema = z
-  .object({ slug: z.string().min(1).max(100), version: z.number().int().min(1).optional() })
+  // Coerced: REST sends it as ?version=2.
+  .object({ slug: z.string().min(1).max(100), version: z.coerce.number().int().min(1).optional() })
   .strict();
 export const saveRunbookInputSchema = z
   .object({

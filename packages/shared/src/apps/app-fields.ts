@@ -108,6 +108,88 @@ export const healthTimeoutSecondsSchema = z
   .min(1, "The health-check timeout is a whole number of seconds from 1 to 600.")
   .max(600, "The health-check timeout is a whole number of seconds from 1 to 600.");
 
+/** A whole number in [min, max] with one sentence for every way of missing it. */
+function boundedWhole(min: number, max: number, sentence: string) {
+  return z.number({ error: sentence }).int(sentence).min(min, sentence).max(max, sentence);
+}
+
+/** How often the agent probes a live instance (live health, issue 13). */
+export const healthIntervalSecondsSchema = boundedWhole(
+  1,
+  300,
+  "The probe interval is a whole number of seconds from 1 to 300.",
+);
+/** How long one live probe may take; at most the interval (checked with the interval: healthSettingsProblem). */
+export const healthProbeTimeoutSecondsSchema = boundedWhole(
+  1,
+  60,
+  "The probe timeout is a whole number of seconds from 1 to 60.",
+);
+/** Consecutive failed probes that make an instance Unhealthy (readiness) or restart it (liveness). */
+export const healthFailureThresholdSchema = boundedWhole(
+  1,
+  20,
+  "The failure threshold is a whole number from 1 to 20.",
+);
+/** Consecutive passed readiness probes that make an Unhealthy instance Healthy again. */
+export const healthSuccessThresholdSchema = boundedWhole(
+  1,
+  20,
+  "The success threshold is a whole number from 1 to 20.",
+);
+/** A path the agent probes or Prometheus scrapes: same shape as the health path. */
+export const probePathSchema = z
+  .string()
+  .trim()
+  .max(200, "A probe path is at most 200 characters.")
+  .regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@/%?-]*$/, "A probe path starts with / (e.g. /live or /metrics).");
+
+/** The live-health settings of an app, as stored; the defaults are the schema's (prisma/schema.prisma). */
+export interface HealthSettings {
+  port: number;
+  /** The port inside the container that serves the probes; null: the app port. */
+  probePort: number | null;
+  /** Null: no liveness probe (the instance is never restarted by Wheelhouse). */
+  livenessPath: string | null;
+  healthIntervalSeconds: number;
+  healthProbeTimeoutSeconds: number;
+  healthFailureThreshold: number;
+  healthSuccessThreshold: number;
+  metricsPath: string | null;
+  /** Null: the probe port (the app port when there is none). */
+  metricsPort: number | null;
+}
+
+export const DEFAULT_HEALTH_SETTINGS = {
+  probePort: null,
+  livenessPath: null,
+  healthIntervalSeconds: 10,
+  healthProbeTimeoutSeconds: 2,
+  healthFailureThreshold: 3,
+  healthSuccessThreshold: 2,
+  metricsPath: null,
+  metricsPort: null,
+} as const satisfies Omit<HealthSettings, "port">;
+
+/**
+ * The rules between live-health fields, or null when they hold. Only the app port and the probe port
+ * are published on 127.0.0.1, so metrics on any other port could never be scraped.
+ */
+export function healthSettingsProblem(settings: HealthSettings): string | null {
+  // Equal is allowed: probes are chained (the next starts after the last ended), never overlap.
+  if (settings.healthProbeTimeoutSeconds > settings.healthIntervalSeconds) {
+    return `The probe timeout (${settings.healthProbeTimeoutSeconds} s) must not be longer than the probe interval (${settings.healthIntervalSeconds} s).`;
+  }
+  const published = [settings.port, ...(settings.probePort === null ? [] : [settings.probePort])];
+  if (settings.metricsPort !== null && !published.includes(settings.metricsPort)) {
+    return `The metrics port must be the app port (${settings.port})${settings.probePort === null ? "" : ` or the probe port (${settings.probePort})`}: only those are published.`;
+  }
+  if (settings.metricsPort !== null && settings.metricsPath === null) {
+    return "A metrics port needs a metrics path (e.g. /metrics).";
+  }
+  return null;
+}
+
 /** Parses "KEY=VALUE" as typed on a command line. */
 export function parseEnvAssignment(text: string): [string, string] {
   const at = text.indexOf("=");

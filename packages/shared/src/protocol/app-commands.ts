@@ -32,6 +32,8 @@ export const APP_LABELS = {
   deployment: "wheelhouse.deployment",
   instance: "wheelhouse.instance",
   port: "wheelhouse.port",
+  /** The host port published for the app's probe port, when it has one (live health). */
+  probePort: "wheelhouse.probe-port",
 } as const;
 
 export const instanceSpecSchema = z
@@ -46,6 +48,11 @@ export const instanceSpecSchema = z
     /** What to run: the release's resolved digest (an image id or name@sha256:…). */
     image: imageDigest,
     containerPort: z.number().int().min(1).max(65_535),
+    /**
+     * The port inside the container that serves the probes, when it is not the app port: published
+     * on 127.0.0.1 like the app port. Null (and left out by portals older than live health): none.
+     */
+    probePort: z.number().int().min(1).max(65_535).nullable().default(null),
     network: z.enum(NETWORK_MODES),
     /** Variables including decrypted secrets. Never logged by either side. PORT is added by the agent. */
     env: z.record(z.string(), z.string()),
@@ -116,7 +123,13 @@ export const APP_COMMANDS = {
    */
   "app.instance.start": {
     params: instanceSpecSchema,
-    result: z.object({ containerId, name: z.string(), hostPort: z.number().int() }),
+    result: z.object({
+      containerId,
+      name: z.string(),
+      hostPort: z.number().int(),
+      /** The 127.0.0.1 port of the probe port; null when the spec has none (or the agent predates it). */
+      probeHostPort: z.number().int().nullable().default(null),
+    }),
   },
   /** Probe http://127.0.0.1:hostPort{path} every intervalMs until 2xx/3xx, the container exits, or timeout. */
   "app.instance.await-healthy": {

@@ -31,7 +31,7 @@ export const checkAppContextSchema = z
   .strict();
 export type CheckAppContext = z.infer<typeof checkAppContextSchema>;
 
-type AgentCheckKind = { [K in CheckKind]: (typeof CHECK_RUNS_ON)[K] extends "agent" ? K : never }[CheckKind];
+export type AgentCheckKind = { [K in CheckKind]: (typeof CHECK_RUNS_ON)[K] extends "agent" ? K : never }[CheckKind];
 const AGENT_CHECK_KINDS = (Object.keys(CHECK_RUNS_ON) as CheckKind[]).filter(
   (kind): kind is AgentCheckKind => CHECK_RUNS_ON[kind] === "agent",
 );

@@ -7,6 +7,7 @@ import { CHECK_COMMANDS } from "./check-commands";
 import { CONTAINER_ACTIONS } from "./docker-inventory";
 import { hostFactsSchema } from "./host-facts";
 import { DEFAULT_COMMAND_TIMEOUT_MS, MAX_COMMAND_TIMEOUT_MS } from "./limits";
+import { LIVE_HEALTH_COMMANDS } from "./live-health";
 import { LOG_STREAM_COMMANDS } from "./log-stream";
 import { TERMINAL_COMMANDS } from "./terminal";
 
@@ -27,6 +28,7 @@ export const COMMANDS = {
   },
   ...APP_COMMANDS,
   ...CHECK_COMMANDS,
+  ...LIVE_HEALTH_COMMANDS,
   ...LOG_STREAM_COMMANDS,
   ...TERMINAL_COMMANDS,
 } as const;

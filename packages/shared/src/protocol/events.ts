@@ -3,6 +3,7 @@ import { z } from "zod";
 import { HOST_STATUSES } from "../statuses/host-statuses";
 import { containerSchema, imageSchema, inventorySchema } from "./docker-inventory";
 import { hostFactsSchema, metricsSampleSchema } from "./host-facts";
+import { instanceHealthEventSchema } from "./live-health";
 import { LOG_ACK_EVENT, LOG_STREAM_AGENT_EVENTS, logAckSchema } from "./log-stream";
 import { TERMINAL_AGENT_EVENTS, TERMINAL_PORTAL_EVENTS } from "./terminal";
 
@@ -24,6 +25,8 @@ export const AGENT_EVENTS = {
   "agent:images": z.object({ images: z.array(imageSchema).max(5_000) }),
   /** The engine stopped or started answering; error is null when it answers. */
   "agent:docker-status": z.object({ version: z.string().max(100).nullable(), error: z.string().max(2_000).nullable() }),
+  /** A live instance's probe changed its verdict, or liveness restarted it (protocol/live-health.ts). */
+  "agent:instance-health": instanceHealthEventSchema,
   ...LOG_STREAM_AGENT_EVENTS,
   ...TERMINAL_AGENT_EVENTS,
 } as const;

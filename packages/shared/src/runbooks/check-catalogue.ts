@@ -125,8 +125,8 @@ export type CheckKind = keyof typeof CHECK_PARAMS;
 export const CHECK_KINDS = Object.keys(CHECK_PARAMS) as [CheckKind, ...CheckKind[]];
 export type CheckParams<K extends CheckKind> = z.output<(typeof CHECK_PARAMS)[K]>;
 
-/** Where each check runs. */
-export const CHECK_RUNS_ON: Record<CheckKind, "agent" | "portal"> = {
+/** Where each check runs. Literal types (not a Record), so the agent's check kinds are a type too. */
+export const CHECK_RUNS_ON = {
   "port.owner": "agent",
   "http.probe": "agent",
   "container.state": "agent",
@@ -143,7 +143,7 @@ export const CHECK_RUNS_ON: Record<CheckKind, "agent" | "portal"> = {
   "agent.reachable": "portal",
   "image.status": "portal",
   "command.run": "agent",
-};
+} as const satisfies Record<CheckKind, "agent" | "portal">;
 
 /** Checks only an admin may write into a runbook (they run what the author says). */
 export const ADMIN_ONLY_CHECKS: readonly CheckKind[] = ["command.run"];

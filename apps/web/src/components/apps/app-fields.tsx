@@ -31,6 +31,7 @@ import type { AppField, AppFieldErrors, AppFormValues } from "./app-form-values"
 import { EnvEditor } from "./env-editor";
 import type { EnvRow } from "./env-rows";
 import { FormSection, MONO_INPUT } from "./form-parts";
+import { HealthCheckFields } from "./health-check-fields";
 
 const RESTART_LABELS: Record<RestartPolicy, string> = {
   "unless-stopped": "unless-stopped — restart after crashes and reboots (recommended)",
@@ -190,34 +191,7 @@ export function AppFields({
         </Stack>
       </FormSection>
 
-      <FormSection legend="Health check">
-        <Text fz="xs" c="dimmed" mb="xs">
-          A new release goes live only after this path answers 2xx within the timeout; otherwise the deploy fails and
-          the previous release keeps serving.
-        </Text>
-        <SimpleGrid cols={{ base: 1, xs: 2 }}>
-          <TextInput
-            label="Health path"
-            placeholder="/health"
-            styles={MONO_INPUT}
-            value={values.healthPath}
-            error={errors.healthPath}
-            onChange={(e) => onChange({ healthPath: e.currentTarget.value })}
-            onBlur={() => onBlur("healthPath")}
-          />
-          <NumberInput
-            label="Health timeout (seconds)"
-            min={1}
-            max={600}
-            allowDecimal={false}
-            allowNegative={false}
-            value={values.healthTimeoutSeconds}
-            error={errors.healthTimeoutSeconds}
-            onChange={(healthTimeoutSeconds) => onChange({ healthTimeoutSeconds })}
-            onBlur={() => onBlur("healthTimeoutSeconds")}
-          />
-        </SimpleGrid>
-      </FormSection>
+      <HealthCheckFields values={values} onChange={onChange} onBlur={onBlur} errors={errors} />
 
       <FormSection legend="Where it runs">
         <Stack gap="sm">

@@ -5,12 +5,18 @@ import {
   appNameSchema,
   domainSchema,
   type Environment,
+  healthFailureThresholdSchema,
+  healthIntervalSecondsSchema,
   healthPathSchema,
+  healthProbeTimeoutSecondsSchema,
+  healthSettingsProblem,
+  healthSuccessThresholdSchema,
   healthTimeoutSecondsSchema,
   imageReferenceSchema,
   type NetworkMode,
   type PullPolicy,
   portSchema,
+  probePathSchema,
   type RestartPolicy,
   replicasSchema,
 } from "@wheelhouse/shared";
@@ -24,6 +30,15 @@ export interface AppFormValues {
   port: number | string;
   healthPath: string;
   healthTimeoutSeconds: number | string;
+  /** Live health; an empty box means "none" for the nullable ones. */
+  probePort: number | string;
+  livenessPath: string;
+  healthIntervalSeconds: number | string;
+  healthProbeTimeoutSeconds: number | string;
+  healthFailureThreshold: number | string;
+  healthSuccessThreshold: number | string;
+  metricsPath: string;
+  metricsPort: number | string;
   replicas: number | string;
   network: NetworkMode;
   restartPolicy: RestartPolicy;
@@ -47,6 +62,14 @@ export const EMPTY_APP_FORM: AppFormValues = {
   port: "",
   healthPath: "/health",
   healthTimeoutSeconds: 30,
+  probePort: "",
+  livenessPath: "",
+  healthIntervalSeconds: 10,
+  healthProbeTimeoutSeconds: 2,
+  healthFailureThreshold: 3,
+  healthSuccessThreshold: 2,
+  metricsPath: "",
+  metricsPort: "",
   replicas: 1,
   network: "published",
   restartPolicy: "unless-stopped",
@@ -66,6 +89,14 @@ export function formFromApp(app: App): AppFormValues {
     port: app.port,
     healthPath: app.healthPath,
     healthTimeoutSeconds: app.healthTimeoutSeconds,
+    probePort: app.probePort ?? "",
+    livenessPath: app.livenessPath ?? "",
+    healthIntervalSeconds: app.healthIntervalSeconds,
+    healthProbeTimeoutSeconds: app.healthProbeTimeoutSeconds,
+    healthFailureThreshold: app.healthFailureThreshold,
+    healthSuccessThreshold: app.healthSuccessThreshold,
+    metricsPath: app.metricsPath ?? "",
+    metricsPort: app.metricsPort ?? "",
     replicas: app.replicas,
     network: app.network,
     restartPolicy: app.restartPolicy,
@@ -89,6 +120,49 @@ function check<T>(schema: z.ZodType<T>, value: unknown): string | undefined {
   return result.success ? undefined : result.error.issues[0]?.message;
 }
 
+/** An empty box is "none"; otherwise the number as typed. */
+function optionalNumber(value: number | string): number | null {
+  return typeof value === "string" && value.trim() === "" ? null : toNumber(value);
+}
+
+function optionalText(value: string): string | null {
+  return value.trim() === "" ? null : value.trim();
+}
+
+/** The live-health fields as the API takes them (create and update alike). */
+export function healthInputFromForm(values: AppFormValues) {
+  return {
+    probePort: optionalNumber(values.probePort),
+    livenessPath: optionalText(values.livenessPath),
+    healthIntervalSeconds: toNumber(values.healthIntervalSeconds),
+    healthProbeTimeoutSeconds: toNumber(values.healthProbeTimeoutSeconds),
+    healthFailureThreshold: toNumber(values.healthFailureThreshold),
+    healthSuccessThreshold: toNumber(values.healthSuccessThreshold),
+    metricsPath: optionalText(values.metricsPath),
+    metricsPort: optionalNumber(values.metricsPort),
+  };
+}
+
+/** Each live-health field's own rule, then the rules between them (on the field a person would change). */
+function healthErrors(values: AppFormValues): AppFieldErrors {
+  const input = healthInputFromForm(values);
+  const own: AppFieldErrors = {
+    probePort: input.probePort === null ? undefined : check(portSchema, input.probePort),
+    livenessPath: input.livenessPath === null ? undefined : check(probePathSchema, input.livenessPath),
+    healthIntervalSeconds: check(healthIntervalSecondsSchema, input.healthIntervalSeconds),
+    healthProbeTimeoutSeconds: check(healthProbeTimeoutSecondsSchema, input.healthProbeTimeoutSeconds),
+    healthFailureThreshold: check(healthFailureThresholdSchema, input.healthFailureThreshold),
+    healthSuccessThreshold: check(healthSuccessThresholdSchema, input.healthSuccessThreshold),
+    metricsPath: input.metricsPath === null ? undefined : check(probePathSchema, input.metricsPath),
+    metricsPort: input.metricsPort === null ? undefined : check(portSchema, input.metricsPort),
+  };
+  const port = toNumber(values.port);
+  if (Object.values(own).some(Boolean) || Number.isNaN(port)) return own;
+  const problem = healthSettingsProblem({ ...input, port });
+  if (!problem) return own;
+  return problem.startsWith("The probe timeout") ? { healthProbeTimeoutSeconds: problem } : { metricsPort: problem };
+}
+
 export function validateAppForm(
   values: AppFormValues,
   /** `hostCount`: the team's usable hosts; on create, none chosen means "the only one" when there is one. */
@@ -100,6 +174,7 @@ export function validateAppForm(
     port: check(portSchema, toNumber(values.port)),
     healthPath: check(healthPathSchema, values.healthPath),
     healthTimeoutSeconds: check(healthTimeoutSecondsSchema, toNumber(values.healthTimeoutSeconds)),
+    ...healthErrors(values),
     replicas: check(replicasSchema, toNumber(values.replicas)),
     domains: values.domains.map((domain) => check(domainSchema, domain)).find(Boolean),
     hosts:

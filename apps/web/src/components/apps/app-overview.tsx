@@ -137,6 +137,23 @@ export function AppOverview({ app }: { app: AppDetail }) {
               <FactRow label="Health check">
                 <Code>{app.healthPath}</Code> within {app.healthTimeoutSeconds} s
               </FactRow>
+              <FactRow label="Live probes">
+                <Code>{app.healthPath}</Code>
+                {app.livenessPath && (
+                  <>
+                    {" "}
+                    and <Code>{app.livenessPath}</Code> (liveness)
+                  </>
+                )}{" "}
+                on port {app.probePort ?? app.port} every {app.healthIntervalSeconds} s, timeout{" "}
+                {app.healthProbeTimeoutSeconds} s; Unhealthy after {app.healthFailureThreshold} failures, Healthy after{" "}
+                {app.healthSuccessThreshold} passes
+              </FactRow>
+              {app.metricsPath && (
+                <FactRow label="Metrics">
+                  <Code>{app.metricsPath}</Code> on port {app.metricsPort ?? app.probePort ?? app.port}
+                </FactRow>
+              )}
               <FactRow label="Network">{app.network === "host" ? "Host network" : "Published port"}</FactRow>
               <FactRow label="Restart policy">{app.restartPolicy}</FactRow>
               <FactRow label="Variables">

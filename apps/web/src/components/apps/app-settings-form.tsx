@@ -10,7 +10,7 @@ import { type FormEvent, useEffect, useRef, useState } from "react";
 import { errorMessage } from "../../client/errors";
 import { useTRPC } from "../../client/trpc";
 import { AppFields } from "./app-fields";
-import { formFromApp, toNumber } from "./app-form-values";
+import { formFromApp, healthInputFromForm, toNumber } from "./app-form-values";
 import { rowsToMap } from "./env-rows";
 import { type SecretChange, SecretsManager } from "./secrets-manager";
 import { useAppForm } from "./use-app-form";
@@ -82,6 +82,7 @@ export function AppSettingsForm({ app }: { app: App }) {
       port: toNumber(values.port),
       healthPath: values.healthPath.trim(),
       healthTimeoutSeconds: toNumber(values.healthTimeoutSeconds),
+      ...healthInputFromForm(values),
       replicas: toNumber(values.replicas),
       network: values.network,
       restartPolicy: values.restartPolicy,

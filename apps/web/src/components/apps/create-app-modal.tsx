@@ -9,7 +9,7 @@ import { type FormEvent, useEffect, useRef } from "react";
 import { errorMessage } from "../../client/errors";
 import { useTRPC } from "../../client/trpc";
 import { AppFields } from "./app-fields";
-import { EMPTY_APP_FORM, toNumber } from "./app-form-values";
+import { EMPTY_APP_FORM, healthInputFromForm, toNumber } from "./app-form-values";
 import { EnvEditor } from "./env-editor";
 import { rowsToMap } from "./env-rows";
 import { MONO_INPUT } from "./form-parts";
@@ -68,6 +68,7 @@ export function CreateAppModal({ opened, onClose }: { opened: boolean; onClose: 
       port: toNumber(values.port),
       healthPath: values.healthPath.trim(),
       healthTimeoutSeconds: toNumber(values.healthTimeoutSeconds),
+      ...healthInputFromForm(values),
       replicas: toNumber(values.replicas),
       network: values.network,
       restartPolicy: values.restartPolicy,

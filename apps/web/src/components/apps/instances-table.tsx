@@ -1,8 +1,9 @@
 "use client";
-import { Anchor, Group, Paper, Table, Text } from "@mantine/core";
+import { Anchor, Group, Paper, Stack, Table, Text } from "@mantine/core";
 import type { AppDetail, NetworkMode } from "@wheelhouse/shared";
 import Link from "next/link";
 import { useCan } from "../../client/session";
+import { RelativeTime } from "../relative-time";
 import { InstanceStatusBadge } from "./deployment-status-badge";
 
 export function InstancesTable({ instances, network }: { instances: AppDetail["instances"]; network: NetworkMode }) {
@@ -22,7 +23,8 @@ export function InstancesTable({ instances, network }: { instances: AppDetail["i
               <Table.Th>Port</Table.Th>
               <Table.Th>Release</Table.Th>
               <Table.Th>Status</Table.Th>
-              <Table.Th>Failure</Table.Th>
+              <Table.Th>Last probed</Table.Th>
+              <Table.Th>Problem</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -51,13 +53,17 @@ export function InstancesTable({ instances, network }: { instances: AppDetail["i
                 </Table.Td>
                 <Table.Td>{instance.hostPort ?? "—"}</Table.Td>
                 <Table.Td>{instance.releaseNumber !== null ? `#${instance.releaseNumber}` : "—"}</Table.Td>
-                <Table.Td>
+                {/* Wide enough for "Unhealthy": a clipped status would hide the one word that matters. */}
+                <Table.Td miw={130}>
                   <InstanceStatusBadge status={instance.status} />
                 </Table.Td>
                 <Table.Td>
-                  <Text fz="sm" c={instance.failureReason ? "red" : "dimmed"}>
-                    {instance.failureReason ?? "—"}
+                  <Text fz="sm" c="dimmed">
+                    {instance.probedAt ? <RelativeTime value={instance.probedAt} /> : "—"}
                   </Text>
+                </Table.Td>
+                <Table.Td>
+                  <InstanceProblem instance={instance} />
                 </Table.Td>
               </Table.Tr>
             ))}
@@ -70,5 +76,34 @@ export function InstancesTable({ instances, network }: { instances: AppDetail["i
         </Text>
       )}
     </Paper>
+  );
+}
+
+/**
+ * Why an instance gets no traffic: the live readiness probe's reason (it decides nginx membership),
+ * then its container's failure; a dash when there is none.
+ */
+function InstanceProblem({ instance }: { instance: AppDetail["instances"][number] }) {
+  const notReady = instance.probeHealthy === false ? instance.probeReason : null;
+  if (!notReady && !instance.failureReason) {
+    return (
+      <Text fz="sm" c="dimmed">
+        —
+      </Text>
+    );
+  }
+  return (
+    <Stack gap={2}>
+      {notReady && (
+        <Text fz="sm" c="red">
+          Not ready: {notReady}
+        </Text>
+      )}
+      {instance.failureReason && (
+        <Text fz="sm" c="red">
+          {instance.failureReason}
+        </Text>
+      )}
+    </Stack>
   );
 }

@@ -1,5 +1,5 @@
 "use client";
-import { NavLink, Stack } from "@mantine/core";
+import { Badge, NavLink, Stack } from "@mantine/core";
 import {
   IconApps,
   IconChecklist,
@@ -9,8 +9,10 @@ import {
   IconShieldCheck,
   IconUrgent,
 } from "@tabler/icons-react";
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useTRPC } from "../../client/trpc";
 
 export const NAV_ITEMS = [
   { href: "/apps", label: "Apps", icon: IconApps },
@@ -24,6 +26,10 @@ export const NAV_ITEMS = [
 
 export function Navigation({ onNavigate }: { onNavigate?: () => void }) {
   const pathname = usePathname();
+  const trpc = useTRPC();
+  // The count of open incidents beside "Incidents"; incidents:changed hints keep it fresh.
+  const open = useQuery(trpc.incidents.list.queryOptions({ status: "open" }));
+  const openCount = open.data?.incidents.length ?? 0;
   return (
     <nav aria-label="Main">
       <Stack gap={2}>
@@ -35,6 +41,13 @@ export function Navigation({ onNavigate }: { onNavigate?: () => void }) {
               component={Link}
               href={item.href}
               label={item.label}
+              rightSection={
+                item.href === "/incidents" && openCount > 0 ? (
+                  <Badge size="sm" color="red" variant="filled" aria-label={`${openCount} open`}>
+                    {openCount}
+                  </Badge>
+                ) : undefined
+              }
               leftSection={<item.icon size={18} stroke={1.6} aria-hidden />}
               active={active}
               aria-current={active ? "page" : undefined}

@@ -26,7 +26,8 @@ const REASONS: Record<TerminalEndReason, string> = {
   revoked: "access changed",
 };
 
-function Recording({ id, onClose }: { id: string; onClose: () => void }) {
+/** A session's recording in a modal (also opened from an incident's timeline). */
+export function RecordingModal({ id, onClose }: { id: string; onClose: () => void }) {
   const trpc = useTRPC();
   const recording = useQuery(trpc.terminal.recording.queryOptions({ id }));
   const session = recording.data?.session;
@@ -175,7 +176,7 @@ export function TerminalSessionsTable() {
           </Button>
         </Group>
       )}
-      {playing && <Recording id={playing} onClose={() => setPlaying(null)} />}
+      {playing && <RecordingModal id={playing} onClose={() => setPlaying(null)} />}
     </>
   );
 }

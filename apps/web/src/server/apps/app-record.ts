@@ -34,6 +34,15 @@ export interface AppRecord {
   port: number;
   healthPath: string;
   healthTimeoutSeconds: number;
+  /** Live health (issue 13); `healthPath` is the readiness path. */
+  probePort: number | null;
+  livenessPath: string | null;
+  healthIntervalSeconds: number;
+  healthProbeTimeoutSeconds: number;
+  healthFailureThreshold: number;
+  healthSuccessThreshold: number;
+  metricsPath: string | null;
+  metricsPort: number | null;
   replicas: number;
   network: NetworkMode;
   restartPolicy: RestartPolicy;
@@ -59,6 +68,14 @@ export function toAppRecord(row: AppRow): AppRecord {
     port: row.port,
     healthPath: row.healthPath,
     healthTimeoutSeconds: row.healthTimeoutSeconds,
+    probePort: row.probePort,
+    livenessPath: row.livenessPath,
+    healthIntervalSeconds: row.healthIntervalSeconds,
+    healthProbeTimeoutSeconds: row.healthProbeTimeoutSeconds,
+    healthFailureThreshold: row.healthFailureThreshold,
+    healthSuccessThreshold: row.healthSuccessThreshold,
+    metricsPath: row.metricsPath,
+    metricsPort: row.metricsPort,
     replicas: row.replicas,
     network: z.enum(NETWORK_MODES).parse(row.network),
     restartPolicy: z.enum(RESTART_POLICIES).parse(row.restartPolicy),

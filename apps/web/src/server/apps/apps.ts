@@ -6,6 +6,8 @@ import {
   type AppDetail,
   type CreateAppInput,
   createAppInputSchema,
+  type HealthSettings,
+  healthSettingsProblem,
   RESERVED_ENV_KEYS,
   type UpdateAppInput,
   updateAppInputSchema,
@@ -57,6 +59,32 @@ function assertVariables(env: Record<string, string>, secretKeys: string[]): voi
   if (both) throw new AppError("BAD_INPUT", `${both} is both a variable and a secret; keep one.`);
 }
 
+/** The live-health fields as they will be stored, checked together (app-fields.ts healthSettingsProblem). */
+function assertHealthSettings(settings: HealthSettings): void {
+  const problem = healthSettingsProblem(settings);
+  if (problem) throw new AppError("BAD_INPUT", problem);
+}
+
+/** The live-health fields of an input or a record, nothing else. */
+function healthSettingsOf(source: HealthSettings): HealthSettings {
+  return {
+    port: source.port,
+    probePort: source.probePort,
+    livenessPath: source.livenessPath,
+    healthIntervalSeconds: source.healthIntervalSeconds,
+    healthProbeTimeoutSeconds: source.healthProbeTimeoutSeconds,
+    healthFailureThreshold: source.healthFailureThreshold,
+    healthSuccessThreshold: source.healthSuccessThreshold,
+    metricsPath: source.metricsPath,
+    metricsPort: source.metricsPort,
+  };
+}
+
+/** The health fields to store or show: the port is its own field. */
+function withoutPort({ port: _port, ...rest }: HealthSettings): Omit<HealthSettings, "port"> {
+  return rest;
+}
+
 function sealAll(box: SecretBox, secrets: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(secrets).map(([key, value]) => [key, box.seal(value)]));
 }
@@ -68,6 +96,8 @@ export async function createApp(db: Db, box: SecretBox, teamId: string, raw: Cre
   }
   assertVariables(input.env, Object.keys(input.secrets));
   assertListedOnce(input.domains);
+  const health = healthSettingsOf(input);
+  assertHealthSettings(health);
   const hostIds = await resolveHosts(db, teamId, input.hosts);
   // One insert with its domain and host rows: a domain another app holds fails it whole (app-domains.ts).
   const row = await db.app
@@ -80,6 +110,7 @@ export async function createApp(db: Db, box: SecretBox, teamId: string, raw: Cre
         port: input.port,
         healthPath: input.healthPath,
         healthTimeoutSeconds: input.healthTimeoutSeconds,
+        ...withoutPort(health),
         replicas: input.replicas,
         network: input.network,
         restartPolicy: input.restartPolicy,
@@ -121,6 +152,19 @@ export async function updateApp(
   const env = input.env ?? app.env;
   assertVariables(env, Object.keys(sealed));
   if (input.domains) assertListedOnce(input.domains);
+  // Left out keeps the stored value; null (where allowed) clears it.
+  const health = healthSettingsOf({
+    port: input.port ?? app.port,
+    probePort: input.probePort === undefined ? app.probePort : input.probePort,
+    livenessPath: input.livenessPath === undefined ? app.livenessPath : input.livenessPath,
+    healthIntervalSeconds: input.healthIntervalSeconds ?? app.healthIntervalSeconds,
+    healthProbeTimeoutSeconds: input.healthProbeTimeoutSeconds ?? app.healthProbeTimeoutSeconds,
+    healthFailureThreshold: input.healthFailureThreshold ?? app.healthFailureThreshold,
+    healthSuccessThreshold: input.healthSuccessThreshold ?? app.healthSuccessThreshold,
+    metricsPath: input.metricsPath === undefined ? app.metricsPath : input.metricsPath,
+    metricsPort: input.metricsPort === undefined ? app.metricsPort : input.metricsPort,
+  });
+  assertHealthSettings(health);
   const hostIds = input.hosts ? await resolveHosts(db, teamId, input.hosts) : app.hostIds;
   const { name: _name, secrets: _secrets, hosts: _hosts, ...fields } = input;
   const changed = [
@@ -142,6 +186,7 @@ export async function updateApp(
           ...(input.port ? { port: input.port } : {}),
           ...(input.healthPath ? { healthPath: input.healthPath } : {}),
           ...(input.healthTimeoutSeconds ? { healthTimeoutSeconds: input.healthTimeoutSeconds } : {}),
+          ...withoutPort(health),
           ...(input.replicas ? { replicas: input.replicas } : {}),
           ...(input.network ? { network: input.network } : {}),
           ...(input.restartPolicy ? { restartPolicy: input.restartPolicy } : {}),
@@ -238,6 +283,7 @@ function appDtoFrom(
     port: app.port,
     healthPath: app.healthPath,
     healthTimeoutSeconds: app.healthTimeoutSeconds,
+    ...withoutPort(healthSettingsOf(app)),
     replicas: app.replicas,
     network: app.network,
     restartPolicy: app.restartPolicy,
@@ -282,9 +328,13 @@ export async function appDetail(db: Db, teamId: string, name: string): Promise<A
       containerId: instance.containerId,
       containerName: instance.containerName,
       hostPort: instance.hostPort,
+      probeHostPort: instance.probeHostPort,
       releaseNumber: releases.find((r) => r.id === instance.releaseId)?.number ?? null,
       status: instance.status as AppDetail["instances"][number]["status"],
       failureReason: instance.failureReason,
+      probeHealthy: instance.probeHealthy,
+      probeReason: instance.probeReason,
+      probedAt: instance.probedAt?.toISOString() ?? null,
     })),
   };
 }

@@ -1,8 +1,12 @@
 // Every setting of the portal, validated once at start-up. Nothing else reads process.env.
 // A bad value stops the process with a sentence that names the setting and the fix.
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { compileTrustedProxies, type TrustedProxies } from "../http/client-address";
+
+/** The repository's runbooks/ folder, found from this file (apps/web/src/server/config/). */
+const DEFAULT_RUNBOOKS_DIR = fileURLToPath(new URL("../../../../../runbooks/", import.meta.url));
 
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -134,6 +138,11 @@ const settings = {
       "Folder holding the built agent bundle that /install/* serves (default: apps/agent/dist of this checkout, made by npm run build).",
     fix: "set AGENT_BUNDLE_DIR to the folder that `npm run build` wrote the agent bundle to, or unset it",
   },
+  RUNBOOKS_DIR: {
+    schema: z.string().min(1).max(4_096).optional(),
+    describe: "Folder of the built-in runbook library, one *.yaml per runbook (default: runbooks/ of this checkout).",
+    fix: "set RUNBOOKS_DIR to the folder holding the runbook *.yaml files, or unset it",
+  },
   NODE_ENV: {
     schema: z.enum(["production", "development", "test"]).default("production"),
     describe: "development serves the UI through Next.js's dev server with hot reload (default production).",
@@ -165,6 +174,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** Undefined when AGENT_BUNDLE_DIR is unset: install/ then serves this checkout's apps/agent/dist. */
   agentBundleDir: string | undefined;
+  /** The built-in runbook library (runbooks/runbook-library.ts): RUNBOOKS_DIR, or runbooks/ of this checkout. */
+  runbooksDir: string;
   dev: boolean;
 }
 
@@ -212,6 +223,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     trustedProxies: compileTrustedProxies(values.TRUSTED_PROXIES ?? []),
     metricsToken: values.METRICS_TOKEN,
     agentBundleDir: values.AGENT_BUNDLE_DIR ? resolve(values.AGENT_BUNDLE_DIR) : undefined,
+    runbooksDir: values.RUNBOOKS_DIR ? resolve(values.RUNBOOKS_DIR) : DEFAULT_RUNBOOKS_DIR,
     dev: values.NODE_ENV === "development",
   };
 }

@@ -7,6 +7,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSecretBox } from "../config/secret-box";
 import type { Db } from "../db/client";
+import { SignalIntake } from "../incidents/signal-intake";
 import type { PortalEvents } from "../services";
 import { registryWithoutAgents, type ScratchDatabase, scratchDatabase, teamWithApp } from "../testing/scratch-portal";
 import { DeployOrchestrator, type OrchestratorHooks } from "./deploy-orchestrator";
@@ -37,14 +38,17 @@ afterAll(async () => {
 
 function orchestrator(hooks: OrchestratorHooks): DeployOrchestrator {
   const { metrics, agents } = registryWithoutAgents();
+  const events = new EventEmitter<PortalEvents>();
   return new DeployOrchestrator({
     db,
     agents,
     logger,
     secrets: createSecretBox(randomBytes(32)),
-    events: new EventEmitter<PortalEvents>(),
+    events,
     metrics,
     nginx: new NginxSync(db, agents),
+    // Each deployment here fails, and raises its signal into the same scratch database.
+    signals: new SignalIntake({ db, logger, metrics, events }),
     hooks,
   });
 }

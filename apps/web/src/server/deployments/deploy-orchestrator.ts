@@ -10,6 +10,8 @@ import type { Db } from "../db/client";
 import { statusIn } from "../db/status-filter";
 import { AppError, reasonOf } from "../errors/app-error";
 import type { AgentRegistry } from "../hosts/agent-registry";
+import type { SignalIntake } from "../incidents/signal-intake";
+import type { HealthWatch } from "../live-health/health-watch";
 import type { Logger } from "../logging/logger";
 import type { PortalMetrics } from "../metrics/registry";
 import type { PortalEvents } from "../services";
@@ -18,7 +20,12 @@ import type { NginxSync } from "./nginx-sync";
 import { awaitHealthy } from "./steps/await-healthy";
 import { DeploymentFailed, openRun } from "./steps/deployment-run";
 import { drainAndStop } from "./steps/drain-and-stop";
-import { failDeployment, markActiveInstances } from "./steps/fail-deployment";
+import {
+  deploymentFailedSignal,
+  failDeployment,
+  markActiveInstances,
+  raiseDeploymentFailed,
+} from "./steps/fail-deployment";
 import { resolveAndRelease } from "./steps/resolve-release";
 import { startInstances } from "./steps/start-instances";
 import { switchTraffic } from "./steps/switch-traffic";
@@ -44,6 +51,10 @@ interface Dependencies {
   events: EventEmitter<PortalEvents>;
   metrics: Pick<PortalMetrics, "deployments" | "deploymentDuration">;
   nginx: NginxSync;
+  /** Failed deployments raise `deployment.failed` (steps/fail-deployment.ts). */
+  signals: Pick<SignalIntake, "raise">;
+  /** Live health: each host is told its live instances once they change (absent in unit tests). */
+  health?: Pick<HealthWatch, "syncAll">;
   /** Tests only: lets a test hold the loop at a point where it could otherwise lose a wake-up. */
   hooks?: OrchestratorHooks;
 }
@@ -106,7 +117,7 @@ export class DeployOrchestrator {
     const { db, logger } = this.deps;
     const interrupted = await db.deployment.findMany({
       where: { status: statusIn(RUNNING_DEPLOYMENT_STATUSES) },
-      include: { app: { select: { teamId: true } } },
+      include: { app: { select: { id: true, teamId: true, name: true, environment: true } } },
     });
     for (const deployment of interrupted) {
       const reason = `The portal restarted during ${deployment.status}; this deployment was stopped and its new containers are removed. The previous release keeps serving.`;
@@ -116,6 +127,7 @@ export class DeployOrchestrator {
       this.deps.metrics.deployments.inc({ kind: deployment.kind, outcome: "failed" });
       logger.warn({ deploymentId: deployment.id }, "deployment interrupted by a portal restart marked failed");
       this.changed(deployment.app.teamId, deployment.id);
+      await raiseDeploymentFailed(this.deps, deploymentFailedSignal(deployment.app, deployment, reason));
     }
     const queued = await db.deployment.findMany({
       where: { status: "Queued" },
@@ -194,7 +206,10 @@ export class DeployOrchestrator {
       await awaitHealthy(run, instances, release);
       const replaced = await switchTraffic(run);
       outcome = "live";
+      // The new instances are probed from now on; the replaced ones are forgotten after the drain.
+      await this.deps.health?.syncAll(run.app.hostIds);
       await drainAndStop(run, replaced);
+      await this.deps.health?.syncAll(new Set([...run.app.hostIds, ...replaced.map((i) => i.hostId)]));
     } catch (error) {
       const expected = error instanceof DeploymentFailed || error instanceof AppError;
       if (!expected) logger.error({ err: error, deploymentId }, "deployment failed unexpectedly");

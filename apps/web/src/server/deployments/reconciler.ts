@@ -13,6 +13,7 @@ import type { Db } from "../db/client";
 import { statusIn } from "../db/status-filter";
 import type { AgentRegistry } from "../hosts/agent-registry";
 import type { InventoryStore } from "../hosts/docker-inventory";
+import type { HealthWatch } from "../live-health/health-watch";
 import type { Logger } from "../logging/logger";
 import type { NginxSync } from "./nginx-sync";
 
@@ -33,6 +34,8 @@ export class Reconciler {
       agents: AgentRegistry;
       inventory: InventoryStore;
       nginx: NginxSync;
+      /** Live health: the host's watch list is sent again after every pass (the pass runs on each connect). */
+      health?: Pick<HealthWatch, "sync">;
       logger: Logger;
     },
   ) {}
@@ -115,7 +118,8 @@ export class Reconciler {
           data: { status: "Unhealthy", failureReason: `The container is ${container.state}.` },
         });
         result.changed.push(instance.id);
-      } else if (instance.status === "Unhealthy" && running) {
+      } else if (instance.status === "Unhealthy" && running && instance.probeHealthy !== false) {
+        // Running is not enough when the live probe says not ready: the agent's report brings it back.
         await db.containerInstance.update({
           where: { id: instance.id, hostId },
           data: { status: "Healthy", failureReason: null },
@@ -143,6 +147,7 @@ export class Reconciler {
       result.nginx = "failed";
       logger.warn({ err: error, hostId }, "could not apply nginx while reconciling");
     }
+    await this.deps.health?.sync(hostId);
     return result;
   }
 }

@@ -10,6 +10,8 @@ import { handleInstall, isInstallPath } from "../install/install-routes";
 import { mayScrapeMetrics, refuseMetricsScrape } from "../metrics/metrics-auth";
 import { type PortalMetrics, routeLabel } from "../metrics/registry";
 import type { PortalServices } from "../services";
+import { ALERTMANAGER_PATH, handleAlertmanager } from "../signals/alertmanager-route";
+import { handlePrometheusTargets, PROMETHEUS_SD_PATH } from "../signals/prometheus-sd-route";
 import { createContext } from "../trpc/context";
 import { appRouter } from "../trpc/root-router";
 import { createRestApi, REST_BASE } from "./rest-api";
@@ -92,6 +94,16 @@ export function createRequestHandler(
           });
         }
         return await handleRegistryHook(services, req, res);
+      }
+      // Machines holding a team token, not people: plain routes ahead of REST (signals/).
+      if (pathname === ALERTMANAGER_PATH || pathname === PROMETHEUS_SD_PATH) {
+        if (!services.readiness.migrationsApplied) {
+          return sendJson(res, 503, {
+            error: { message: "Wheelhouse is starting: the database is not ready yet. Try again in a moment." },
+          });
+        }
+        if (pathname === ALERTMANAGER_PATH) return await handleAlertmanager(services, req, res);
+        return await handlePrometheusTargets(services, req, res);
       }
       if (pathname === REST_BASE || pathname.startsWith(`${REST_BASE}/`)) {
         if (!services.readiness.migrationsApplied) {

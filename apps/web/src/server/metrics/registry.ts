@@ -1,6 +1,13 @@
 // Prometheus metrics of the portal (prom-client). Names start with wheelhouse_; process and Node.js
 // runtime metrics come from prom-client's defaults. `promtool check metrics` runs on this output in tests.
-import { ACTIVE_INSTANCE_STATUSES } from "@wheelhouse/shared";
+import {
+  ACTIVE_INSTANCE_STATUSES,
+  CHECK_KINDS,
+  CHECK_OUTCOMES,
+  SEVERITIES,
+  SIGNAL_KINDS,
+  SIGNAL_OUTCOMES,
+} from "@wheelhouse/shared";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 export interface PortalMetrics {
@@ -19,12 +26,18 @@ export interface PortalMetrics {
   logFollowers: Gauge;
   terminalSessions: Counter<"kind">;
   terminalSessionsActive: Gauge;
+  /** Every signal, by kind and what became of it (incidents/signal-intake.ts). */
+  signals: Counter<"kind" | "outcome">;
+  /** Runbook check steps finished, by check kind and outcome (pass, fail, error). */
+  runbookChecks: Counter<"check" | "outcome">;
 }
 
 export interface MetricSources {
   countActiveSessions(): Promise<number>;
   countConnectedAgents(): number;
   countInstancesByStatus(): Promise<Record<string, number>>;
+  /** Incidents not Resolved, by severity. */
+  countOpenIncidentsBySeverity(): Promise<Record<string, number>>;
 }
 
 export function createMetrics(sources: MetricSources): PortalMetrics {
@@ -135,6 +148,14 @@ export function createMetrics(sources: MetricSources): PortalMetrics {
     help: "Terminal sessions running now (browser shells, and `wheelhouse exec` commands while they run).",
     registers: [registry],
   });
+  const runbookChecks = new Counter({
+    name: "wheelhouse_runbook_checks_total",
+    help: "Automatic runbook steps finished, by check kind and outcome (pass, fail, error).",
+    labelNames: ["check", "outcome"],
+    registers: [registry],
+  });
+  // Every series from the start, so a rate over a failing check counts its first failure too.
+  for (const check of CHECK_KINDS) for (const outcome of CHECK_OUTCOMES) runbookChecks.inc({ check, outcome }, 0);
   new Gauge({
     name: "wheelhouse_container_instances",
     help: "App instances Wheelhouse tracks, by status (Starting, Healthy, Unhealthy).",
@@ -145,6 +166,29 @@ export function createMetrics(sources: MetricSources): PortalMetrics {
         const counts = await sources.countInstancesByStatus();
         this.reset();
         for (const status of ACTIVE_INSTANCE_STATUSES) this.set({ status }, counts[status] ?? 0);
+      } catch {
+        this.reset();
+      }
+    },
+  });
+  const signals = new Counter({
+    name: "wheelhouse_signals_total",
+    help: "Signals received (instance unhealthy, deployment failed, agent lost, certificate, alert), by kind and outcome: opened an incident, deduplicated into an open one, or ignored.",
+    labelNames: ["kind", "outcome"],
+    registers: [registry],
+  });
+  for (const kind of SIGNAL_KINDS) for (const outcome of SIGNAL_OUTCOMES) signals.inc({ kind, outcome }, 0);
+  new Gauge({
+    name: "wheelhouse_incidents_open",
+    help: "Incidents not yet Resolved, by severity (SEV1 worst).",
+    labelNames: ["severity"],
+    registers: [registry],
+    async collect() {
+      // As for instances: nothing rather than a wrong zero while the database does not answer.
+      try {
+        const counts = await sources.countOpenIncidentsBySeverity();
+        this.reset();
+        for (const severity of SEVERITIES) this.set({ severity }, counts[severity] ?? 0);
       } catch {
         this.reset();
       }
@@ -165,6 +209,8 @@ export function createMetrics(sources: MetricSources): PortalMetrics {
     logFollowers,
     terminalSessions,
     terminalSessionsActive,
+    signals,
+    runbookChecks,
   };
 }
 

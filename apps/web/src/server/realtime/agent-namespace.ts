@@ -28,6 +28,7 @@ import {
   sampleTimeRefusal,
 } from "../hosts/host-telemetry";
 import { KEY_IN_USE_MESSAGE, keyInUseDelay } from "../hosts/key-in-use";
+import { applyHealthReport } from "../live-health/health-report";
 import type { LogRelay } from "../logs/log-relay";
 import type { PortalServices } from "../services";
 import { type AgentRefusalKind, RefusalLog } from "./agent-refusals";
@@ -131,6 +132,10 @@ function agentEventHandlers(
       inventory.setDockerStatus(hostId, version, error);
       await recordDockerStatus(db, hostId, version, error);
       notifyTeam(teamId);
+    },
+    // The instance must be a live one of the reporting host (health-report.ts scopes every write).
+    "agent:instance-health": async ({ hostId, teamId }, event) => {
+      if ((await applyHealthReport(services, { hostId, teamId }, event)) !== "ignored") notifyTeam(teamId);
     },
     // Streams and sessions are looked up by id and must be the reporting host's own: an agent that
     // names another host's would otherwise write into that host's log view or end its shell.

@@ -21,6 +21,27 @@ export interface Sockets {
   close(): Promise<void>;
 }
 
+/**
+ * A listener that gathers the ids changed in a team and sends them as one hint `delayMs` after the
+ * first: at most one hint per team per `delayMs`, naming every id of the burst.
+ */
+function batchedPerTeam(delayMs: number, send: (teamId: string, ids: string[]) => void) {
+  const pending = new Map<string, Set<string>>();
+  return (teamId: string, id: string) => {
+    const ids = pending.get(teamId);
+    if (ids) {
+      ids.add(id);
+      return;
+    }
+    pending.set(teamId, new Set([id]));
+    setTimeout(() => {
+      const batch = [...(pending.get(teamId) ?? [])];
+      pending.delete(teamId);
+      send(teamId, batch);
+    }, delayMs).unref();
+  };
+}
+
 export function attachSockets(httpServer: HttpServer, services: PortalServices, metrics: PortalMetrics): Sockets {
   const io = new Server(httpServer, {
     serveClient: false,
@@ -59,20 +80,16 @@ export function attachSockets(httpServer: HttpServer, services: PortalServices, 
     }, 1_000).unref();
   };
   // Deployment progress is shown live: a hint per team at most every 200 ms, naming the deployment.
-  const pendingDeployments = new Map<string, Set<string>>();
-  services.events.on("deploymentChanged", (teamId, deploymentId) => {
-    const pending = pendingDeployments.get(teamId);
-    if (pending) {
-      pending.add(deploymentId);
-      return;
-    }
-    pendingDeployments.set(teamId, new Set([deploymentId]));
-    setTimeout(() => {
-      const ids = [...(pendingDeployments.get(teamId) ?? [])];
-      pendingDeployments.delete(teamId);
-      ui.to(`team:${teamId}`).emit("apps:changed", { deploymentIds: ids });
-    }, 200).unref();
-  });
+  services.events.on(
+    "deploymentChanged",
+    batchedPerTeam(200, (teamId, ids) => ui.to(`team:${teamId}`).emit("apps:changed", { deploymentIds: ids })),
+  );
+  // Incident pages and lists refetch on this hint; a burst of signals, or automatic runbook steps
+  // finishing together, is one refetch.
+  services.events.on(
+    "incidentChanged",
+    batchedPerTeam(500, (teamId, ids) => ui.to(`team:${teamId}`).emit("incidents:changed", { incidentIds: ids })),
+  );
   // A full disk is logged once a minute by db/write-health.ts, not once per flush.
   const samples = new SampleWriter(
     services.db,

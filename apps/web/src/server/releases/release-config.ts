@@ -1,6 +1,6 @@
 // The configuration a release froze: everything needed to run it again exactly, secrets still
 // sealed. A rollback runs this, not the app's current settings.
-import { NETWORK_MODES, RESTART_POLICIES } from "@wheelhouse/shared";
+import { DEFAULT_HEALTH_SETTINGS, NETWORK_MODES, RESTART_POLICIES } from "@wheelhouse/shared";
 import { z } from "zod";
 import type { AppRecord } from "../apps/app-record";
 
@@ -8,6 +8,15 @@ export const releaseConfigSchema = z.object({
   port: z.number().int(),
   healthPath: z.string(),
   healthTimeoutSeconds: z.number().int(),
+  // Live health (issue 13): releases made before it have none of these and run with the defaults.
+  probePort: z.number().int().nullable().default(DEFAULT_HEALTH_SETTINGS.probePort),
+  livenessPath: z.string().nullable().default(DEFAULT_HEALTH_SETTINGS.livenessPath),
+  healthIntervalSeconds: z.number().int().default(DEFAULT_HEALTH_SETTINGS.healthIntervalSeconds),
+  healthProbeTimeoutSeconds: z.number().int().default(DEFAULT_HEALTH_SETTINGS.healthProbeTimeoutSeconds),
+  healthFailureThreshold: z.number().int().default(DEFAULT_HEALTH_SETTINGS.healthFailureThreshold),
+  healthSuccessThreshold: z.number().int().default(DEFAULT_HEALTH_SETTINGS.healthSuccessThreshold),
+  metricsPath: z.string().nullable().default(DEFAULT_HEALTH_SETTINGS.metricsPath),
+  metricsPort: z.number().int().nullable().default(DEFAULT_HEALTH_SETTINGS.metricsPort),
   replicas: z.number().int(),
   network: z.enum(NETWORK_MODES),
   restartPolicy: z.enum(RESTART_POLICIES),
@@ -21,6 +30,14 @@ export function snapshotConfig(app: AppRecord): ReleaseConfig {
     port: app.port,
     healthPath: app.healthPath,
     healthTimeoutSeconds: app.healthTimeoutSeconds,
+    probePort: app.probePort,
+    livenessPath: app.livenessPath,
+    healthIntervalSeconds: app.healthIntervalSeconds,
+    healthProbeTimeoutSeconds: app.healthProbeTimeoutSeconds,
+    healthFailureThreshold: app.healthFailureThreshold,
+    healthSuccessThreshold: app.healthSuccessThreshold,
+    metricsPath: app.metricsPath,
+    metricsPort: app.metricsPort,
     replicas: app.replicas,
     network: app.network,
     restartPolicy: app.restartPolicy,

@@ -39,6 +39,7 @@ export function registryWithoutAgents() {
     countActiveSessions: async () => 0,
     countConnectedAgents: () => 0,
     countInstancesByStatus: async () => ({}),
+    countOpenIncidentsBySeverity: async () => ({}),
   });
   return { metrics, agents: new AgentRegistry(metrics) };
 }

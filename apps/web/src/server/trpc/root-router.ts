@@ -7,8 +7,11 @@ import { auditRouter } from "../audit/audit-router";
 import { hooksRouter } from "../hooks/hooks-router";
 import { containersRouter } from "../hosts/containers-router";
 import { hostsRouter } from "../hosts/hosts-router";
+import { incidentsRouter } from "../incidents/incidents-router";
 import { logsRouter } from "../logs/logs-router";
 import { registriesRouter } from "../registries/registries-router";
+import { runbooksRouter } from "../runbooks/runbooks-router";
+import { signalsRouter } from "../signals/signals-router";
 import { terminalRouter } from "../terminal/terminal-router";
 import { router } from "./trpc";
 
@@ -24,6 +27,9 @@ export const appRouter = router({
   terminal: terminalRouter,
   hooks: hooksRouter,
   registries: registriesRouter,
+  incidents: incidentsRouter,
+  runbooks: runbooksRouter,
+  signals: signalsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,12 +1,13 @@
 "use client";
 import { Badge, Button, Card, Group, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { IconBox, IconUserPlus } from "@tabler/icons-react";
+import { IconBox, IconUrgent, IconUserPlus } from "@tabler/icons-react";
 import { ROLE_DESCRIPTIONS } from "@wheelhouse/shared";
 import Link from "next/link";
 import { useCan, useCurrentUser } from "../../../client/session";
 import { PageHeader } from "../../../components/page-header";
 import { ApiKeysSection } from "../../../components/settings/api-keys-section";
+import { AlertsMetricsCard } from "../../../components/signals/alerts-metrics-card";
 import { ROLE_COLORS } from "../../../components/status";
 import { AddUserModal } from "../../../components/users/add-user-modal";
 import { MembersTable } from "../../../components/users/members-table";
@@ -16,6 +17,7 @@ export default function SettingsPage() {
   const mayAddUsers = useCan("users.create");
   const mayManageKeys = useCan("apikeys.manage");
   const maySeeRegistries = useCan("registries.read");
+  const maySeeSignals = useCan("incidents.read");
   const [adding, { open, close }] = useDisclosure(false);
   return (
     <>
@@ -65,6 +67,27 @@ export default function SettingsPage() {
             </Group>
           </Card>
         )}
+        {maySeeSignals && <AlertsMetricsCard />}
+        <Card withBorder radius="lg" padding="lg" component="section" aria-labelledby="incident-rules-heading">
+          <Group justify="space-between" wrap="wrap">
+            <div>
+              <Title order={2} fz="h3" id="incident-rules-heading">
+                Incident rules
+              </Title>
+              <Text fz="sm" c="dimmed">
+                Which signals (failed deploys, unhealthy apps, lost agents, alerts) open an incident, and how severe.
+              </Text>
+            </div>
+            <Button
+              component={Link}
+              href="/settings/incident-rules"
+              variant="light"
+              leftSection={<IconUrgent size={16} />}
+            >
+              Open Incident rules
+            </Button>
+          </Group>
+        </Card>
         <section aria-labelledby="members-heading">
           <Group justify="space-between" mb="sm">
             <Title order={2} fz="h3" id="members-heading">

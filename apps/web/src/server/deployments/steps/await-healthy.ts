@@ -39,7 +39,8 @@ export async function awaitHealthy(
           "app.instance.await-healthy",
           {
             containerId: instance.containerId,
-            hostPort: instance.hostPort,
+            // The readiness path answers on the probe port when the app has one (seed 000's layout).
+            hostPort: instance.probeHostPort ?? instance.hostPort,
             path: config.healthPath,
             timeoutMs,
             intervalMs: PROBE_INTERVAL_MS,

@@ -8,6 +8,7 @@ import { type AppRecord, appInclude, toAppRecord } from "../../apps/app-record";
 import type { SecretBox } from "../../config/secret-box";
 import type { Db } from "../../db/client";
 import type { AgentRegistry } from "../../hosts/agent-registry";
+import type { SignalIntake } from "../../incidents/signal-intake";
 import type { Logger } from "../../logging/logger";
 import type { PortalEvents } from "../../services";
 import { logWrite, transitionWrites } from "../deployment-records";
@@ -23,6 +24,8 @@ export interface StepServices {
   secrets: SecretBox;
   events: EventEmitter<PortalEvents>;
   nginx: NginxSync;
+  /** A failed deployment raises `deployment.failed` here (fail-deployment.ts). */
+  signals: Pick<SignalIntake, "raise">;
 }
 
 export type DeploymentRow = Awaited<ReturnType<Db["deployment"]["findUniqueOrThrow"]>>;

@@ -1,10 +1,17 @@
 // How a deployment fails, at any step or after a portal restart: its new containers are removed,
 // its instances marked Failed with the reason, and the deployment Failed. The previous release
 // keeps serving, because nothing switched to this one.
-import { ACTIVE_INSTANCE_STATUSES, type InstanceStatus, REMOVABLE_INSTANCE_STATUSES } from "@wheelhouse/shared";
+import {
+  ACTIVE_INSTANCE_STATUSES,
+  type InstanceStatus,
+  type RaisedSignal,
+  REMOVABLE_INSTANCE_STATUSES,
+} from "@wheelhouse/shared";
 import type { Db } from "../../db/client";
 import { statusIn } from "../../db/status-filter";
+import type { Logger } from "../../logging/logger";
 import { appendLog, isFinished, transition } from "../deployment-records";
+import type { StepServices } from "./deployment-run";
 import { announce, type DeploymentRun } from "./deployment-run";
 import { removeInstances } from "./remove-instances";
 
@@ -19,6 +26,41 @@ export async function markActiveInstances(
     where: { deploymentId, status: statusIn(ACTIVE_INSTANCE_STATUSES) },
     data: { status, failureReason: reason },
   });
+}
+
+/**
+ * The `deployment.failed` signal (issue 13 item 2): one fingerprint per app, so a second failed
+ * deploy while the first's incident is open adds to it. The rules read the app's environment.
+ */
+export function deploymentFailedSignal(
+  app: { id: string; teamId: string; name: string; environment: string },
+  deployment: { id: string; kind: string },
+  reason: string,
+): RaisedSignal {
+  return {
+    teamId: app.teamId,
+    kind: "deployment.failed",
+    appId: app.id,
+    hostId: null,
+    reasonClass: "deployment",
+    summary: `The ${deployment.kind} of ${app.name} failed: ${reason}`.slice(0, 1_000),
+    details: { environment: app.environment, deploymentId: deployment.id, deploymentKind: deployment.kind },
+  };
+}
+
+/** Raises the signal; a failure to do so is logged, never fails the deployment's own bookkeeping. */
+export async function raiseDeploymentFailed(
+  services: Pick<StepServices, "signals"> & { logger: Pick<Logger, "error"> },
+  signal: RaisedSignal,
+): Promise<void> {
+  try {
+    await services.signals.raise(signal);
+  } catch (error) {
+    services.logger.error(
+      { err: error, deploymentId: signal.details?.deploymentId },
+      "could not raise the failed deployment's signal",
+    );
+  }
 }
 
 /** Fails the run's deployment with `reason`, unless it already finished (it went live meanwhile). */
@@ -40,4 +82,5 @@ export async function failDeployment(run: DeploymentRun, reason: string): Promis
   await markActiveInstances(db, deploymentId, "Failed", reason.slice(0, 1_000));
   await transition(db, deploymentId, "Failed", { failureReason: reason.slice(0, 4_000) });
   announce(run);
+  await raiseDeploymentFailed(run.services, deploymentFailedSignal(run.app, run.deployment, reason));
 }

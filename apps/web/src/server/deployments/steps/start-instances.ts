@@ -19,6 +19,8 @@ export interface StartedInstance {
   containerId: string;
   name: string;
   hostPort: number;
+  /** Where the readiness probe goes when the app has a probe port of its own. */
+  probeHostPort: number | null;
 }
 
 const STARTING: InstanceStatus = "Starting";
@@ -46,6 +48,7 @@ export async function startInstances(
         deploymentId: deployment.id,
         image: release.imageDigest,
         containerPort: config.port,
+        probePort: config.probePort,
         network: config.network,
         env,
         restartPolicy: config.restartPolicy,
@@ -60,9 +63,18 @@ export async function startInstances(
       await db.$transaction([
         db.containerInstance.update({
           where: { id: instance.id },
-          data: { containerId: result.containerId, containerName: result.name, hostPort: result.hostPort },
+          data: {
+            containerId: result.containerId,
+            containerName: result.name,
+            hostPort: result.hostPort,
+            probeHostPort: result.probeHostPort,
+          },
         }),
-        logWrite(db, deployment.id, `Started ${result.name} on ${hostName(hostId)}, port ${result.hostPort}`),
+        logWrite(
+          db,
+          deployment.id,
+          `Started ${result.name} on ${hostName(hostId)}, port ${result.hostPort}${result.probeHostPort === null ? "" : ` (probes on ${result.probeHostPort})`}`,
+        ),
       ]);
       started.push({ id: instance.id, hostId, ...result });
     }

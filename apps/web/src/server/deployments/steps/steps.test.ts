@@ -8,6 +8,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSecretBox } from "../../config/secret-box";
 import type { Db } from "../../db/client";
+import { SignalIntake } from "../../incidents/signal-intake";
 import { snapshotConfig } from "../../releases/release-config";
 import type { PortalEvents } from "../../services";
 import {
@@ -33,7 +34,7 @@ const logger = pino({ level: "warn" }, { write: (line: string) => void logged.pu
 beforeAll(async () => {
   scratch = await scratchDatabase("deploy-steps");
   db = scratch.db;
-  const { agents } = registryWithoutAgents();
+  const { agents, metrics } = registryWithoutAgents();
   const events = new EventEmitter<PortalEvents>();
   events.on("deploymentChanged", (_teamId, deploymentId) => changed.push(deploymentId));
   services = {
@@ -43,6 +44,7 @@ beforeAll(async () => {
     secrets: createSecretBox(randomBytes(32)),
     events,
     nginx: new NginxSync(db, agents),
+    signals: new SignalIntake({ db, logger, metrics, events }),
   };
 });
 
@@ -103,7 +105,14 @@ describe("the await-healthy step", () => {
           hostPort: 20_000 + index,
         },
       });
-      started.push({ id: row.id, hostId: host.id, containerId: `container-${index}`, name, hostPort: 20_000 + index });
+      started.push({
+        id: row.id,
+        hostId: host.id,
+        containerId: `container-${index}`,
+        name,
+        hostPort: 20_000 + index,
+        probeHostPort: null,
+      });
     }
     const run = await openRun(services, deployment.id, team.id);
 

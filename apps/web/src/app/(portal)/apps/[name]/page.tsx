@@ -14,6 +14,7 @@ import { AppSettingsForm } from "../../../../components/apps/app-settings-form";
 import { DeploymentsTable } from "../../../../components/apps/deployments-table";
 import { isFinished } from "../../../../components/apps/format";
 import { ReleaseTable } from "../../../../components/apps/release-table";
+import { OpenIncidentBanner } from "../../../../components/incidents/open-incident-banner";
 
 const TABS = ["overview", "deployments", "releases", "settings"] as const;
 type Tab = (typeof TABS)[number];
@@ -96,6 +97,7 @@ export default function AppPage() {
       {app && (
         <>
           <AppHeader app={app} />
+          <OpenIncidentBanner app={app.name} />
           {mayReadLogs && (
             <Anchor component={Link} href={`/apps/${encodeURIComponent(name)}/logs`} fz="sm" mb="sm" display="block">
               Logs of every instance →
