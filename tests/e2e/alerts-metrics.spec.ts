@@ -28,7 +28,7 @@ test("an admin creates the signal token, shown once with the Alertmanager block;
   await expect(card.getByTestId("signals-token")).toHaveText("none yet");
   await expect(card.getByTestId("prometheus-snippet")).toContainText("http_sd_configs:");
 
-  await card.getByRole("button", { name: "Create the Alertmanager signal token" }).click();
+  await card.getByRole("button", { name: "Create token for Alertmanager (the signal token)" }).click();
   const dialog = page.getByRole("dialog", { name: "Your Alertmanager signal token" });
   const token = (await dialog.getByTestId("signals-new-token").textContent()) ?? "";
   expect(token).toMatch(/^whs_[A-Za-z0-9_-]{43}$/);

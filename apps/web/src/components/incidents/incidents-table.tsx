@@ -20,7 +20,7 @@ export function IncidentsTable({ incidents }: { incidents: IncidentSummary[] }) 
               <Table.Th>Incident</Table.Th>
               {/* Widths keep the badges whole when a long title takes the room. */}
               <Table.Th w={100}>Severity</Table.Th>
-              <Table.Th w={150}>Status</Table.Th>
+              <Table.Th w={180}>Status</Table.Th>
               <Table.Th>App or host</Table.Th>
               <Table.Th>Lead</Table.Th>
               <Table.Th w={140}>Opened</Table.Th>

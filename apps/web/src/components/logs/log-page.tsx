@@ -1,10 +1,9 @@
 "use client";
 // The frame of every log page: a way back, a title, and the viewer.
-import { Anchor, Text } from "@mantine/core";
-import { IconArrowLeft } from "@tabler/icons-react";
+import { Text } from "@mantine/core";
 import type { LogTarget } from "@wheelhouse/shared";
-import Link from "next/link";
 import { useCan } from "../../client/session";
+import { BackLink } from "../back-link";
 import { PageHeader } from "../page-header";
 import { LogViewer } from "./log-viewer";
 
@@ -22,16 +21,7 @@ export function LogPage({
   const mayRead = useCan("logs.read");
   return (
     <>
-      <Anchor
-        component={Link}
-        href={back.href}
-        fz="sm"
-        mb="xs"
-        display="inline-flex"
-        style={{ alignItems: "center", gap: 4 }}
-      >
-        <IconArrowLeft size={14} /> {back.label}
-      </Anchor>
+      <BackLink href={back.href}>{back.label}</BackLink>
       <PageHeader title={title} description={description} />
       {mayRead ? (
         <LogViewer target={target} />

@@ -121,7 +121,13 @@ async function raiseUnhealthy(
     appId: instance.app.id,
     hostId,
     reasonClass: "readiness",
-    summary: `${containerName} of ${instance.app.name} on ${host?.name ?? hostId} is Unhealthy: ${why}`.slice(0, 1_000),
+    // The first signal's summary becomes the incident's title: the app and what it means first, the
+    // container's name (long, generated) stays in the details.
+    summary:
+      `${instance.app.name} on ${host?.name ?? hostId}: ${healthyLeft === 0 ? "no instance is ready" : "an instance is not ready"} (${why})`.slice(
+        0,
+        1_000,
+      ),
     details: {
       environment: instance.app.environment,
       noHealthyInstanceLeft: healthyLeft === 0,

@@ -133,7 +133,7 @@ describe("applyHealthReport", () => {
         appId: app.id,
         hostId: host.id,
         reasonClass: "readiness",
-        summary: `wh-${app.name}-r1-1 of ${app.name} on ${host.name} is Unhealthy: GET /ready on 127.0.0.1:21001 answered 404`,
+        summary: `${app.name} on ${host.name}: an instance is not ready (GET /ready on 127.0.0.1:21001 answered 404)`,
         details: {
           environment: "staging",
           noHealthyInstanceLeft: false,

@@ -1,6 +1,6 @@
 "use client";
 import { Alert, Anchor, Badge, Loader, Tabs, Text } from "@mantine/core";
-import { IconAlertCircle, IconArrowLeft } from "@tabler/icons-react";
+import { IconAlertCircle } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams } from "next/navigation";
@@ -14,6 +14,7 @@ import { AppSettingsForm } from "../../../../components/apps/app-settings-form";
 import { DeploymentsTable } from "../../../../components/apps/deployments-table";
 import { isFinished } from "../../../../components/apps/format";
 import { ReleaseTable } from "../../../../components/apps/release-table";
+import { BackLink } from "../../../../components/back-link";
 import { OpenIncidentBanner } from "../../../../components/incidents/open-incident-banner";
 
 const TABS = ["overview", "deployments", "releases", "settings"] as const;
@@ -78,16 +79,7 @@ export default function AppPage() {
 
   return (
     <>
-      <Anchor
-        component={Link}
-        href="/apps"
-        fz="sm"
-        mb="xs"
-        display="inline-flex"
-        style={{ alignItems: "center", gap: 4 }}
-      >
-        <IconArrowLeft size={14} /> Apps
-      </Anchor>
+      <BackLink href="/apps">Apps</BackLink>
       {detail.error && (
         <Alert color="red" icon={<IconAlertCircle />} title={`Cannot show ${name}`}>
           {errorMessage(detail.error)}

@@ -1,12 +1,13 @@
 "use client";
-import { Alert, Anchor, Badge, Button, Group, Loader, Paper, Stack, Table, Tabs, Text } from "@mantine/core";
-import { IconAlertTriangle, IconArrowLeft, IconFileText, IconPlugConnectedX, IconTerminal2 } from "@tabler/icons-react";
+import { Alert, Badge, Button, Group, Loader, Paper, Stack, Table, Tabs, Text } from "@mantine/core";
+import { IconAlertTriangle, IconFileText, IconPlugConnectedX, IconTerminal2 } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams } from "next/navigation";
 import { errorMessage } from "../../../../client/errors";
 import { useCan } from "../../../../client/session";
 import { useTRPC } from "../../../../client/trpc";
+import { BackLink } from "../../../../components/back-link";
 import { AgentVersionBadge, UpgradeAgentAlert } from "../../../../components/hosts/agent-version";
 import { ContainersTable } from "../../../../components/hosts/containers-table";
 import { formatBytes } from "../../../../components/hosts/format";
@@ -27,16 +28,7 @@ export default function HostPage() {
   const mayHostShell = useCan("hosts.shell");
   return (
     <>
-      <Anchor
-        component={Link}
-        href="/hosts"
-        fz="sm"
-        mb="xs"
-        display="inline-flex"
-        style={{ alignItems: "center", gap: 4 }}
-      >
-        <IconArrowLeft size={14} /> Hosts
-      </Anchor>
+      <BackLink href="/hosts">Hosts</BackLink>
       <PageHeader
         title={data?.host.name ?? "Host"}
         description="Every container and image on this host, kept current from the Docker engine's events."

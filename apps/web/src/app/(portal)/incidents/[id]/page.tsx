@@ -2,14 +2,14 @@
 // One incident: its header (status, severity, lead), the runbooks with their steps, the timeline
 // with a note box, and the postmortem. incidents:changed hints refresh it; while a check runs in
 // the background (a runbook's automatic steps), it also polls.
-import { Alert, Anchor, Grid, Loader, Paper, Stack, Title } from "@mantine/core";
-import { IconAlertCircle, IconArrowLeft } from "@tabler/icons-react";
+import { Alert, Grid, Loader, Paper, Stack, Title } from "@mantine/core";
+import { IconAlertCircle } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
 import { useParams } from "next/navigation";
 import { errorMessage } from "../../../../client/errors";
 import { useCan } from "../../../../client/session";
 import { useTRPC } from "../../../../client/trpc";
+import { BackLink } from "../../../../components/back-link";
 import { IncidentHeader } from "../../../../components/incidents/incident-header";
 import { IncidentTimeline } from "../../../../components/incidents/incident-timeline";
 import { NoteBox } from "../../../../components/incidents/note-box";
@@ -37,16 +37,7 @@ export default function IncidentPage() {
   const incident = detail.data?.incident;
   return (
     <>
-      <Anchor
-        component={Link}
-        href="/incidents"
-        fz="sm"
-        mb="xs"
-        display="inline-flex"
-        style={{ alignItems: "center", gap: 4 }}
-      >
-        <IconArrowLeft size={14} /> Incidents
-      </Anchor>
+      <BackLink href="/incidents">Incidents</BackLink>
       {detail.error && (
         <Alert color="red" icon={<IconAlertCircle />} title="Cannot show this incident">
           {errorMessage(detail.error)}

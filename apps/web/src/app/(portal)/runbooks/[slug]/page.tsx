@@ -2,7 +2,7 @@
 // One runbook: rendered, with its versions (team runbooks) and, for operators, an editor that saves
 // a new version. ?version=N shows an older one.
 import { Alert, Anchor, Button, Grid, Group, Loader, Paper, Stack, Text, Title } from "@mantine/core";
-import { IconAlertCircle, IconArrowLeft, IconPencil } from "@tabler/icons-react";
+import { IconAlertCircle, IconPencil } from "@tabler/icons-react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams, useRouter, useSearchParams } from "next/navigation";
@@ -10,6 +10,7 @@ import { Suspense, useState } from "react";
 import { errorMessage } from "../../../../client/errors";
 import { useCan } from "../../../../client/session";
 import { useTRPC } from "../../../../client/trpc";
+import { BackLink } from "../../../../components/back-link";
 import { PageHeader } from "../../../../components/page-header";
 import { RelativeTime } from "../../../../components/relative-time";
 import { RunbookEditor } from "../../../../components/runbooks/runbook-editor";
@@ -36,16 +37,7 @@ function RunbookPage() {
 
   return (
     <>
-      <Anchor
-        component={Link}
-        href="/runbooks"
-        fz="sm"
-        mb="xs"
-        display="inline-flex"
-        style={{ alignItems: "center", gap: 4 }}
-      >
-        <IconArrowLeft size={14} /> Runbooks
-      </Anchor>
+      <BackLink href="/runbooks">Runbooks</BackLink>
       {detail.error && (
         <Alert color="red" icon={<IconAlertCircle />} title={`Cannot show ${slug}`}>
           {errorMessage(detail.error)}

@@ -1,10 +1,9 @@
 "use client";
 // A new team runbook, from a template.
-import { Alert, Anchor } from "@mantine/core";
-import { IconArrowLeft } from "@tabler/icons-react";
-import Link from "next/link";
+import { Alert } from "@mantine/core";
 import { useRouter } from "next/navigation";
 import { useCan } from "../../../../client/session";
+import { BackLink } from "../../../../components/back-link";
 import { PageHeader } from "../../../../components/page-header";
 import { RunbookEditor } from "../../../../components/runbooks/runbook-editor";
 import { RUNBOOK_TEMPLATE } from "../../../../components/runbooks/runbook-template";
@@ -15,16 +14,7 @@ export default function NewRunbookPage() {
   const mayWrite = useCan("runbooks.write");
   return (
     <>
-      <Anchor
-        component={Link}
-        href="/runbooks"
-        fz="sm"
-        mb="xs"
-        display="inline-flex"
-        style={{ alignItems: "center", gap: 4 }}
-      >
-        <IconArrowLeft size={14} /> Runbooks
-      </Anchor>
+      <BackLink href="/runbooks">Runbooks</BackLink>
       <PageHeader
         title="New runbook"
         description="Start from this template. A runbook with the id of a library one replaces it for your team."

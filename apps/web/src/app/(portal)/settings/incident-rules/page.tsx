@@ -1,8 +1,6 @@
 "use client";
-import { Anchor } from "@mantine/core";
-import { IconArrowLeft } from "@tabler/icons-react";
-import Link from "next/link";
 import { useCan } from "../../../../client/session";
+import { BackLink } from "../../../../components/back-link";
 import { PageHeader } from "../../../../components/page-header";
 import { IncidentRulesEditor } from "../../../../components/settings/incident-rules-editor";
 
@@ -10,16 +8,7 @@ export default function IncidentRulesPage() {
   const mayEdit = useCan("signals.manage");
   return (
     <>
-      <Anchor
-        component={Link}
-        href="/settings"
-        fz="sm"
-        mb="xs"
-        display="inline-flex"
-        style={{ alignItems: "center", gap: 4 }}
-      >
-        <IconArrowLeft size={14} /> Settings
-      </Anchor>
+      <BackLink href="/settings">Settings</BackLink>
       <PageHeader
         title="Incident rules"
         description={`Which signals open an incident, and how severe it is.${mayEdit ? "" : " Admins change them."}`}

@@ -1,7 +1,7 @@
 "use client";
 // One deployment as it happens: its steps with times, the failure if any, and its own log.
 import { Alert, Anchor, Card, Group, Loader, Stack, Text, Title } from "@mantine/core";
-import { IconAlertCircle, IconArrowLeft, IconCircleCheck, IconX } from "@tabler/icons-react";
+import { IconAlertCircle, IconCircleCheck, IconX } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams } from "next/navigation";
@@ -13,6 +13,7 @@ import { DeploymentStepper } from "../../../../../../components/apps/deployment-
 import { deploymentDuration, formatDuration, isFinished, KIND_LABELS } from "../../../../../../components/apps/format";
 import { ReleaseDigest } from "../../../../../../components/apps/release-digest";
 import { useNow } from "../../../../../../components/apps/use-now";
+import { BackLink } from "../../../../../../components/back-link";
 import { RelativeTime } from "../../../../../../components/relative-time";
 
 export default function DeploymentPage() {
@@ -35,16 +36,7 @@ export default function DeploymentPage() {
 
   return (
     <>
-      <Anchor
-        component={Link}
-        href={`/apps/${encodeURIComponent(name)}#deployments`}
-        fz="sm"
-        mb="xs"
-        display="inline-flex"
-        style={{ alignItems: "center", gap: 4 }}
-      >
-        <IconArrowLeft size={14} /> {name}
-      </Anchor>
+      <BackLink href={`/apps/${encodeURIComponent(name)}#deployments`}>{name}</BackLink>
       {query.error && (
         <Alert color="red" icon={<IconAlertCircle />} title="Cannot show this deployment">
           {errorMessage(query.error)}
