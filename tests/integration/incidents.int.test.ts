@@ -245,8 +245,8 @@ describe("wheelhouse incidents", () => {
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(new RegExp(`^#${stagingIncident.number} The deploy of crashy failed`));
     expect(text.stdout).toContain("Severity SEV4 · Status Investigating · App crashy");
-    expect(text.stdout).toMatch(/UTC {2}signal {10}deployment\.failed: The deploy of crashy failed/);
-    expect(text.stdout).toMatch(/UTC {2}deployment {6}deploy release \d+ Failed: /);
+    expect(text.stdout).toMatch(/UTC {2}signal {12}deployment\.failed: The deploy of crashy failed/);
+    expect(text.stdout).toMatch(/UTC {2}deployment {8}deploy release \d+ Failed: /);
   });
 });
 

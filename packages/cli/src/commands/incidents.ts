@@ -95,7 +95,8 @@ export function describeEntry(entry: TimelineEntry): string {
   }
 }
 
-const KIND_WIDTH = 16;
+// The longest kind ("runbook.attached") and two spaces, so a column never runs into the text.
+const KIND_WIDTH = 18;
 
 export function timelineLines(timeline: readonly TimelineEntry[]): string {
   return timeline

@@ -97,13 +97,13 @@ describe("wheelhouse incidents show", () => {
     expect(out).toContain("Opened 1 min ago (2026-11-22 09:59:00 UTC) by signal; 2 signals");
     const timeline = out.slice(out.indexOf("Timeline\n")).split("\n").slice(1, 7);
     expect(timeline).toEqual([
-      "  2026-11-22 09:58:50 UTC  deployment      deploy release 4 Failed: GET /health answered 500 three times · ada@example.com",
-      "  2026-11-22 09:59:00 UTC  opened          opened SEV2 by a signal: The deploy of billing-api failed",
-      "  2026-11-22 09:59:00 UTC  signal          deployment.failed: The deploy of billing-api failed",
-      "  2026-11-22 09:59:30 UTC  shell           container shell in billing-api-3-1 on web-1 (recorded) · ada@example.com",
-      "  2026-11-22 09:59:50 UTC  status          Investigating → Identified · ada@example.com",
+      "  2026-11-22 09:58:50 UTC  deployment        deploy release 4 Failed: GET /health answered 500 three times · ada@example.com",
+      "  2026-11-22 09:59:00 UTC  opened            opened SEV2 by a signal: The deploy of billing-api failed",
+      "  2026-11-22 09:59:00 UTC  signal            deployment.failed: The deploy of billing-api failed",
+      "  2026-11-22 09:59:30 UTC  shell             container shell in billing-api-3-1 on web-1 (recorded) · ada@example.com",
+      "  2026-11-22 09:59:50 UTC  status            Investigating → Identified · ada@example.com",
       // The escape sequence in the note is dropped, not sent to the terminal.
-      "  2026-11-22 09:59:55 UTC  note            DATABASE_URL unset · ada@example.com",
+      "  2026-11-22 09:59:55 UTC  note              DATABASE_URL unset · ada@example.com",
     ]);
   });
 
