@@ -7,7 +7,7 @@
 set -euo pipefail
 
 case "${1:-}" in
-  test) wanted=(postgresql chromium fonts-dejavu-core prometheus prometheus-alertmanager docker.io busybox-static nginx-light docker-registry apache2-utils shellcheck openssl) ;;
+  test) wanted=(postgresql chromium fonts-dejavu-core prometheus prometheus-alertmanager docker.io busybox-static nginx-light docker-registry apache2-utils shellcheck openssl mariadb-server) ;;
   docker) wanted=(docker.io nginx-light) ;;
   *) echo "usage: $0 test|docker" >&2; exit 2 ;;
 esac
@@ -27,7 +27,7 @@ if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
 fi
 
 echo "Installing Debian packages: ${missing[*]}"
-# Keep package scripts from starting services (prometheus, postgresql, docker): tests start their own,
+# Keep package scripts from starting services (prometheus, postgresql, mariadb, docker): tests start their own,
 # on loopback ports of their choosing. Only our own policy file is removed afterwards.
 policy=/usr/sbin/policy-rc.d
 created_policy=0

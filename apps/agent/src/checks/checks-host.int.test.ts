@@ -13,6 +13,7 @@ import Docker from "dockerode";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../../../scripts/lib/free-port.ts";
+import { type MariaDbServer, startMariaDb } from "../../../../tests/support/mariadb.ts";
 import { waitFor } from "../../../../tests/support/wait-for.ts";
 import { NginxManager } from "../nginx/nginx-manager";
 import { listeningOn } from "./proc-net-tcp";
@@ -319,4 +320,61 @@ describe("database.reachable", () => {
       expect(JSON.stringify(refused)).not.toContain("wrong-pass-1234");
     },
   );
+
+  describe("MySQL (a throw-away MariaDB)", () => {
+    let maria: MariaDbServer;
+    beforeAll(async () => {
+      maria = await startMariaDb({ password: "maria-pw-7731" });
+    }, 60_000);
+    afterAll(async () => {
+      await maria?.stop();
+    });
+
+    it("logs in and runs a query, naming the server's version and never the password", async () => {
+      const ok = await check("database.reachable", { engine: "mysql", url: maria.url });
+      expect(ok.outcome).toBe("pass");
+      expect(ok.finding).toMatch(
+        new RegExp(
+          `^MySQL at 127\\.0\\.0\\.1:${maria.port}/app accepts the login of wheelhouse and answered a query in \\d+ ms: \\d+\\.\\d+\\.\\d+-MariaDB`,
+        ),
+      );
+      expect(ok.finding).toContain(maria.version);
+      expect(ok.facts).toMatchObject({ engine: "mysql", version: maria.version });
+      expect(ok.output).toContain(`mysql://wheelhouse:***@127.0.0.1:${maria.port}/app`);
+      expect(JSON.stringify(ok)).not.toContain("maria-pw-7731");
+    });
+
+    it("fails a wrong password with the server's access-denied words, the password scrubbed", async () => {
+      const url = new URL(maria.url);
+      url.password = "wrong-maria-5521";
+      const refused = await check("database.reachable", { engine: "mysql", url: url.toString() });
+      expect(refused.outcome).toBe("fail");
+      expect(refused.finding).toMatch(
+        new RegExp(
+          `^MySQL at 127\\.0\\.0\\.1:${maria.port}/app refused: Access denied for user 'wheelhouse'@.* \\(ER_ACCESS_DENIED_ERROR\\)$`,
+        ),
+      );
+      expect(JSON.stringify(refused)).not.toContain("wrong-maria-5521");
+      expect(JSON.stringify(refused)).not.toContain("maria-pw-7731");
+    });
+
+    it("fails a database the user may not open with the server's words", async () => {
+      const url = new URL(maria.url);
+      url.pathname = "/other";
+      const refused = await check("database.reachable", { engine: "mysql", url: url.toString() });
+      expect(refused.outcome).toBe("fail");
+      expect(refused.finding).toMatch(/refused: Access denied for user 'wheelhouse'@.* to database 'other'/);
+    });
+
+    it("says nothing listens where a MySQL URL points, without its password", async () => {
+      const port = await freePort();
+      const result = await check("database.reachable", {
+        engine: "mysql",
+        url: `mysql://app:hunter2@127.0.0.1:${port}/app`,
+      });
+      expect(result.outcome).toBe("fail");
+      expect(result.finding).toBe(`nothing listens at 127.0.0.1:${port}: the database is down or on another port`);
+      expect(JSON.stringify(result)).not.toContain("hunter2");
+    });
+  });
 });

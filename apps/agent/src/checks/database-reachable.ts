@@ -1,11 +1,12 @@
 // database.reachable (seed sections "database connection failed", "migration failure"): from this
-// host, PostgreSQL gets a real login and `SELECT version()` through the pg client; MySQL only a read
-// of the server's greeting, because the agent bundles no MySQL client (the finding says so); an
-// SQLite file only a header check, because the agent bundles no SQLite library. The URL may hold a
-// password: it is never echoed; findings and output name the redacted URL only.
+// host, PostgreSQL and MySQL/MariaDB get a real login and `SELECT version()` through the pg and
+// mysql2 clients (pure JavaScript, loaded only when the check runs); an SQLite file only a header
+// check, because the agent bundles no SQLite library (the finding says so). The URL may hold a
+// password: it is never echoed; findings and output name the redacted URL only, and driver
+// messages are scrubbed of it.
 import { open } from "node:fs/promises";
-import { connect } from "node:net";
 import type { CheckParams } from "@wheelhouse/shared";
+import type { RowDataPacket } from "mysql2/promise";
 import { type CheckContext, type CheckDraft, errorCode, messageOf } from "./check-result";
 
 type Params = CheckParams<"database.reachable">;
@@ -83,60 +84,76 @@ async function postgres(params: Params, raw: string): Promise<CheckDraft> {
   }
 }
 
-/** What a MySQL server says first: protocol 10 and its version, or an error packet (e.g. host not allowed). */
-export function parseMysqlGreeting(packet: Buffer): { version: string } | { error: string } {
-  const payload = packet.subarray(4);
-  if (payload[0] === 0xff) return { error: `${payload.readUInt16LE(1)}: ${payload.subarray(3).toString("utf8")}` };
-  if (payload[0] !== 0x0a) throw new Error("The server's first bytes are not a MySQL greeting.");
-  const end = payload.indexOf(0, 1);
-  return { version: payload.subarray(1, end === -1 ? undefined : end).toString("utf8") };
-}
-
-function mysqlGreeting(host: string, port: number, timeoutMs: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host, port });
-    let received = Buffer.alloc(0);
-    socket.setTimeout(timeoutMs, () => socket.destroy(Object.assign(new Error("timeout"), { code: "ETIMEDOUT" })));
-    socket.once("error", reject);
-    socket.on("data", (chunk: Buffer) => {
-      received = Buffer.concat([received, chunk]);
-      // 3-byte little-endian payload length, 1 sequence byte, then the payload.
-      if (received.length >= 4 && received.length >= 4 + received.readUIntLE(0, 3)) {
-        socket.destroy();
-        resolve(received);
-      }
-    });
-    socket.once("end", () => reject(new Error("The server closed the connection before greeting.")));
-  });
+/**
+ * TLS for a MySQL URL from the query parameters apps use: mysql2's `ssl` (true or a JSON object),
+ * `sslmode` (DISABLED/PREFERRED plain; REQUIRED encrypts without verifying; VERIFY_CA and
+ * VERIFY_IDENTITY verify) and Prisma's `sslaccept` (strict verifies, accept_invalid_certs does not).
+ * Other parameters (connection_limit, charset…) do not matter to one query and are not passed on.
+ */
+export function mysqlTls(url: URL): { rejectUnauthorized: boolean } | undefined {
+  const ssl = url.searchParams.get("ssl");
+  const mode = url.searchParams.get("sslmode")?.toLowerCase().replace(/-/g, "_");
+  const accept = url.searchParams.get("sslaccept")?.toLowerCase();
+  if (accept) return { rejectUnauthorized: accept !== "accept_invalid_certs" };
+  if (mode === "required" || mode === "require") return { rejectUnauthorized: false };
+  if (mode === "verify_ca" || mode === "verify_identity" || mode === "verify_full") return { rejectUnauthorized: true };
+  if (ssl === null || ssl === "" || ssl === "false" || ssl === "0") return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(ssl);
+  } catch {
+    parsed = ssl;
+  }
+  const lax = typeof parsed === "object" && parsed !== null && "rejectUnauthorized" in parsed;
+  return { rejectUnauthorized: !(lax && (parsed as { rejectUnauthorized: unknown }).rejectUnauthorized === false) };
 }
 
 async function mysql(params: Params, raw: string): Promise<CheckDraft> {
   const redacted = redactUrl(raw);
   const url = new URL(raw);
   const where = `${url.hostname}:${url.port || "3306"}`;
-  const note = "greeting read only: the agent has no MySQL client to log in and run a query";
+  const user = decodeURIComponent(url.username);
+  const database = decodeURIComponent(url.pathname.slice(1));
+  const target = `${where}${database ? `/${database}` : ""}`;
+  // Loaded when this check runs, not at agent start: most agents never run it.
+  // `default` (the CommonJS module itself): in the agent's bundle, esbuild's ESM output puts the
+  // module's names there only.
+  const { createConnection } = (await import("mysql2/promise")).default;
+  let connection: Awaited<ReturnType<typeof createConnection>> | undefined;
   try {
-    const greeting = parseMysqlGreeting(await mysqlGreeting(url.hostname, Number(url.port || 3306), params.timeoutMs));
-    if ("error" in greeting)
-      return {
-        outcome: "fail",
-        finding: `MySQL at ${where} refuses this host before login: ${greeting.error}`,
-        output: redacted,
-        facts: { engine: "mysql", url: redacted },
-      };
+    connection = await createConnection({
+      host: url.hostname.replace(/^\[|\]$/g, ""),
+      port: Number(url.port || 3306),
+      user: user || undefined,
+      password: decodeURIComponent(url.password) || undefined,
+      database: database || undefined,
+      ssl: mysqlTls(url),
+      connectTimeout: params.timeoutMs,
+    });
+    // A connection the server drops later must not become an unhandled error of the agent.
+    connection.on("error", () => undefined);
+    const started = performance.now();
+    const [rows] = await connection.query<({ version: string } & RowDataPacket)[]>({
+      sql: "SELECT VERSION() AS version",
+      timeout: params.timeoutMs,
+    });
+    const ms = Math.round(performance.now() - started);
+    const version = rows[0]?.version ?? "?";
     return {
       outcome: "pass",
-      finding: `MySQL ${greeting.version} answers at ${where} (${note})`,
-      output: redacted,
-      facts: { engine: "mysql", url: redacted, version: greeting.version, loggedIn: false },
+      finding: `MySQL at ${target} accepts the login${user ? ` of ${user}` : ""} and answered a query in ${ms} ms: ${version}`,
+      output: `${redacted}\n${version}`,
+      facts: { engine: "mysql", url: redacted, version, queryMs: ms },
     };
   } catch (error) {
-    return {
-      outcome: "fail",
-      finding: reachWords(error, where) ?? `MySQL at ${where}: ${messageOf(error)}`,
-      output: redacted,
-      facts: { engine: "mysql", url: redacted },
-    };
+    const code = errorCode(error);
+    const words =
+      reachWords(error, where) ??
+      `MySQL at ${target} refused: ${scrub(messageOf(error), raw)}${code ? ` (${code})` : ""}`;
+    return { outcome: "fail", finding: words, output: redacted, facts: { engine: "mysql", url: redacted } };
+  } finally {
+    // A failed connect has closed its socket already; only an open session is ended.
+    if (connection) await connection.end().catch(() => connection?.destroy());
   }
 }
 

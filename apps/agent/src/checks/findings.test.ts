@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { capOutput, oneLine } from "./check-result";
 import { type ContainerState, containerSentence, tellingLine } from "./container-state";
-import { parseMysqlGreeting, parseSqliteHeader, redactUrl } from "./database-reachable";
+import { mysqlTls, parseSqliteHeader, redactUrl } from "./database-reachable";
 import { diskFigures, diskSentence } from "./disk-space";
 import { parseOpenFilesLimit } from "./fd-limit";
 import { probeSentence, statusExpected } from "./http-probe";
@@ -200,14 +200,17 @@ describe("databases", () => {
       "postgres://app:***@db:5432/app?sslmode=require&password=***",
     );
   });
-  it("reads a MySQL greeting and an error packet", () => {
-    const payload = Buffer.concat([Buffer.from([0x0a]), Buffer.from("8.0.36\0"), Buffer.alloc(20)]);
-    const header = Buffer.from([payload.length, 0, 0, 0]);
-    expect(parseMysqlGreeting(Buffer.concat([header, payload]))).toEqual({ version: "8.0.36" });
-    const refusal = Buffer.concat([Buffer.from([0xff, 0x6a, 0x04]), Buffer.from("Host '10.0.0.9' is not allowed")]);
-    expect(parseMysqlGreeting(Buffer.concat([Buffer.from([refusal.length, 0, 0, 0]), refusal]))).toEqual({
-      error: "1130: Host '10.0.0.9' is not allowed",
-    });
+  it("asks for TLS to MySQL only when the URL does, verifying unless told not to", () => {
+    const tls = (query: string) => mysqlTls(new URL(`mysql://app:pw@db:3306/app${query}`));
+    expect(tls("")).toBeUndefined();
+    expect(tls("?connection_limit=5&ssl=false")).toBeUndefined();
+    expect(tls("?ssl=true")).toEqual({ rejectUnauthorized: true });
+    expect(tls(`?ssl=${encodeURIComponent('{"rejectUnauthorized":false}')}`)).toEqual({ rejectUnauthorized: false });
+    expect(tls("?sslmode=REQUIRED")).toEqual({ rejectUnauthorized: false });
+    expect(tls("?sslmode=VERIFY_IDENTITY")).toEqual({ rejectUnauthorized: true });
+    expect(tls("?sslmode=disabled")).toBeUndefined();
+    expect(tls("?sslaccept=strict")).toEqual({ rejectUnauthorized: true });
+    expect(tls("?sslaccept=accept_invalid_certs")).toEqual({ rejectUnauthorized: false });
   });
   it("checks an SQLite header and page size", () => {
     const header = Buffer.alloc(100);

@@ -59,8 +59,9 @@ export const CHECK_PARAMS = {
     })
     .strict(),
   /**
-   * A trivial query against a database: PostgreSQL or MySQL by URL (or the app's variable holding
-   * it, filled in by the portal and never shown), or an SQLite file by path.
+   * A trivial query against a database: PostgreSQL or MySQL/MariaDB by URL (or the app's variable
+   * holding it, filled in by the portal and never shown): a login and `SELECT version()`; an SQLite
+   * file by path: its header only (the agent has no SQLite library).
    */
   "database.reachable": z
     .object({
