@@ -1,54 +1,19 @@
-// Contract test of `wheelhouse hosts add|list|revoke`: the CLI run in-process (program.ts runCli,
-// the same entry the bin calls) against the node:http stand-in for the portal's REST API
-// (stand-in-portal.ts). It pins what is sent, what is printed where, and the exit codes. The real
-// portal with a real agent is tests/integration/cli-hosts.int.test.ts.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { runCli } from "../program";
-import { CANNED_HOSTS, STAND_IN, type StandInPortal, startStandInPortal } from "./stand-in-portal";
+import { describe, expect, it } from "vitest";
+import { inProcessCli } from "./in-process-cli";
+import { CANNED_HOSTS } from "./stand-in-portal";
 
-let portal: StandInPortal;
-let configHome: string;
-
-beforeAll(async () => {
-  portal = await startStandInPortal();
-  configHome = mkdtempSync(join(tmpdir(), "wheelhouse-hosts-contract-"));
-});
-
-afterAll(async () => {
-  await portal?.close();
-  if (configHome) rmSync(configHome, { recursive: true, force: true });
-});
-
-beforeEach(() => {
-  portal.requests.length = 0;
-});
-
-async function run(argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli({
-    argv,
-    env: { XDG_CONFIG_HOME: configHome, WHEELHOUSE_URL: portal.url, WHEELHOUSE_TOKEN: STAND_IN.token },
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    hostname: "test-box",
-    now: () => new Date(STAND_IN.startedAt),
-  });
-  return { code, stdout, stderr };
-}
+const cli = inProcessCli("hosts");
+const run = cli.run;
 
 describe("wheelhouse hosts add", () => {
   it("prints only the one line on stdout, with the portal's address and the new token", async () => {
     const result = await run(["hosts", "add", "web-2"]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toBe(
-      `curl -fsSL ${portal.url}/install/agent.sh | sudo sh -s -- --token whe_StandInToken_0123456789abcdef\n`,
+      `curl -fsSL ${cli.portal().url}/install/agent.sh | sudo sh -s -- --token whe_StandInToken_0123456789abcdef\n`,
     );
     expect(result.stderr).toMatch(/Run this on web-2 as root/);
-    expect(portal.requests).toEqual([
+    expect(cli.portal().requests).toEqual([
       expect.objectContaining({ method: "POST", path: "/api/v1/hosts/enrollments", body: { name: "web-2" } }),
     ]);
   });
@@ -57,7 +22,11 @@ describe("wheelhouse hosts add", () => {
     const result = await run(["hosts", "add", "web-2", "--json"]);
     expect(result.code).toBe(0);
     const printed = JSON.parse(result.stdout) as Record<string, string>;
-    expect(printed).toMatchObject({ name: "web-2", token: "whe_StandInToken_0123456789abcdef", portalUrl: portal.url });
+    expect(printed).toMatchObject({
+      name: "web-2",
+      token: "whe_StandInToken_0123456789abcdef",
+      portalUrl: cli.portal().url,
+    });
     expect(printed.command).toBe(agentLine(printed.token ?? ""));
     expect(result.stderr).toBe("");
   });
@@ -66,7 +35,7 @@ describe("wheelhouse hosts add", () => {
     const result = await run(["hosts", "add", "web 2"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/NAME "web 2": Use letters, digits, dots and dashes/);
-    expect(portal.requests).toHaveLength(0);
+    expect(cli.portal().requests).toHaveLength(0);
   });
 
   it("passes the portal's refusal of a taken name on with exit code 1", async () => {
@@ -80,7 +49,7 @@ describe("wheelhouse hosts add", () => {
 });
 
 function agentLine(token: string): string {
-  return `curl -fsSL ${portal.url}/install/agent.sh | sudo sh -s -- --token ${token}`;
+  return `curl -fsSL ${cli.portal().url}/install/agent.sh | sudo sh -s -- --token ${token}`;
 }
 
 describe("wheelhouse hosts list", () => {
@@ -97,7 +66,7 @@ describe("wheelhouse hosts list", () => {
     expect(lines.find((line) => line.startsWith("lab-1"))).toMatch(/^lab-1\s+Online\s+test\s+1 min ago$/);
     // The revoked host is older too, but upgrading it would not help: only web-1 is counted.
     expect(result.stderr).toBe(
-      `\n1 agent is older than the portal (0.2.0). Upgrade each by running on it:\n  curl -fsSL ${portal.url}/install/agent.sh | sudo sh\n`,
+      `\n1 agent is older than the portal (0.2.0). Upgrade each by running on it:\n  curl -fsSL ${cli.portal().url}/install/agent.sh | sudo sh\n`,
     );
   });
 
@@ -114,7 +83,7 @@ describe("wheelhouse hosts revoke", () => {
     const result = await run(["hosts", "revoke", "web-1"]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toBe("Revoked web-1: its agent was disconnected and its key no longer works.\n");
-    expect(portal.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+    expect(cli.portal().requests.map((request) => `${request.method} ${request.path}`)).toEqual([
       "GET /api/v1/hosts",
       "POST /api/v1/hosts/host_web/revoke",
     ]);
@@ -126,14 +95,14 @@ describe("wheelhouse hosts revoke", () => {
     expect(result.stderr).toBe(
       "wheelhouse: There is no host named web-9 in your team (hosts: web-1, db-1, lab-1); see wheelhouse hosts list.\n",
     );
-    expect(portal.requests.map((request) => request.method)).toEqual(["GET"]);
+    expect(cli.portal().requests.map((request) => request.method)).toEqual(["GET"]);
   });
 
   it("says so when the host was already revoked, and sends no revocation", async () => {
     const result = await run(["hosts", "revoke", "old-1"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe("old-1 was already revoked.\n");
-    expect(portal.requests.map((request) => request.method)).toEqual(["GET"]);
+    expect(cli.portal().requests.map((request) => request.method)).toEqual(["GET"]);
   });
 
   it("passes a refusal on with the portal's sentence and exit code 1", async () => {

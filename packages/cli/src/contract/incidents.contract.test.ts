@@ -1,50 +1,15 @@
-// Contract test of `wheelhouse incidents list|show`: the CLI run in-process against the stand-in
-// portal (stand-in-portal.ts, incidents from stand-in-incidents.ts). It pins the requests, what is
-// printed where, and the exit codes. The real portal is tests/integration/incidents.int.test.ts.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { runCli } from "../program";
+import { describe, expect, it } from "vitest";
+import { inProcessCli } from "./in-process-cli";
 import { CANNED_INCIDENT_DETAIL, CANNED_INCIDENTS } from "./stand-in-incidents";
-import { STAND_IN, type StandInPortal, startStandInPortal } from "./stand-in-portal";
 
-let portal: StandInPortal;
-let configHome: string;
-
-beforeAll(async () => {
-  portal = await startStandInPortal();
-  configHome = mkdtempSync(join(tmpdir(), "wheelhouse-incidents-contract-"));
-});
-
-afterAll(async () => {
-  await portal?.close();
-  if (configHome) rmSync(configHome, { recursive: true, force: true });
-});
-
-beforeEach(() => {
-  portal.requests.length = 0;
-});
-
-async function run(argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli({
-    argv,
-    env: { XDG_CONFIG_HOME: configHome, WHEELHOUSE_URL: portal.url, WHEELHOUSE_TOKEN: STAND_IN.token },
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    hostname: "test-box",
-    now: () => new Date(STAND_IN.startedAt),
-  });
-  return { code, stdout, stderr };
-}
+const cli = inProcessCli("incidents");
+const run = cli.run;
 
 describe("wheelhouse incidents list", () => {
   it("asks for open incidents by default and prints one row each", async () => {
     const result = await run(["incidents", "list"]);
     expect(result.code, result.stderr).toBe(0);
-    expect(portal.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+    expect(cli.portal().requests.map((request) => `${request.method} ${request.path}`)).toEqual([
       "GET /api/v1/incidents?status=open&limit=100",
     ]);
     const lines = result.stdout.trimEnd().split("\n");
@@ -58,7 +23,7 @@ describe("wheelhouse incidents list", () => {
   it("--status all --json prints the array the portal sent, with id, title, severity, status, app, openedAt", async () => {
     const result = await run(["incidents", "list", "--status", "all", "--json"]);
     expect(result.code, result.stderr).toBe(0);
-    expect(portal.requests[0]?.path).toBe("/api/v1/incidents?status=all&limit=100");
+    expect(cli.portal().requests[0]?.path).toBe("/api/v1/incidents?status=all&limit=100");
     const printed = JSON.parse(result.stdout) as Record<string, unknown>[];
     expect(printed).toEqual(CANNED_INCIDENTS);
     for (const incident of printed) {
@@ -79,7 +44,7 @@ describe("wheelhouse incidents list", () => {
     const result = await run(["incidents", "list", "--status", "closed"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe("wheelhouse: --status: --status is one of: open, resolved, all.\n");
-    expect(portal.requests).toHaveLength(0);
+    expect(cli.portal().requests).toHaveLength(0);
   });
 });
 
@@ -87,7 +52,7 @@ describe("wheelhouse incidents show", () => {
   it("by number: looks the number up, then prints the facts and the timeline in order", async () => {
     const result = await run(["incidents", "show", "#2"]);
     expect(result.code, result.stderr).toBe(0);
-    expect(portal.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+    expect(cli.portal().requests.map((request) => `${request.method} ${request.path}`)).toEqual([
       "GET /api/v1/incidents?status=all&limit=500",
       "GET /api/v1/incidents/inc_2",
     ]);
@@ -110,7 +75,7 @@ describe("wheelhouse incidents show", () => {
   it("by id with --json: the incident object, timeline included", async () => {
     const result = await run(["incidents", "show", "inc_2", "--json"]);
     expect(result.code, result.stderr).toBe(0);
-    expect(portal.requests.map((request) => request.path)).toEqual(["/api/v1/incidents/inc_2"]);
+    expect(cli.portal().requests.map((request) => request.path)).toEqual(["/api/v1/incidents/inc_2"]);
     expect(JSON.parse(result.stdout)).toEqual(CANNED_INCIDENT_DETAIL);
   });
 

@@ -2,15 +2,11 @@
 // validate is offline (real files in a temporary folder, no portal); list goes to the node:http
 // stand-in for the portal's REST API (stand-in-portal.ts). The real portal is exercised by
 // tests/integration/runbooks.int.test.ts, which runs the CLI's own process.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { runCli } from "../program";
-import { CANNED_RUNBOOKS, STAND_IN, type StandInPortal, startStandInPortal } from "./stand-in-portal";
-
-let portal: StandInPortal;
-let home: string;
+import { describe, expect, it } from "vitest";
+import { inProcessCli } from "./in-process-cli";
+import { CANNED_RUNBOOKS } from "./stand-in-portal";
 
 const GOOD = `id: disk-full
 version: 1
@@ -44,36 +40,11 @@ steps:
     onFail: stop it
 `;
 
-beforeAll(async () => {
-  portal = await startStandInPortal();
-  home = mkdtempSync(join(tmpdir(), "wheelhouse-runbooks-contract-"));
-});
-
-afterAll(async () => {
-  await portal?.close();
-  if (home) rmSync(home, { recursive: true, force: true });
-});
-
-beforeEach(() => {
-  portal.requests.length = 0;
-});
-
-async function run(argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli({
-    argv,
-    env: { XDG_CONFIG_HOME: home, WHEELHOUSE_URL: portal.url, WHEELHOUSE_TOKEN: STAND_IN.token },
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    hostname: "test-box",
-    now: () => new Date(STAND_IN.startedAt),
-  });
-  return { code, stdout, stderr };
-}
+const cli = inProcessCli("runbooks");
+const run = cli.run;
 
 function folder(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(home, "set-"));
+  const dir = mkdtempSync(join(cli.home(), "set-"));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
 }
@@ -84,7 +55,7 @@ describe("wheelhouse runbooks validate", () => {
     const result = await run(["runbooks", "validate", join(dir, "disk-full.yaml")]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toBe("1 runbook valid\n");
-    expect(portal.requests).toHaveLength(0);
+    expect(cli.portal().requests).toHaveLength(0);
   });
 
   it("names the file, the line and the reason of each error, exit 1", async () => {
@@ -143,7 +114,7 @@ describe("wheelhouse runbooks validate", () => {
   });
 
   it("is a usage error (exit 2) for a path that does not exist or a folder without runbooks", async () => {
-    const missing = await run(["runbooks", "validate", join(home, "nowhere")]);
+    const missing = await run(["runbooks", "validate", join(cli.home(), "nowhere")]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/nowhere: no such file or folder/);
     const empty = await run(["runbooks", "validate", folder({ "readme.md": "x" })]);
@@ -162,7 +133,9 @@ describe("wheelhouse runbooks list", () => {
     expect(lines[2]).toMatch(
       /^health-check-failure\s+4\s+team \(replaces library\)\s+5 \(3 automatic\)\s+Health check failing$/,
     );
-    expect(portal.requests.map((request) => `${request.method} ${request.path}`)).toEqual(["GET /api/v1/runbooks"]);
+    expect(cli.portal().requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      "GET /api/v1/runbooks",
+    ]);
   });
 
   it("--json prints the array as the portal sent it", async () => {
