@@ -5,6 +5,7 @@
 import {
   ENVIRONMENTS,
   type Environment,
+  type HealthSettings,
   NETWORK_MODES,
   type NetworkMode,
   PULL_POLICIES,
@@ -25,24 +26,15 @@ export type AppRow = Prisma.AppGetPayload<{ include: typeof appInclude }>;
 
 const stringMap = z.record(z.string(), z.string());
 
-export interface AppRecord {
+/** Live health (issue 13) comes from HealthSettings; `healthPath` is the readiness path. */
+export interface AppRecord extends HealthSettings {
   id: string;
   teamId: string;
   name: string;
   environment: Environment;
   image: string;
-  port: number;
   healthPath: string;
   healthTimeoutSeconds: number;
-  /** Live health (issue 13); `healthPath` is the readiness path. */
-  probePort: number | null;
-  livenessPath: string | null;
-  healthIntervalSeconds: number;
-  healthProbeTimeoutSeconds: number;
-  healthFailureThreshold: number;
-  healthSuccessThreshold: number;
-  metricsPath: string | null;
-  metricsPort: number | null;
   replicas: number;
   network: NetworkMode;
   restartPolicy: RestartPolicy;

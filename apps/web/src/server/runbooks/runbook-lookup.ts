@@ -7,12 +7,13 @@ import {
   type RunbookDefinition,
   type RunbookSummary,
   type runbookDetailSchema,
+  runbookHasCommand,
 } from "@wheelhouse/shared";
 import type { z } from "zod";
 import type { Db } from "../db/client";
 import { AppError } from "../errors/app-error";
 import type { PortalServices } from "../services";
-import { runbookLibrary } from "./runbook-library";
+import { type LibraryRunbook, runbookLibrary } from "./runbook-library";
 
 export type RunbookServices = Pick<PortalServices, "db" | "config" | "logger">;
 export type RunbookDetail = z.infer<typeof runbookDetailSchema>;
@@ -27,6 +28,21 @@ export interface ResolvedRunbook {
   updatedBy: string | null;
   hasCommand: boolean;
   shadowsLibrary: boolean;
+}
+
+/** A library runbook as the team sees it (the library ships no command steps; the check says so anyway). */
+function fromLibrary(library: LibraryRunbook): ResolvedRunbook {
+  return {
+    slug: library.slug,
+    version: library.definition.version,
+    origin: "library",
+    definition: library.definition,
+    source: library.source,
+    updatedAt: null,
+    updatedBy: null,
+    hasCommand: runbookHasCommand(library.definition),
+    shadowsLibrary: false,
+  };
 }
 
 interface TeamRow {
@@ -95,17 +111,7 @@ export async function findRunbook(
   if (version !== undefined && (await services.db.runbook.count({ where: { teamId, slug } })) > 0) return null;
   const library = libraryOf(services).get(slug);
   if (!library || (version !== undefined && library.definition.version !== version)) return null;
-  return {
-    slug,
-    version: library.definition.version,
-    origin: "library",
-    definition: library.definition,
-    source: library.source,
-    updatedAt: null,
-    updatedBy: null,
-    hasCommand: false,
-    shadowsLibrary: false,
-  };
+  return fromLibrary(library);
 }
 
 /** Every runbook the team has: library ones it does not shadow, and its own newest versions. */
@@ -120,17 +126,7 @@ export async function effectiveRunbooks(services: RunbookServices, teamId: strin
   const all: ResolvedRunbook[] = [];
   for (const library of libraryOf(services).values()) {
     if (team.has(library.slug)) continue;
-    all.push({
-      slug: library.slug,
-      version: library.definition.version,
-      origin: "library",
-      definition: library.definition,
-      source: library.source,
-      updatedAt: null,
-      updatedBy: null,
-      hasCommand: false,
-      shadowsLibrary: false,
-    });
+    all.push(fromLibrary(library));
   }
   for (const runbook of team.values()) if (runbook) all.push(runbook);
   return all.sort((a, b) => a.definition.title.localeCompare(b.definition.title) || a.slug.localeCompare(b.slug));
