@@ -5,6 +5,8 @@
 // of the pushed digest, the others none; a repeated or doubled notification deploys once; a
 // notification without the hook token is refused and audited. Then the image status ("pushed but
 // not deployed") of the apps.
+
+import { rmSync } from "node:fs";
 import type { AppDetail, Deployment, ImageStatus, Release } from "@wheelhouse/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, setUpAdmin } from "../support/api-client.ts";
@@ -121,6 +123,8 @@ afterAll(async () => {
   await registry?.stop();
   await removeTestImages();
   await portal?.stop();
+  // The portal restarted mid-file was given its data folder, so its stop() leaves it: removed here.
+  if (portal) rmSync(portal.dataDir, { recursive: true, force: true });
 });
 
 describe("deploy on push", () => {
