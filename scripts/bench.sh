@@ -13,6 +13,7 @@ case "$name" in
   agents-floor) node --import tsx bench/agents/floor/run.ts "$@" ;;
   agent-footprint) node --import tsx bench/agent-footprint/run.ts "$@" ;;
   api) node --import tsx bench/api/run.ts "$@" ;;
+  audit) node --import tsx bench/audit/run.ts "$@" ;;
   deploy) bash scripts/system/docker-engine.sh start && node --import tsx bench/deploy/run.ts "$@" ;;
   logs) bash scripts/system/docker-engine.sh start && node --import tsx bench/logs/run.ts "$@" ;;
   shell) bash scripts/system/docker-engine.sh start && node --import tsx bench/shell/run.ts "$@" ;;
@@ -24,6 +25,7 @@ case "$name" in
     node --import tsx bench/logs/run.ts
     node --import tsx bench/shell/run.ts
     node --import tsx bench/api/run.ts
+    node --import tsx bench/audit/run.ts
     ;;
-  *) echo "unknown benchmark: $name (known: agents, agents-floor, agent-footprint, api, deploy, logs, shell)" >&2; exit 2 ;;
+  *) echo "unknown benchmark: $name (known: agents, agents-floor, agent-footprint, api, audit, deploy, logs, shell)" >&2; exit 2 ;;
 esac

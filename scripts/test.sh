@@ -18,7 +18,7 @@ step() {
   echo "✓ ${name} ($(( $(date +%s) - t0 ))s)"
 }
 
-step "system packages (PostgreSQL, Chromium, promtool)" bash scripts/system/ensure-debian-packages.sh test
+step "system packages (PostgreSQL, Chromium, promtool, pebble)" bash scripts/system/ensure-debian-packages.sh test
 step "npm packages" bash scripts/lib/install-npm-packages.sh
 step "lint and format (biome)" npx biome check --error-on-warnings .
 step "type check (tsc)" npm run typecheck --silent
@@ -29,7 +29,9 @@ step "unit tests" npx vitest run --project unit
 trap 'bash scripts/system/docker-engine.sh stop' EXIT
 step "Docker engine" bash scripts/system/docker-engine.sh start
 step "integration tests on SQLite" env WHEELHOUSE_TEST_DB=sqlite npx vitest run --project integration
-step "integration tests on PostgreSQL" env WHEELHOUSE_TEST_DB=postgres npx vitest run --project integration
+# The agent's own integration tests (apps/*/src/**) touch no database and run once, in the SQLite pass;
+# checks-host also reaches the PostgreSQL cluster, so it runs here too.
+step "integration tests on PostgreSQL" env WHEELHOUSE_TEST_DB=postgres npx vitest run --project integration tests/integration checks-host.int.test.ts
 step "end-to-end tests (Chromium)" npx playwright test --config tests/e2e/playwright.config.ts
 
 echo

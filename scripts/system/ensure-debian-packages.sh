@@ -7,7 +7,7 @@
 set -euo pipefail
 
 case "${1:-}" in
-  test) wanted=(postgresql chromium fonts-dejavu-core prometheus prometheus-alertmanager docker.io busybox-static nginx-light docker-registry apache2-utils shellcheck openssl mariadb-server) ;;
+  test) wanted=(postgresql chromium fonts-dejavu-core prometheus prometheus-alertmanager docker.io busybox-static nginx-light docker-registry apache2-utils shellcheck openssl mariadb-server pebble) ;;
   docker) wanted=(docker.io nginx-light) ;;
   *) echo "usage: $0 test|docker" >&2; exit 2 ;;
 esac

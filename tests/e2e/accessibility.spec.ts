@@ -152,6 +152,7 @@ test.describe("with a host and a deployed app", () => {
       "/settings",
       "/settings/registries",
       "/settings/incident-rules",
+      "/settings/approval-policies",
       "/terminal",
     ];
   });

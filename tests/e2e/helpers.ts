@@ -7,6 +7,12 @@ export function baseUrl(): string {
   return url;
 }
 
+export function databaseUrl(): string {
+  const url = process.env.WHEELHOUSE_E2E_DATABASE_URL;
+  if (!url) throw new Error("WHEELHOUSE_E2E_DATABASE_URL is not set (tests/e2e/global-setup.ts starts the portal).");
+  return url;
+}
+
 /** Signs in through the form, as a person would, and waits for the landing page. */
 export async function signIn(page: Page, email: string, password: string): Promise<void> {
   await page.goto(`${baseUrl()}/sign-in`);

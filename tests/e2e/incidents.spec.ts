@@ -5,7 +5,7 @@
 // check name the failure, ticks the manual steps, opens a shell from the incident and types in it,
 // resolves the incident and writes the postmortem; the timeline shows each step with who and
 // when, and the shell session with its recording. A viewer sees it all without the controls.
-// Screenshots of every incident and runbook page, light and dark, go to /tmp/shots/.
+// Screenshots of every incident and runbook page, light and dark, go to test-results/e2e/screens/incidents/.
 import { mkdirSync } from "node:fs";
 import { expect, type Locator, type Page, test } from "@playwright/test";
 import { ApiClient } from "../support/api-client.ts";
@@ -20,7 +20,7 @@ const viewer = { name: "Vera Viewer", email: "vera@example.com", password: "vera
 // Unique per run: a worker restarted after a failure runs beforeAll again, with a new app.
 const APP = `inc-shop-${Date.now().toString(36)}`;
 const RUNBOOK = "health-check-failure";
-const SHOTS = "/tmp/shots";
+const SHOTS = "test-results/e2e/screens/incidents";
 
 let host: TestHost | undefined;
 let client: ApiClient;

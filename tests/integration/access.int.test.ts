@@ -200,7 +200,7 @@ describe("audit trail", () => {
     const failures = await admin.query<{ events: { outcome: string }[] }>("audit.list", { outcome: "failure" });
     expect(failures.data?.events.length).toBeGreaterThan(0);
     expect(failures.data?.events.every((e) => e.outcome === "failure")).toBe(true);
-    const users = await admin.query<{ events: { action: string }[] }>("audit.list", { action: "users." });
+    const users = await admin.query<{ events: { action: string }[] }>("audit.list", { action: "users.*" });
     expect(users.data?.events.every((e) => e.action.startsWith("users."))).toBe(true);
   });
 

@@ -69,6 +69,9 @@ async function appContainers(): Promise<{ id: string; image: string; release: st
     "--no-trunc",
     "--filter",
     "label=wheelhouse.app.name=shop",
+    // Other files deploy apps named shop on the same engine at the same time: only this file's host.
+    "--filter",
+    `label=wheelhouse.host=${host.id}`,
     "--filter",
     `label=wheelhouse.deployment`,
     "--format",

@@ -75,6 +75,13 @@ const attempts: Record<Action, (client: ApiClient, role: Role) => Promise<number
     }
   },
   "audit.read": async (client) => (await client.query("audit.list", {})).status,
+  "audit.export": async (client) => {
+    const res = await fetch(`${portal.url}/api/v1/audit/export?format=jsonl`, {
+      headers: { cookie: client.cookie ?? "" },
+    });
+    await res.text();
+    return res.status;
+  },
   "users.read": async (client) => (await client.query("users.list")).status,
   "users.create": async (client, role) =>
     (
@@ -167,6 +174,57 @@ const attempts: Record<Action, (client: ApiClient, role: Role) => Promise<number
   "signals.manage": async (client) => (await client.mutate("signals.createToken", { kind: "prometheus" })).status,
   "apikeys.manage": async (client, role) =>
     (await client.mutate("account.createApiKey", { name: `key of ${role}` })).status,
+  "approvals.read": async (client) => (await client.query("approvals.list", {})).status,
+  // A request the operator made (a refused role is stopped before the request is looked at); an
+  // allowed reviewer's approval meets the policy and runs it, as the operator.
+  "approvals.review": async (client, role) => {
+    const id = can(role, "approvals.review") ? await pendingRequestBy("operator") : "1";
+    return (await client.mutate("approvals.approve", { id, comment: `approved by ${role}` })).status;
+  },
+  // Authors only: each allowed role cancels a request it made itself.
+  "approvals.cancel": async (client, role) => {
+    const id = can(role, "approvals.cancel") ? await pendingRequestBy(role) : "1";
+    return (await client.mutate("approvals.cancel", { id })).status;
+  },
+  // Asking for break-glass needs the admin's action whatever the gated action; past the check the
+  // maintenance switch is stored and the host without an agent answers 503.
+  "approvals.break-glass": async (client, role) =>
+    okIfPastPermission(
+      (
+        await client.mutate("apps.maintenance", {
+          name: await productionApp(),
+          enabled: true,
+          breakGlass: true,
+          reason: `matrix break-glass by ${role}`,
+        })
+      ).status,
+    ),
+  "approvals.policies.manage": async (client) =>
+    (await client.mutate("approvals.savePolicies", { policies: MATRIX_POLICIES })).status,
+  "certificates.read": async (client) => (await client.query("certificates.list", {})).status,
+  // Each allowed role asks for the certificate of its own app's domain. No agent of the test's host
+  // is connected, so the order fails before anything is sent (and the portal's directory is loopback).
+  "certificates.manage": async (client, role) => {
+    const domain = can(role, "certificates.manage") ? await appDomainFor(role) : "matrix-none.example.com";
+    return (await client.mutate("certificates.issue", { domain })).status;
+  },
+  "certificates.settings.manage": async (client) =>
+    (
+      await client.mutate("certificates.saveAcmeSettings", {
+        directoryUrl: "https://127.0.0.1:9/directory",
+        caBundlePem: null,
+        email: null,
+      })
+    ).status,
+  // Each allowed role adds its own webhook, for an event nothing in this test sends.
+  "notifications.manage": async (client, role) =>
+    (
+      await client.mutate("webhooks.create", {
+        name: `Matrix ${role} ${++counter}`,
+        url: "http://127.0.0.1:9/hook",
+        events: ["certificate.expiring"],
+      })
+    ).status,
 };
 
 /** A valid runbook; `command` adds a command.run step, which only admins may save. */
@@ -214,6 +272,76 @@ function sharedApp(): Promise<string> {
     return "matrix-app";
   })();
   return sharedAppName;
+}
+
+/** A fresh app serving its own domain, for a role's certificate request. */
+async function appDomainFor(role: Role): Promise<string> {
+  const name = `matrix-cert-${role}-${++counter}`;
+  const domain = `${name}.example.com`;
+  const created = await admin.mutate("apps.create", {
+    name,
+    image: "registry.example.com/team/app:1",
+    pullPolicy: "never",
+    port: 8080,
+    domains: [domain],
+    hosts: [await sharedHost()],
+  });
+  if (created.status !== 200) throw new Error(`could not create ${name}: ${JSON.stringify(created.error)}`);
+  return domain;
+}
+
+/** The defaults, and maintenance in production too: the fixtures' requests are maintenance switches. */
+const MATRIX_POLICIES = [
+  {
+    action: "apps.rollback",
+    environment: "production",
+    approvals: 1,
+    reviewerRoles: ["approver", "admin"],
+    requestExpirySeconds: 86_400,
+    approvalValiditySeconds: 3_600,
+  },
+  {
+    action: "apps.maintenance",
+    environment: "production",
+    approvals: 1,
+    reviewerRoles: ["approver", "admin"],
+    requestExpirySeconds: 86_400,
+    approvalValiditySeconds: 3_600,
+  },
+];
+
+let policiesSaved: Promise<void> | undefined;
+/** A fresh production app (one pending request per app and action), with the matrix's policies saved. */
+async function productionApp(): Promise<string> {
+  policiesSaved ??= admin.mutate("approvals.savePolicies", { policies: MATRIX_POLICIES }).then((saved) => {
+    if (saved.status !== 200) throw new Error(`could not save policies: ${JSON.stringify(saved.error)}`);
+  });
+  await policiesSaved;
+  const name = `matrix-prod-${++counter}`;
+  const created = await admin.mutate("apps.create", {
+    name,
+    environment: "production",
+    image: "registry.example.com/team/app:1",
+    pullPolicy: "never",
+    port: 8080,
+    hosts: [await sharedHost()],
+  });
+  if (created.status !== 200) throw new Error(`could not create ${name}: ${JSON.stringify(created.error)}`);
+  return name;
+}
+
+/** A pending approval request (maintenance on) made by `role`'s member; its id. */
+async function pendingRequestBy(role: Role): Promise<string> {
+  const requester = clients.get(role);
+  if (!requester) throw new Error(`no client for ${role}`);
+  const asked = await requester.mutate<{ approval?: { requestId: string; status: string } }>("apps.maintenance", {
+    name: await productionApp(),
+    enabled: true,
+    reason: `matrix request by ${role}`,
+  });
+  const requestId = asked.data?.approval?.requestId;
+  if (asked.status !== 200 || !requestId) throw new Error(`no request was opened: ${JSON.stringify(asked)}`);
+  return requestId;
 }
 
 /** 403 stays 403; "no such container" (404) or "agent not connected" (503) mean the check let the call through. */

@@ -227,11 +227,13 @@ describe("the password stays in the portal", () => {
     expect(again.body.message).toBe(
       `Your team has no registry login for ${registry.host} (see GET /api/v1/registries).`,
     );
-    const audit = await sql<{ details: string }>(
+    // One removal, and the attempt on a login that is no longer there as a failure with its sentence.
+    const audit = await sql<{ outcome: string; details: string }>(
       portal.databaseUrl,
-      `SELECT details FROM "AuditEvent" WHERE action = 'registries.remove'`,
+      `SELECT outcome, details FROM "AuditEvent" WHERE action = 'registries.remove' ORDER BY id`,
     );
-    expect(audit).toHaveLength(1);
+    expect(audit.map((event) => event.outcome)).toEqual(["success", "failure"]);
     expect(String(audit[0]?.details)).toContain(REGISTRY_USER);
+    expect(String(audit[1]?.details)).toContain(`no registry login for ${registry.host}`);
   });
 });

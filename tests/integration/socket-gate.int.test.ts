@@ -312,7 +312,12 @@ async function expectShellRecordedRevoked(email: string): Promise<void> {
     },
   );
   expect(rows.map((row) => row.endReason)).toEqual(["revoked"]);
-  const closed = await auditRows(`action = 'terminal.close' AND "actorEmail" = $1`, [email]);
+  // The audit event follows the row's update (terminal-records.ts), so it may land a moment later.
+  const closed = await waitFor(() => auditRows(`action = 'terminal.close' AND "actorEmail" = $1`, [email]), {
+    what: `${email}'s terminal.close audit event`,
+    timeoutMs: WITHIN_MS,
+    until: (found) => found.length > 0,
+  });
   expect(closed.map((row) => row.details.reason)).toEqual(["revoked"]);
 }
 

@@ -15,6 +15,8 @@ export interface TestHost {
   name: string;
   configDir: string;
   nginxPort: number;
+  /** The managed nginx's HTTPS port (NGINX_HTTPS_PORT), free when the host was enrolled. */
+  httpsPort: number;
   agent: AgentProcess;
   env: Record<string, string>;
   /** Starts the agent again (after a kill) with the same settings. */
@@ -29,9 +31,11 @@ export async function enrolHostWithNginx(admin: ApiClient, portalUrl: string, na
   const enrolled = await enrollAgent(configDir, portalUrl, created.data.token);
   if (enrolled.code !== 0) throw new Error(enrolled.stderr);
   const nginxPort = await freePort();
+  const httpsPort = await freePort();
   const labels = testContainerLabels();
   const env = {
     ...managedNginxEnv(nginxPort),
+    NGINX_HTTPS_PORT: String(httpsPort),
     WHEELHOUSE_AGENT_EXTRA_LABELS: Object.entries(labels)
       .map(([key, value]) => `${key}=${value}`)
       .join(","),
@@ -41,6 +45,7 @@ export async function enrolHostWithNginx(admin: ApiClient, portalUrl: string, na
     name,
     configDir,
     nginxPort,
+    httpsPort,
     agent: runAgent(configDir, env),
     env,
     restartAgent() {

@@ -92,7 +92,16 @@ export interface StartOptions {
 export function spawnPortal(env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, ["--import", "tsx", mainScript], {
     cwd: repoRoot,
-    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", LOG_LEVEL: "info", ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      LOG_LEVEL: "info",
+      // Tests talk to loopback only: a certificate asked for without a test's own pebble goes to a
+      // closed local port and fails there, never to Let's Encrypt.
+      ACME_DIRECTORY_URL: "https://127.0.0.1:9/directory",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
 }

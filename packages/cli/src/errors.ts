@@ -7,8 +7,16 @@ export const EXIT = {
   failed: 1,
   /** Bad flags or values; nothing was sent. */
   usage: 2,
-  /** Not logged in, or the portal refused the key (401). */
+  /**
+   * It did not run: a person must act first. Not logged in, or the portal refused the key (401);
+   * nothing is on stdout then, only a sentence on stderr.
+   */
   notLoggedIn: 3,
+  /**
+   * The same 3 (docs/decisions/040): a gated command opened an approval request instead of running;
+   * stdout (or --json) carries the request's `requestId`. Named apart so the code reads right.
+   */
+  needsApproval: 3,
   /** The portal could not be reached (connection refused, DNS, timeout). */
   unreachable: 4,
 } as const;
@@ -57,6 +65,18 @@ export class ApiError extends CliError {
 export class OperationFailedError extends CliError {
   constructor(message: string) {
     super(message, EXIT.failed);
+  }
+}
+
+/**
+ * A gated command opened an approval request instead of running. The command has already printed
+ * the request on stdout (or as --json), so program.ts only turns this into exit code 3.
+ */
+export class WaitingForApprovalExit extends Error {
+  readonly exitCode = EXIT.needsApproval;
+  constructor(readonly requestNumber: number) {
+    super(`request #${requestNumber} waits for approval`);
+    this.name = "WaitingForApprovalExit";
   }
 }
 

@@ -320,6 +320,8 @@ const STATUS_APP: Omit<AppDetail, "instances"> = {
   env: {},
   secretKeys: [],
   maintenance: false,
+  httpsRedirect: false,
+  hsts: false,
   status: "Live",
   liveRelease: null,
   lastDeployment: null,

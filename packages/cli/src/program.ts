@@ -4,7 +4,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { Command, CommanderError } from "commander";
 import packageJson from "../package.json" with { type: "json" };
+import { registerApprovalsCommands } from "./commands/approvals";
 import { registerAppsCommands } from "./commands/apps";
+import { registerAuditCommands } from "./commands/audit";
+import { registerCertsCommands } from "./commands/certs";
 import { registerDeployCommands } from "./commands/deploy";
 import { registerExecCommand } from "./commands/exec";
 import { registerHostsCommands } from "./commands/hosts";
@@ -14,20 +17,24 @@ import { registerLogsCommand } from "./commands/logs";
 import { registerMaintenanceCommand } from "./commands/maintenance";
 import { registerRegistriesCommands } from "./commands/registries";
 import { registerReleasesCommand } from "./commands/releases";
+import { registerRestartScaleCommands } from "./commands/restart-scale";
 import { registerRunbooksCommands } from "./commands/runbooks";
 import { registerStatusCommand } from "./commands/status";
 import { registerUsersCommands } from "./commands/users";
 import { ENVIRONMENT_HELP, readEnvironment } from "./config/environment";
 import type { Context } from "./context";
-import { CliError, CommandExitError, EXIT } from "./errors";
+import { CliError, CommandExitError, EXIT, WaitingForApprovalExit } from "./errors";
 import { createTerminal } from "./output/terminal";
 import { type StdinSource, stdinReader } from "./stdin";
 
 const EXIT_CODE_HELP = [
   ["0", "done"],
-  ["1", "the operation failed: the deployment failed, or the portal said no"],
+  ["1", "the operation failed: the deployment or certificate order failed, or the portal said no"],
   ["2", "usage error: a bad flag or value (nothing was sent)"],
-  ["3", "not logged in, or the portal refused the key"],
+  [
+    "3",
+    "it did not run, a person must act first: not logged in (the portal refused the key), or the action\n     waits for approval (stdout, and --json, then carry the request's requestId)",
+  ],
   ["4", "the portal could not be reached"],
 ] as const;
 
@@ -43,7 +50,9 @@ Start with: wheelhouse login --url https://wheelhouse.example.com --token KEY`;
 export function buildProgram(context: Context): Command {
   const { terminal } = context;
   const program = new Command("wheelhouse")
-    .description("The command line for a Wheelhouse portal: apps, deploys, releases, rollbacks, users and hosts.")
+    .description(
+      "The command line for a Wheelhouse portal: apps, deploys, releases, rollbacks, approvals, users, hosts and certificates.",
+    )
     .version(packageJson.version, "-V, --version", "print the CLI's version")
     // Set before the subcommands are added, which inherit them.
     .exitOverride()
@@ -54,6 +63,7 @@ export function buildProgram(context: Context): Command {
   registerLoginCommands(program, context);
   registerAppsCommands(program, context);
   registerDeployCommands(program, context);
+  registerRestartScaleCommands(program, context);
   registerReleasesCommand(program, context);
   registerStatusCommand(program, context);
   registerLogsCommand(program, context);
@@ -62,8 +72,11 @@ export function buildProgram(context: Context): Command {
   registerRegistriesCommands(program, context);
   registerExecCommand(program, context);
   registerHostsCommands(program, context);
+  registerCertsCommands(program, context);
   registerIncidentsCommands(program, context);
   registerRunbooksCommands(program, context);
+  registerApprovalsCommands(program, context);
+  registerAuditCommands(program, context);
   return program;
 }
 
@@ -109,6 +122,8 @@ export async function runCli(io: Io): Promise<number> {
     // Commander has already printed its message (or the help) by the time it throws.
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     if (error instanceof CommandExitError) return error.code;
+    // The request is already printed on stdout; stderr stays empty, unlike "not logged in" (also 3).
+    if (error instanceof WaitingForApprovalExit) return error.exitCode;
     if (error instanceof CliError) {
       io.stderr.write(`wheelhouse: ${error.message}\n`);
       return error.exitCode;

@@ -136,6 +136,9 @@ describe("an app on the engine and behind nginx", () => {
     domains: ["checks.test"],
     upstreams: ports.map((port) => ({ port })),
     maintenance: false,
+    tls: [],
+    httpsRedirect: false,
+    hsts: false,
   });
 
   it("nginx.upstream names the instances nginx sends to, and nginx.test passes", async () => {

@@ -11,6 +11,7 @@ import type { LiveMonitor } from "../health/live-monitor";
 import { dockerStatus } from "../host/docker-client";
 import { hostFacts } from "../host/facts";
 import type { LogHub } from "../logs/log-hub";
+import { putChallenge, removeChallenge } from "../nginx/acme-challenges";
 import type { NginxManager } from "../nginx/nginx-manager";
 import { runContainerCommand } from "../terminal/container-exec";
 import type { TerminalSessions } from "../terminal/terminal-sessions";
@@ -69,6 +70,14 @@ export function createHandlers({
       removeInstances(docker, containerIds, stopTimeoutSeconds),
     "nginx.apply": ({ sites }) => nginx.apply(sites),
     "nginx.status": () => nginx.status(),
+    "acme.challenge.put": async ({ token, keyAuthorization }) => {
+      await putChallenge(nginx.acmeWebroot(), token, keyAuthorization);
+      return {};
+    },
+    "acme.challenge.remove": async ({ token }) => {
+      await removeChallenge(nginx.acmeWebroot(), token);
+      return {};
+    },
     "image.remove-unused": ({ candidates, keep }) => removeUnusedImages(docker, candidates, keep),
     "logs.subscribe": (params) => logs.subscribe(params),
     "logs.unsubscribe": async ({ streamId }) => {

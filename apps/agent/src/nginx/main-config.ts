@@ -16,10 +16,14 @@ export interface ManagedLayout {
   tempDir: string;
 }
 
-/** Where Wheelhouse keeps its staging and last-good site sets (both modes). */
+/** Where Wheelhouse keeps its staging and last-good site sets, ACME answers and certificates (both modes). */
 export interface StateLayout {
   staging: string;
   lastGood: string;
+  /** HTTP-01 answers, one file per token, served by every site's HTTP block (nginx's workers read it). */
+  acmeWebroot: string;
+  /** Certificates and their keys (0700: the master reads them as root before dropping privileges). */
+  certsDir: string;
 }
 
 /** Paths are written unquoted into nginx.conf: only characters nginx's parser reads as plain text. */
@@ -40,7 +44,22 @@ export function managedLayout(prefixDir: string): ManagedLayout {
 }
 
 export function stateLayout(prefixDir: string): StateLayout {
-  return { staging: join(resolve(prefixDir), "staging"), lastGood: join(resolve(prefixDir), "last-good") };
+  const state = resolve(prefixDir);
+  return {
+    staging: join(state, "staging"),
+    lastGood: join(state, "last-good"),
+    acmeWebroot: join(state, "acme-challenge"),
+    certsDir: join(state, "certs"),
+  };
+}
+
+/** Refuses a path that would not stay one plain token in nginx's configuration; `setting` names what to change. */
+export function assertPlainPath(path: string, setting: string): void {
+  if (!PLAIN_PATH.test(path)) {
+    throw new Error(
+      `The path ${JSON.stringify(path)} contains a character nginx's configuration cannot hold safely (a space, quote, $, ;, { or the like); set ${setting} to a path of letters, digits and . _ - /.`,
+    );
+  }
 }
 
 export interface MainConfigOptions {
@@ -50,11 +69,7 @@ export interface MainConfigOptions {
 }
 
 export function renderMainConfig(layout: ManagedLayout, options: MainConfigOptions): string {
-  if (!PLAIN_PATH.test(layout.prefix)) {
-    throw new Error(
-      `The nginx prefix ${JSON.stringify(layout.prefix)} contains a character nginx's configuration cannot hold safely (a space, quote, $, ;, { or the like); set WHEELHOUSE_AGENT_CONFIG_DIR to a path of letters, digits and . _ - /.`,
-    );
-  }
+  assertPlainPath(layout.prefix, "WHEELHOUSE_AGENT_CONFIG_DIR");
   const user = options.workerUser ? `user ${options.workerUser.user} ${options.workerUser.group};\n` : "";
   const temp = (name: string) => join(layout.tempDir, name);
   return `# The managed nginx of wheelhouse-agent. Rewritten at every agent start; edits are lost.

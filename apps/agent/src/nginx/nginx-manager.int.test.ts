@@ -2,7 +2,7 @@
 // port, with a tiny Node app on loopback behind it. Requests go to 127.0.0.1 with the Host header
 // a browser would send.
 import { execFile } from "node:child_process";
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../../../scripts/lib/free-port.ts";
 import { requestWithHost } from "../../../../tests/support/nginx.ts";
 import type { NginxSettings } from "../config/settings";
+import { putChallenge, removeChallenge } from "./acme-challenges";
 import { managedLayout, renderMainConfig } from "./main-config";
 import { prepareManagedPrefix } from "./managed-prefix";
 import { NGINX_OFF, NginxManager } from "./nginx-manager";
@@ -75,6 +76,9 @@ function site(overrides: Partial<NginxSite> = {}): NginxSite {
     domains: ["billing.test"],
     upstreams: [{ port: appPort }],
     maintenance: false,
+    tls: [],
+    httpsRedirect: false,
+    hsts: false,
     ...overrides,
   };
 }
@@ -256,7 +260,7 @@ describe("the system nginx", () => {
   let port: number;
   let system: NginxManager;
   const live = () => readdirSync(layout.sitesDir).sort();
-  const getSystem = (host: string) => requestWithHost(port, host);
+  const getSystem = (host: string, path = "/") => requestWithHost(port, host, { path });
 
   async function startSystemNginx(): Promise<number> {
     await new Promise<void>((resolve, reject) => {
@@ -287,12 +291,15 @@ describe("the system nginx", () => {
     writeFileSync(wrapper, `#!/bin/sh\nexec nginx -p ${layout.prefix} -c ${layout.configArg} "$@"\n`);
     chmodSync(wrapper, 0o755);
     await startSystemNginx();
+    // The agent's config directory is 0700, as the agent creates it: the system nginx's workers must still reach its ACME answers.
+    const agentConfigDir = join(root, "system-agent");
+    mkdirSync(agentConfigDir, { mode: 0o700 });
     system = new NginxManager(
       settings({
         mode: "system",
         binary: wrapper,
         httpPort: port,
-        prefixDir: join(root, "system-agent"),
+        prefixDir: join(agentConfigDir, "nginx"),
         systemSitesDir: layout.sitesDir,
       }),
       logger,
@@ -314,6 +321,16 @@ describe("the system nginx", () => {
     expect(after.some((pid) => !before.includes(pid))).toBe(true);
     expect((await getSystem("billing.test")).status).toBe(200);
     expect(await system.status()).toMatchObject({ mode: "system", running: true, httpPort: port, error: null });
+  });
+
+  it("serves ACME answers from the agent's state directory to the system nginx's workers", async () => {
+    const token = "c3lzdGVtLW5naW54LXRva2Vu";
+    const keyAuthorization = `${token}.${"B".repeat(43)}`;
+    await putChallenge(system.acmeWebroot(), token, keyAuthorization);
+    const answer = await getSystem("billing.test", `/.well-known/acme-challenge/${token}`);
+    expect(answer).toMatchObject({ status: 200, body: keyAuthorization });
+    await removeChallenge(system.acmeWebroot(), token);
+    expect((await getSystem("billing.test", `/.well-known/acme-challenge/${token}`)).status).toBe(404);
   });
 
   it("puts the last good files back when nginx -t refuses the new ones", async () => {

@@ -7,7 +7,8 @@ import { readFile, writeFile } from "node:fs/promises";
 import type { NginxSite, NginxStatus } from "@wheelhouse/shared";
 import type { NginxSettings } from "../config/settings";
 import type { Logger } from "../logger";
-import { type ManagedLayout, managedLayout, renderMainConfig, stateLayout } from "./main-config";
+import { ensureAcmeWebroot } from "./acme-challenges";
+import { type ManagedLayout, managedLayout, renderMainConfig, type StateLayout, stateLayout } from "./main-config";
 import { prepareManagedPrefix } from "./managed-prefix";
 import {
   childPids,
@@ -27,6 +28,7 @@ import {
 import { configHash, renderSites, siteFileName } from "./render-site";
 import { SiteFiles } from "./site-files";
 import { canRead, locateSystemNginx, type SystemNginxPaths, systemMaster } from "./system-nginx";
+import { certificateFiles, removeOtherCertificateFiles, writeCertificateFiles } from "./tls-files";
 
 export const NGINX_OFF = "nginx is off on this host (NGINX_MODE=off)";
 
@@ -39,6 +41,7 @@ function messageOf(error: unknown): string {
 
 export class NginxManager {
   private readonly layout: ManagedLayout;
+  private readonly state: StateLayout;
   private readonly sites: SiteFiles;
   private queue: Promise<void> = Promise.resolve();
   private lastError: string | null = null;
@@ -50,7 +53,14 @@ export class NginxManager {
   ) {
     this.layout = managedLayout(settings.prefixDir);
     const liveDir = settings.mode === "system" ? settings.systemSitesDir : this.layout.sitesDir;
-    this.sites = new SiteFiles(liveDir, stateLayout(settings.prefixDir));
+    this.state = stateLayout(settings.prefixDir);
+    this.sites = new SiteFiles(liveDir, this.state);
+  }
+
+  /** The directory acme.challenge.put writes into; every rendered HTTP block serves it. */
+  acmeWebroot(): string {
+    if (this.settings.mode === "off") throw new Error(NGINX_OFF);
+    return this.state.acmeWebroot;
   }
 
   /** managed: adopt the nginx already running for this prefix (reloading it) or start one. */
@@ -77,13 +87,14 @@ export class NginxManager {
       return { mode, running: false, httpPort, httpsPort: null, version: null, error: NGINX_MISSING };
     }
     const running = await this.isRunning();
+    // Nothing listens on HTTPS until a site with a certificate is live.
+    const servingTls = running && (await this.servesTls());
     const notRunning = mode === "managed" ? "the managed nginx is not running" : "the system nginx is not running";
-    // Nothing listens on HTTPS until certificates exist.
     return {
       mode,
       running,
       httpPort,
-      httpsPort: null,
+      httpsPort: servingTls ? this.settings.httpsPort : null,
       version,
       error: this.lastError ?? (running ? null : notRunning),
     };
@@ -137,6 +148,13 @@ export class NginxManager {
     }
   }
 
+  private async servesTls(): Promise<boolean> {
+    for (const content of (await this.sites.live()).values()) {
+      if (content.includes(`listen ${this.settings.httpsPort} ssl;`)) return true;
+    }
+    return false;
+  }
+
   private async nginx(): Promise<{ binary: string; version: string | null }> {
     this.found ??= await findNginx(this.settings.binary);
     return this.found;
@@ -149,6 +167,7 @@ export class NginxManager {
     }
     const { binary, version } = await this.nginx();
     await this.sites.ensureLiveDir();
+    await ensureAcmeWebroot(this.state.acmeWebroot);
     if (this.settings.mode === "system") {
       this.logger.info({ version, sitesDir: this.settings.systemSitesDir }, "using the system nginx");
       return;
@@ -168,14 +187,24 @@ export class NginxManager {
   private async applyNow(sites: NginxSite[]): Promise<{ reloaded: boolean; configHash: string }> {
     if (this.settings.mode === "off") throw new Error(NGINX_OFF);
     const { binary } = await this.nginx();
-    const files = renderSites(sites, { listenPort: this.settings.httpPort });
+    const files = renderSites(sites, {
+      listenPort: this.settings.httpPort,
+      httpsPort: this.settings.httpsPort,
+      acmeWebroot: this.state.acmeWebroot,
+      certsDir: this.state.certsDir,
+      httpsDefaultServer: this.settings.mode === "managed",
+    });
     const hash = configHash(files);
+    const certificates = certificateFiles(sites);
     if (this.settings.mode === "managed") await this.prepareManaged();
     // Located once per apply: each look runs `nginx -V` and `nginx -T`.
     const system = this.settings.mode === "system" ? await locateSystemNginx(binary) : null;
     const running = await this.isRunning(system);
+    await ensureAcmeWebroot(this.state.acmeWebroot);
     if (running && (await this.sites.liveHash()) === hash) return { reloaded: false, configHash: hash };
 
+    // Content-addressed names: writing the new files leaves those the live (last good) set references untouched.
+    await writeCertificateFiles(this.state.certsDir, certificates);
     await this.sites.swapIn(files);
     const test = await this.testConfig(binary);
     if (!test.ok) {
@@ -194,6 +223,7 @@ export class NginxManager {
       await this.sites.restoreLastGood();
       throw error;
     }
+    await removeOtherCertificateFiles(this.state.certsDir, certificates);
     this.logger.info({ sites: sites.length, configHash: hash }, "nginx configuration applied");
     return { reloaded: true, configHash: hash };
   }
@@ -305,8 +335,11 @@ export class NginxManager {
   private failure(what: string, stderr: string): Error {
     const said = stderr.trim();
     if (/Address already in use/.test(said)) {
+      // nginx names the address it could not bind: "bind() to 0.0.0.0:8443 failed (98: Address already in use)".
+      const port = Number(/bind\(\) to \S*:(\d+) failed/.exec(said)?.[1] ?? this.settings.httpPort);
+      const setting = port === this.settings.httpsPort ? "NGINX_HTTPS_PORT" : "NGINX_HTTP_PORT";
       return new Error(
-        `Port ${this.settings.httpPort} is already in use by another program, so nginx cannot listen on it. Free the port or set NGINX_HTTP_PORT to a free one. nginx said: ${said}`,
+        `Port ${port} is already in use by another program, so nginx cannot listen on it. Free the port or set ${setting} to a free one. nginx said: ${said}`,
       );
     }
     return new Error(`${what}: ${said}`);

@@ -1,7 +1,8 @@
 "use client";
 // Keeps a /ui socket open while signed in; when the server ends the session (signed out
 // elsewhere, account disabled), tell the person and go to the sign-in page at once. Server hints
-// ("hosts:changed", "apps:changed", "incidents:changed") refresh the matching queries.
+// ("hosts:changed", "apps:changed", "incidents:changed", "approvals:changed", "certificates:changed")
+// refresh the matching queries.
 import { notifications } from "@mantine/notifications";
 import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
@@ -38,6 +39,16 @@ export function useSessionSocket(enabled: boolean) {
     // in the navigation and the incident on screen refetch.
     socket.on("incidents:changed", () => {
       void queryClient.invalidateQueries({ queryKey: trpc.incidents.pathKey() });
+    });
+    // A request was asked, reviewed, ran or expired: lists, the waiting count in the navigation and
+    // the request on screen refetch.
+    socket.on("approvals:changed", () => {
+      void queryClient.invalidateQueries({ queryKey: trpc.approvals.pathKey() });
+    });
+    // A certificate was asked for, ordered, issued, renewed, failed or expired: the Certificates
+    // pages and the app page's HTTPS card refetch.
+    socket.on("certificates:changed", () => {
+      void queryClient.invalidateQueries({ queryKey: trpc.certificates.pathKey() });
     });
     return () => {
       socket.close();

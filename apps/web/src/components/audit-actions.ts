@@ -8,6 +8,7 @@ const LABELS: Record<string, string> = {
   "users.enable": "User enabled",
   "users.read": "Members viewed",
   "audit.read": "Audit viewed",
+  "audit.export": "Audit log exported",
   "portal.read": "Portal opened",
   "apps.create": "App created",
   "apps.update": "App settings changed",
@@ -43,6 +44,11 @@ const LABELS: Record<string, string> = {
   "signals.alertmanager": "Alertmanager notification",
   "signals.prometheus.targets": "Prometheus discovery",
   "socket.connect": "Live connection (socket)",
+  "webhooks.create": "Webhook added",
+  "webhooks.update": "Webhook changed",
+  "webhooks.delete": "Webhook removed",
+  "webhooks.test": "Webhook test sent",
+  "notifications.manage": "Webhooks",
 };
 
 export function auditActionLabel(action: string): string {

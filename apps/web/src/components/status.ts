@@ -2,6 +2,8 @@
 // themselves live in packages/shared (statuses/); each has its map here, exhaustive, so a status
 // added there does not compile until it has a colour.
 import type {
+  ApprovalStatus,
+  CertificateStatus,
   CONTAINER_HEALTH,
   CONTAINER_STATES,
   DeploymentStatus,
@@ -10,6 +12,7 @@ import type {
   InstanceStatus,
   Severity,
   StepOutcome,
+  WebhookDeliveryStatus,
 } from "@wheelhouse/shared";
 
 export const STATUS_COLORS = {
@@ -85,6 +88,39 @@ export const INCIDENT_STATUS_COLORS: Record<IncidentStatus, StatusColor> = {
   Identified: STATUS_COLORS.attention,
   Monitoring: STATUS_COLORS.progress,
   Resolved: STATUS_COLORS.success,
+};
+
+/**
+ * An approval request: waiting is yellow like every pending thing, running is progress, and of the
+ * endings only the ones a person should look at again (failed, denied) draw the eye.
+ */
+export const APPROVAL_STATUS_COLORS: Record<ApprovalStatus, StatusColor> = {
+  pending: STATUS_COLORS.pending,
+  executing: STATUS_COLORS.progress,
+  executed: STATUS_COLORS.success,
+  failed: STATUS_COLORS.failed,
+  denied: STATUS_COLORS.denied,
+  expired: STATUS_COLORS.idle,
+  cancelled: STATUS_COLORS.idle,
+};
+
+/**
+ * A certificate: Active rests, an order under way is progress (Renewing still serves the current
+ * one), Pending waits like every pending thing. Expired is red, unlike an expired request: visitors
+ * of the domain get a browser warning until it is renewed.
+ */
+export const CERTIFICATE_STATUS_COLORS: Record<CertificateStatus, StatusColor> = {
+  Pending: STATUS_COLORS.pending,
+  Active: STATUS_COLORS.success,
+  Renewing: STATUS_COLORS.progress,
+  Failed: STATUS_COLORS.failed,
+  Expired: STATUS_COLORS.failure,
+};
+
+export const WEBHOOK_DELIVERY_STATUS_COLORS: Record<WebhookDeliveryStatus, StatusColor> = {
+  pending: STATUS_COLORS.pending,
+  delivered: STATUS_COLORS.success,
+  failed: STATUS_COLORS.failed,
 };
 
 /** SEV1 is the worst. These are severities, not statuses: their own scale, red to gray. */

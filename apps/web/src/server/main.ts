@@ -8,8 +8,13 @@ import { fileURLToPath } from "node:url";
 import next from "next";
 import { bootstrapAdminFromEnv } from "./access/bootstrap-admin";
 import { countActiveSessions } from "./access/sessions";
+import { ApprovalExpirySweep } from "./approvals/approval-expiry";
 import { recordAudit } from "./audit/audit-log";
 import { RefusalTally } from "./audit/refusal-tally";
+import { createAccountKey, orderCertificate } from "./certificates/acme-order";
+import { CertificateExpiryPass } from "./certificates/certificate-expiry";
+import { certificateFacts } from "./certificates/certificate-reads";
+import { CertificateWorker } from "./certificates/certificate-worker";
 import { type Config, ConfigError, describeSettings, parseConfig } from "./config/env";
 import { createSecretBox } from "./config/secret-box";
 import { loadSecretKey } from "./config/secret-key";
@@ -31,6 +36,8 @@ import { SignalIntake } from "./incidents/signal-intake";
 import { HealthWatch } from "./live-health/health-watch";
 import { createLogger } from "./logging/logger";
 import { createMetrics } from "./metrics/registry";
+import { createNotifier } from "./notifications/notify";
+import { WebhookWorker } from "./notifications/webhook-worker";
 import { attachSockets } from "./realtime/sockets";
 import { attachRunbooksByRules } from "./runbooks/runbook-attach";
 import { runbookLibrary } from "./runbooks/runbook-library";
@@ -79,6 +86,7 @@ async function main() {
       return Object.fromEntries(groups.map((group) => [group.status, group._count._all]));
     },
     countOpenIncidentsBySeverity: () => countOpenIncidentsBySeverity(db),
+    certificateFacts: () => certificateFacts(db),
   });
   // Agents reconnect within seconds of a restart; queued work waits this long for them (agent-registry.ts).
   const reconnectWindowMs = 30_000;
@@ -86,12 +94,14 @@ async function main() {
   const events = new EventEmitter<PortalEvents>();
   const inventory = new InventoryStore();
   const secrets = createSecretBox(secretKey);
-  const nginx = new NginxSync(db, agents);
+  const nginx = new NginxSync(db, agents, secrets);
+  const notifier = createNotifier({ db, events, logger, config });
   const signals = new SignalIntake({
     db,
     logger,
     metrics,
     events,
+    notifier,
     // `services` is complete before the first signal: sources start after it is built.
     afterOpen: async (incidentId, stopping) => {
       const attached = await attachRunbooksByRules(services, incidentId, stopping);
@@ -108,6 +118,7 @@ async function main() {
     metrics,
     nginx,
     signals,
+    notifier,
     health,
   });
   const terminals = new TerminalManager({ db, agents, config, logger, metrics });
@@ -134,8 +145,21 @@ async function main() {
       onWriteError: (error, entry) =>
         logger.error({ err: error, action: entry.action }, "could not write the count of repeated refusals"),
     }),
+    webhooks: new WebhookWorker({
+      db,
+      logger,
+      secrets,
+      events,
+      metrics,
+      retryInitialMs: config.webhookRetryInitialMs,
+    }),
   };
   const agentLost = new AgentLostSweep({ db, agents, signals, logger, startupGraceMs: reconnectWindowMs });
+  const approvalExpiry = new ApprovalExpirySweep(services);
+  // Certificates (issue 15): orders run in the background, renewals and retries are due rows, so
+  // both survive a restart; the expiry pass marks what passed its date and warns 14 days ahead.
+  const certificates = new CertificateWorker({ services, order: orderCertificate, makeAccountKey: createAccountKey });
+  const certificateExpiry = new CertificateExpiryPass(services);
   const reconciler = new Reconciler({ db, agents, inventory, nginx, health, logger });
   let pages: PageHandler | null = null;
   const server = createServer(createRequestHandler(services, metrics, () => pages));
@@ -165,12 +189,18 @@ async function main() {
     services.writes.stop();
     deployments.stop();
     agentLost.stop();
+    approvalExpiry.stop();
+    // An order cut short is taken up again when its lease passes.
+    certificates.stop();
+    certificateExpiry.stop();
     // Shells end with the portal (their rows and recordings are closed first), then the sockets.
     // Closing Socket.IO closes the HTTP server it is attached to as well.
     terminals
       .closeAll()
       // Runbook steps an incident started are given a moment; one cut short is marked at the next start.
       .then(() => signals.stop(2_000))
+      // A webhook send cut short is sent again when its lease passes (at least once, decision 039).
+      .then(() => services.webhooks.stop())
       .then(() => sockets.close())
       .catch((error: unknown) => logger.error({ err: error }, "could not close shells or write the last host samples"))
       // Counted refusals of open windows are written before the database goes (flush logs its own failures).
@@ -233,6 +263,11 @@ async function main() {
   // Ready only now: a script that waits for /health/ready may sign in as the bootstrap admin at once.
   services.readiness.migrationsApplied = true;
   agentLost.start();
+  approvalExpiry.start();
+  // Deliveries queued before a stop (or a crash) are sent now: the queue is the database.
+  services.webhooks.start();
+  certificates.start();
+  certificateExpiry.start();
   const prepareLocalAgent = () =>
     prepareLocalAgentToken(services).catch((error: unknown) =>
       logger.error({ err: error }, "could not prepare the local agent's enrolment"),

@@ -13,6 +13,7 @@ import type { SignalIntake } from "./incidents/signal-intake";
 import type { HealthWatch } from "./live-health/health-watch";
 import type { Logger } from "./logging/logger";
 import type { PortalMetrics } from "./metrics/registry";
+import type { WebhookWorker } from "./notifications/webhook-worker";
 import type { AttachTokens } from "./terminal/attach-tokens";
 import type { TerminalManager } from "./terminal/terminal-manager";
 
@@ -36,6 +37,14 @@ export interface PortalEvents {
   hostAppContainerChanged: [hostId: string];
   /** An incident opened, changed or gained a timeline entry: browsers of that team refresh. */
   incidentChanged: [teamId: string, incidentId: string];
+  /** An approval request was made, reviewed, executed or ended: browsers of that team refresh. */
+  approvalChanged: [teamId: string, requestId: string];
+  /** Webhook deliveries were queued (notifications/notify.ts): the delivery worker looks now, not at its next tick. */
+  notificationsQueued: [];
+  /** A certificate was asked for or renewed (certificates/): the certificate worker looks now. */
+  certificatesQueued: [];
+  /** A certificate's status or contents changed: browsers of that team refresh. */
+  certificateChanged: [teamId: string, certificateId: string];
   /**
    * An agent sent a batch of a log stream, or ended one (logs/log-relay.ts); `refuse` is called when
    * the stream is another host's, so the agent's message is refused like any other bad one.
@@ -69,4 +78,6 @@ export interface PortalServices {
   signals: SignalIntake;
   /** Anonymous refusals (sign-in, enrolment, scrapes), audited once per address and window with a count. */
   refusals: RefusalTally;
+  /** Sends queued webhook deliveries, with retries (notifications/webhook-worker.ts). */
+  webhooks: WebhookWorker;
 }

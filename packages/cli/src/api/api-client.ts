@@ -5,12 +5,18 @@ import {
   addedRegistryLoginSchema,
   appDetailSchema,
   appLogsSchema,
+  approvalListSchema,
+  approvalPendingSchema,
+  approvalRequestSchema,
   appSchema,
   type CreateAppInput,
+  certificateAnswerSchema,
+  certificatesAnswerSchema,
   createdApiKeySchema,
   deploymentLogSchema,
   deploymentSchema,
   enrollmentSchema,
+  gatedDeploymentSchema,
   hostListSchema,
   incidentDetailSchema,
   incidentSummarySchema,
@@ -41,6 +47,9 @@ export interface CreateUserInput {
 
 const appsAnswer = z.object({ apps: z.array(appSchema) });
 const appAnswer = z.object({ app: appSchema });
+/** A gated action's answer: what ran, or the approval request it opened instead (issue 14). */
+const maintenanceAnswer = z.object({ app: appSchema, approval: approvalPendingSchema.optional() });
+const approvalAnswer = z.object({ request: approvalRequestSchema });
 const appDetailAnswer = z.object({ app: appDetailSchema });
 const deploymentAnswer = z.object({ deployment: deploymentSchema });
 const releasesAnswer = z.object({ releases: z.array(releaseSchema) });
@@ -57,6 +66,12 @@ const execAnswer = z.object({
   truncated: z.boolean(),
   instance: z.object({ host: z.string(), container: z.string() }),
 });
+
+/** What every gated action takes besides its own parameters (gateFields in @wheelhouse/shared). */
+export interface GateBody {
+  reason?: string;
+  breakGlass?: true;
+}
 
 function segment(value: string): string {
   return encodeURIComponent(value);
@@ -91,14 +106,28 @@ export class ApiClient {
     return (await request(this.connection, "GET", `/apps/${segment(name)}`, appDetailAnswer)).app;
   }
 
-  async deploy(name: string, body: { image?: string; reason?: string }) {
+  /** `deployment` when it runs, `approval` when the team's policy makes it wait for review. */
+  deploy(name: string, body: { image?: string } & GateBody) {
     const path = `/apps/${segment(name)}/deployments`;
-    return (await request(this.connection, "POST", path, deploymentAnswer, { body })).deployment;
+    return request(this.connection, "POST", path, gatedDeploymentSchema, { body });
   }
 
-  async rollback(name: string, body: { releaseNumber: number; reason?: string }) {
+  /** `deployment` when it runs, `approval` when the team's policy makes it wait for review. */
+  rollback(name: string, body: { releaseNumber: number } & GateBody) {
     const path = `/apps/${segment(name)}/rollback`;
-    return (await request(this.connection, "POST", path, deploymentAnswer, { body })).deployment;
+    return request(this.connection, "POST", path, gatedDeploymentSchema, { body });
+  }
+
+  /** Fresh instances of the live release; `approval` when the team's policy makes it wait. */
+  restart(name: string, body: GateBody) {
+    const path = `/apps/${segment(name)}/restart`;
+    return request(this.connection, "POST", path, gatedDeploymentSchema, { body });
+  }
+
+  /** The live release with `replicas` instances per host; `approval` when the team's policy makes it wait. */
+  scale(name: string, body: { replicas: number } & GateBody) {
+    const path = `/apps/${segment(name)}/scale`;
+    return request(this.connection, "POST", path, gatedDeploymentSchema, { body });
   }
 
   async getDeployment(id: string) {
@@ -116,9 +145,37 @@ export class ApiClient {
     return (await request(this.connection, "GET", `/apps/${segment(name)}/releases`, releasesAnswer)).releases;
   }
 
-  async setMaintenance(name: string, enabled: boolean) {
+  /** The app as it is now, and `approval` when the switch waits for review instead. */
+  setMaintenance(name: string, body: { enabled: boolean } & GateBody) {
     const path = `/apps/${segment(name)}/maintenance`;
-    return (await request(this.connection, "PUT", path, appAnswer, { body: { enabled } })).app;
+    return request(this.connection, "PUT", path, maintenanceAnswer, { body });
+  }
+
+  /** Newest first; `query` holds view, status, app and limit as the portal reads them. */
+  listApprovals(query: Record<string, string>) {
+    return request(this.connection, "GET", "/approvals", approvalListSchema, { query });
+  }
+
+  /** `ref` is the request's id or its team number ("12"). */
+  async getApproval(ref: string) {
+    return (await request(this.connection, "GET", `/approvals/${segment(ref)}`, approvalAnswer)).request;
+  }
+
+  /** The request after the review: executed (with its deployment) when this was the last approval needed. */
+  async approve(ref: string, comment: string | undefined) {
+    const body = comment === undefined ? {} : { comment };
+    const path = `/approvals/${segment(ref)}/approve`;
+    return (await request(this.connection, "POST", path, approvalAnswer, { body })).request;
+  }
+
+  async deny(ref: string, comment: string) {
+    const path = `/approvals/${segment(ref)}/deny`;
+    return (await request(this.connection, "POST", path, approvalAnswer, { body: { comment } })).request;
+  }
+
+  async cancelApproval(ref: string) {
+    const path = `/approvals/${segment(ref)}/cancel`;
+    return (await request(this.connection, "POST", path, approvalAnswer, { body: {} })).request;
   }
 
   exec(name: string, body: { command: string[]; timeoutSeconds?: number }) {
@@ -183,5 +240,28 @@ export class ApiClient {
   /** The team's runbooks: library ones and its own, newest version each. */
   async listRunbooks() {
     return (await request(this.connection, "GET", "/runbooks", runbooksAnswer)).runbooks;
+  }
+
+  /** The team's certificates, by domain: status, dates, issuer, last ACME error. */
+  async listCertificates() {
+    return (await request(this.connection, "GET", "/certificates", certificatesAnswerSchema)).certificates;
+  }
+
+  /** One certificate with its names, chain and newest history (never its key). */
+  async getCertificate(domain: string) {
+    const path = `/certificates/${segment(domain)}`;
+    return (await request(this.connection, "GET", path, certificateAnswerSchema)).certificate;
+  }
+
+  /** Orders a certificate for a domain of an app; answers at once, Pending (Renewing when one is served). */
+  async issueCertificate(domain: string) {
+    const path = `/certificates/${segment(domain)}/issue`;
+    return (await request(this.connection, "POST", path, certificateAnswerSchema, { body: {} })).certificate;
+  }
+
+  /** Orders the domain's certificate again now; answers at once, Renewing or Pending. */
+  async renewCertificate(domain: string) {
+    const path = `/certificates/${segment(domain)}/renew`;
+    return (await request(this.connection, "POST", path, certificateAnswerSchema, { body: {} })).certificate;
   }
 }

@@ -92,6 +92,10 @@ export function describeEntry(entry: TimelineEntry): string {
       const recording = entry.data.hasRecording ? " (recorded)" : "";
       return `${entry.data.kind} shell in ${where}${entry.data.endedAt ? "" : ", still open"}${recording}`;
     }
+    case "approval": {
+      const flag = entry.data.breakGlass ? "break-glass " : "";
+      return `${flag}#${entry.data.number} ${clean(entry.data.summary)} ${entry.data.status}: ${clean(entry.data.reason)}`;
+    }
   }
 }
 

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach } from "vitest";
-import { runCli } from "../program";
+import { type Io, runCli } from "../program";
 import { STAND_IN, type StandInPortal, startStandInPortal } from "./stand-in-portal";
 
 export interface CliRun {
@@ -19,7 +19,8 @@ export interface InProcessCli {
   portal(): StandInPortal;
   /** The config home the CLI writes to (XDG_CONFIG_HOME), removed after the file. */
   home(): string;
-  run(argv: string[]): Promise<CliRun>;
+  /** `clock` replaces the fixed clock (STAND_IN.startedAt) and the real sleep, for commands that poll. */
+  run(argv: string[], clock?: Partial<Pick<Io, "now" | "sleep">>): Promise<CliRun>;
 }
 
 /** Registers the hooks of one test file; `name` names its temporary folder. */
@@ -44,7 +45,7 @@ export function inProcessCli(name: string): InProcessCli {
   return {
     portal: () => ready(portal, "stand-in portal"),
     home: () => ready(home, "config home"),
-    async run(argv) {
+    async run(argv, clock = {}) {
       let stdout = "";
       let stderr = "";
       const code = await runCli({
@@ -58,6 +59,7 @@ export function inProcessCli(name: string): InProcessCli {
         stderr: { write: (text: string) => (stderr += text) },
         hostname: "test-box",
         now: () => new Date(STAND_IN.startedAt),
+        ...clock,
       });
       return { code, stdout, stderr };
     },

@@ -17,6 +17,8 @@ import {
   type Release,
   type RunbookSummary,
 } from "@wheelhouse/shared";
+import { approvalsRoute, gatedAppsRoute, StandInProblem } from "./stand-in-approvals";
+import { certificatesStandIn } from "./stand-in-certificates";
 import { incidentsRoute } from "./stand-in-incidents";
 
 export const STAND_IN = {
@@ -117,6 +119,8 @@ function app(name: string, overrides: Partial<App>): App {
     env: {},
     secretKeys: [],
     maintenance: false,
+    httpsRedirect: false,
+    hsts: false,
     status: "NotDeployed",
     liveRelease: null,
     lastDeployment: null,
@@ -301,6 +305,7 @@ function send(response: ServerResponse, status: number, body: unknown): void {
 export async function startStandInPortal(): Promise<StandInPortal> {
   const requests: RecordedRequest[] = [];
   const deployments = new Map<string, DeploymentState>();
+  const certificatesRoute = certificatesStandIn();
 
   function view(state: DeploymentState): Deployment {
     const reached = state.steps.slice(0, state.reached);
@@ -421,6 +426,10 @@ export async function startStandInPortal(): Promise<StandInPortal> {
       } as const;
       return [201, { user }];
     }
+    const gatedAnswer = gatedAppsRoute(method, path, input, () => app("shop", { environment: "production" }));
+    if (gatedAnswer) return gatedAnswer;
+    const approvalsAnswer = approvalsRoute(method, path, url.searchParams, input);
+    if (approvalsAnswer) return approvalsAnswer;
     let match = /^\/apps\/([^/]+)(\/[a-z]+)?$/.exec(path);
     if (match) {
       const name = decodeURIComponent(match[1] ?? "");
@@ -479,6 +488,8 @@ export async function startStandInPortal(): Promise<StandInPortal> {
     if (hostsAnswer) return hostsAnswer;
     const incidentsAnswer = incidentsRoute(method, path, url.searchParams);
     if (incidentsAnswer) return incidentsAnswer;
+    const certificatesAnswer = certificatesRoute(method, path);
+    if (certificatesAnswer) return certificatesAnswer;
     throw new HttpProblem(404, "NOT_FOUND", `The stand-in has no ${method} ${path}.`);
   }
 
@@ -494,7 +505,8 @@ export async function startStandInPortal(): Promise<StandInPortal> {
       const [status, answer] = await route(request, body);
       send(response, status, answer);
     } catch (error) {
-      if (error instanceof HttpProblem) send(response, error.status, { message: error.message, code: error.code });
+      if (error instanceof HttpProblem || error instanceof StandInProblem)
+        send(response, error.status, { message: error.message, code: error.code });
       else send(response, 500, { message: `Stand-in failure: ${(error as Error).message}`, code: "INTERNAL" });
     }
   }

@@ -43,6 +43,19 @@ const UNITS: [limitSeconds: number, divisor: number, unit: string][] = [
   [Number.POSITIVE_INFINITY, 86_400, "d"],
 ];
 
+/** "in 23 h", "in 5 min" for a time ahead (an expiry); one already past reads as formatRelativeTime. */
+export function formatTimeUntil(iso: string, now: Date): string {
+  const then = Date.parse(iso);
+  if (Number.isNaN(then)) return iso;
+  const seconds = Math.round((then - now.getTime()) / 1000);
+  if (seconds < 0) return formatRelativeTime(iso, now);
+  if (seconds < 5) return "now";
+  for (const [limit, divisor, unit] of UNITS) {
+    if (seconds < limit) return `in ${Math.floor(seconds / divisor)} ${unit}`;
+  }
+  return iso;
+}
+
 /** "just now", "5 min ago", "3 d ago"; the ISO date itself when it cannot be read. */
 export function formatRelativeTime(iso: string, now: Date): string {
   const then = Date.parse(iso);

@@ -13,6 +13,8 @@ export type Role = z.infer<typeof roleSchema>;
 export const ACTIONS = {
   "portal.read": "viewer",
   "audit.read": "viewer",
+  // The export streams what audit.read already shows page by page: no more than a viewer may read.
+  "audit.export": "viewer",
   "users.read": "viewer",
   "users.create": "admin",
   "users.role.update": "admin",
@@ -28,7 +30,8 @@ export const ACTIONS = {
   "apps.create": "operator",
   "apps.update": "operator",
   "apps.deploy": "operator",
-  // The approval gate for production rollbacks comes with approvals; until then operators roll back.
+  // Operators roll back; where the team's approval policy gates it (production by default), their
+  // call opens an approval request instead (issue 14), and an approver's review runs it.
   "apps.rollback": "operator",
   "apps.maintenance": "operator",
   // Reading container, app, deployment and agent logs (they may hold data a viewer should not see).
@@ -53,6 +56,22 @@ export const ACTIONS = {
   "runbooks.write": "operator",
   "runbooks.write-command": "admin",
   "signals.manage": "admin",
+  // Approvals (issue 14): everyone sees requests; reviewing is the approver's job (the policy may
+  // narrow it to admins); authors cancel their own (operators ask, so operators cancel); only an
+  // admin may skip the review with a reason (break-glass) or change which actions need one.
+  "approvals.read": "viewer",
+  "approvals.review": "approver",
+  "approvals.cancel": "operator",
+  "approvals.break-glass": "admin",
+  "approvals.policies.manage": "admin",
+  // Outgoing webhooks carry the team's events to other systems and their URLs may hold secrets
+  // (a Slack webhook URL is one): admins read and manage them.
+  "notifications.manage": "admin",
+  // Certificates (issue 15): anyone reads them; operators, who add domains to apps, ask for and
+  // renew their certificates; which ACME directory the portal trusts is an admin's choice.
+  "certificates.read": "viewer",
+  "certificates.manage": "operator",
+  "certificates.settings.manage": "admin",
   // Each person's own API keys (same permissions as the person): everyone may have them.
   "apikeys.manage": "viewer",
 } as const satisfies Record<string, Role>;

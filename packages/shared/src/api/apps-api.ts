@@ -2,6 +2,7 @@
 // procedures declare them as input/output, the REST surface (/api/v1, OpenAPI at /api/openapi.json)
 // is generated from those procedures, and the `wheelhouse` CLI parses answers with them. Dates are
 // ISO 8601 strings so that every transport carries the same plain JSON.
+
 import { z } from "zod";
 import {
   appNameSchema,
@@ -26,6 +27,7 @@ import {
 } from "../apps/app-fields";
 import { DEPLOYMENT_STATUSES } from "../statuses/deployment-statuses";
 import { INSTANCE_STATUSES } from "../statuses/instance-statuses";
+import { approvalPendingSchema, gateFields } from "./approvals-api";
 
 export const DEPLOYMENT_KINDS = ["deploy", "rollback", "restart", "scale"] as const;
 export type DeploymentKind = (typeof DEPLOYMENT_KINDS)[number];
@@ -124,6 +126,9 @@ export const updateAppInputSchema = z
     network: z.enum(NETWORK_MODES).optional(),
     pullPolicy: z.enum(PULL_POLICIES).optional(),
     autoDeploy: z.boolean().optional(),
+    /** HTTPS (issue 15): redirect plain HTTP of the domains that have a certificate; send HSTS there. */
+    httpsRedirect: z.boolean().optional(),
+    hsts: z.boolean().optional(),
   })
   .strict();
 export type UpdateAppInput = z.input<typeof updateAppInputSchema>;
@@ -133,7 +138,7 @@ export const deployInputSchema = z
     name: appNameSchema,
     /** The image to release; the app's current image when left out. */
     image: imageReferenceSchema.optional(),
-    reason: z.string().trim().max(500).optional(),
+    ...gateFields,
   })
   .strict();
 
@@ -141,13 +146,15 @@ export const rollbackInputSchema = z
   .object({
     name: appNameSchema,
     releaseNumber: z.number().int().min(1),
-    reason: z.string().trim().max(500).optional(),
+    ...gateFields,
   })
   .strict();
 
-export const scaleInputSchema = z.object({ name: appNameSchema, replicas: replicasSchema }).strict();
+export const restartInputSchema = z.object({ name: appNameSchema, ...gateFields }).strict();
 
-export const maintenanceInputSchema = z.object({ name: appNameSchema, enabled: z.boolean() }).strict();
+export const scaleInputSchema = z.object({ name: appNameSchema, replicas: replicasSchema, ...gateFields }).strict();
+
+export const maintenanceInputSchema = z.object({ name: appNameSchema, enabled: z.boolean(), ...gateFields }).strict();
 
 export const deploymentRefSchema = z.object({ id: z.string().min(1).max(64) }).strict();
 
@@ -176,6 +183,15 @@ export const deploymentSchema = z.object({
   transitions: z.array(deploymentTransitionSchema),
 });
 export type Deployment = z.infer<typeof deploymentSchema>;
+
+/**
+ * What a gated action (deploy, rollback, restart, scale) answers: the deployment it queued, or,
+ * when the team's policy makes it wait for a second person, the approval request it opened instead.
+ */
+export const gatedDeploymentSchema = z.object({
+  deployment: deploymentSchema.optional(),
+  approval: approvalPendingSchema.optional(),
+});
 
 export const deploymentLogLineSchema = z.object({ seq: z.number().int(), at: isoDate, text: z.string() });
 export const deploymentLogSchema = z.object({
@@ -244,6 +260,8 @@ export const appSchema = z.object({
   /** Names only: values never leave the portal. */
   secretKeys: z.array(z.string()),
   maintenance: z.boolean(),
+  httpsRedirect: z.boolean(),
+  hsts: z.boolean(),
   /** A one-word summary: Live, Deploying, Failed (last deployment failed and nothing is live), … */
   status: z.enum(APP_STATUSES),
   liveRelease: releaseSchema.nullable(),

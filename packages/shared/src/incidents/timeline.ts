@@ -1,8 +1,10 @@
 // An incident's timeline entries, typed by `kind`. Most are stored as IncidentEvent rows (their
-// `data` parsed with these schemas); `deployment` and `shell` entries are read from the deployments
-// and shell sessions of the incident's app and hosts during the incident, so nothing has to remember
-// to write them.
+// `data` parsed with these schemas); `deployment`, `shell` and `approval` entries are read from the
+// deployments, shell sessions and approval requests of the incident's app and hosts during the
+// incident, so nothing has to remember to write them.
 import { z } from "zod";
+import { GATED_ACTIONS } from "../approvals/approval-policy";
+import { APPROVAL_STATUSES, REVIEW_DECISIONS } from "../statuses/approval-statuses";
 import { DEPLOYMENT_STATUSES } from "../statuses/deployment-statuses";
 import { INCIDENT_STATUSES, SEVERITIES, STEP_OUTCOMES } from "../statuses/incident-statuses";
 import { SIGNAL_KINDS } from "./signals";
@@ -64,6 +66,25 @@ export const shellEntryDataSchema = z.object({
   hasRecording: z.boolean(),
 });
 
+/**
+ * An approval request of the incident's app made during the incident (issue 14), with its reviews:
+ * a break-glass one is flagged, so the timeline shows who skipped review and why.
+ */
+export const approvalEntryDataSchema = z.object({
+  requestId: z.string(),
+  number: z.number().int(),
+  action: z.enum(GATED_ACTIONS),
+  /** describeApprovalParams(params): "Roll back to release 3 on web-1, 2 per host". */
+  summary: z.string(),
+  status: z.enum(APPROVAL_STATUSES),
+  breakGlass: z.boolean(),
+  reason: z.string(),
+  requester: z.string(),
+  reviews: z.array(
+    z.object({ email: z.string(), decision: z.enum(REVIEW_DECISIONS), comment: z.string(), at: z.string() }),
+  ),
+});
+
 const entry = <K extends string, D extends z.ZodType>(kind: K, data: D) =>
   z.object({ id: z.string(), at: z.string(), actor: z.string().nullable(), kind: z.literal(kind), data });
 
@@ -79,6 +100,7 @@ export const timelineEntrySchema = z.discriminatedUnion("kind", [
   entry("postmortem", STORED_TIMELINE_DATA.postmortem),
   entry("deployment", deploymentEntryDataSchema),
   entry("shell", shellEntryDataSchema),
+  entry("approval", approvalEntryDataSchema),
 ]);
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
 export type TimelineKind = TimelineEntry["kind"];

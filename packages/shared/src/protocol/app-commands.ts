@@ -63,6 +63,19 @@ export const instanceSpecSchema = z
   .strict();
 export type InstanceSpec = z.infer<typeof instanceSpecSchema>;
 
+/** One domain's certificate as nginx serves it: the leaf first, then the chain up to (not including) the root. */
+export const siteCertificateSchema = z
+  .object({
+    domain: z.string().min(1).max(253),
+    fullChainPem: z.string().min(1).max(64_000),
+    keyPem: z.string().min(1).max(16_000),
+  })
+  .strict();
+export type SiteCertificate = z.infer<typeof siteCertificateSchema>;
+
+/** An ACME HTTP-01 token: base64url (RFC 8555 section 8.3), so it is safe as a file name. */
+export const acmeTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, "An ACME token is base64url.");
+
 export const nginxSiteSchema = z
   .object({
     appId: entityId,
@@ -71,6 +84,16 @@ export const nginxSiteSchema = z
     /** Healthy instances on this host; empty means the `server 127.0.0.1:1 down;` placeholder. */
     upstreams: z.array(z.object({ port: z.number().int().min(1).max(65_535) }).strict()),
     maintenance: z.boolean(),
+    /**
+     * The certificates this site serves on the HTTPS port, one per domain of `domains` (issue 15).
+     * The key travels only over the agent's own socket and is written readable by the agent and
+     * nginx alone. Empty: HTTP only. Defaults keep a portal that predates TLS understood.
+     */
+    tls: z.array(siteCertificateSchema).max(100).default([]),
+    /** Answer plain HTTP for the certified domains with a permanent redirect to HTTPS (the ACME challenge excepted). */
+    httpsRedirect: z.boolean().default(false),
+    /** Send Strict-Transport-Security on HTTPS answers of the certified domains. */
+    hsts: z.boolean().default(false),
   })
   .strict();
 export type NginxSite = z.infer<typeof nginxSiteSchema>;
@@ -176,6 +199,23 @@ export const APP_COMMANDS = {
     result: z.object({ reloaded: z.boolean(), configHash: z.string() }),
   },
   "nginx.status": { params: z.object({}).strict(), result: nginxStatusSchema },
+  /**
+   * Publish an HTTP-01 answer: nginx serves `keyAuthorization` at
+   * /.well-known/acme-challenge/TOKEN on the HTTP port of every Wheelhouse site of this host, from
+   * the moment this returns (issue 15). Idempotent.
+   */
+  "acme.challenge.put": {
+    params: z
+      .object({
+        token: acmeTokenSchema,
+        // token "." base64url(SHA-256 thumbprint of the account key), RFC 8555 section 8.1.
+        keyAuthorization: z.string().regex(/^[A-Za-z0-9_-]{16,256}\.[A-Za-z0-9_-]{43}$/),
+      })
+      .strict(),
+    result: z.object({}),
+  },
+  /** Withdraw an HTTP-01 answer once the order no longer needs it; a missing one counts as removed. */
+  "acme.challenge.remove": { params: z.object({ token: acmeTokenSchema }).strict(), result: z.object({}) },
   /** Remove these images unless a container uses them; `keep` always wins. */
   "image.remove-unused": {
     params: z.object({ candidates: z.array(imageDigest).max(500), keep: z.array(imageDigest).max(5_000) }).strict(),

@@ -9,25 +9,32 @@ import type { App } from "@wheelhouse/shared";
 import { errorMessage } from "../../client/errors";
 import { useCan } from "../../client/session";
 import { useTRPC } from "../../client/trpc";
+import { GateFields } from "../approvals/gate-fields";
+import { useApprovalGate } from "../approvals/use-approval-gate";
+import { useGatedOutcome } from "../approvals/use-gated-outcome";
 import { AppStatusBadge, EnvironmentBadge } from "./app-status-badge";
 import { ConfirmModal } from "./confirm-modal";
 import { DeployModal } from "./deploy-modal";
 import { MaintenanceSwitch } from "./maintenance-switch";
 import { ScaleModal } from "./scale-modal";
-import { useDeploymentStarted } from "./use-deployment-started";
 
 export function AppHeader({ app }: { app: App }) {
   const trpc = useTRPC();
   const mayDeploy = useCan("apps.deploy");
-  const started = useDeploymentStarted();
+  const outcome = useGatedOutcome();
   const [deploying, deployModal] = useDisclosure(false);
   const [scaling, scaleModal] = useDisclosure(false);
   const [restarting, restartModal] = useDisclosure(false);
+  const restartGate = useApprovalGate(app.name, "apps.restart", restarting);
+  const closeRestart = () => {
+    restartGate.reset();
+    restartModal.close();
+  };
   const restart = useMutation(
     trpc.apps.restart.mutationOptions({
       onSuccess: async (data) => {
-        restartModal.close();
-        await started(data);
+        closeRestart();
+        await outcome(data);
       },
       onError: (error) =>
         notifications.show({ color: "red", title: "Restart not started", message: errorMessage(error) }),
@@ -95,16 +102,19 @@ export function AppHeader({ app }: { app: App }) {
           <ConfirmModal
             opened={restarting}
             title={`Restart ${app.name}?`}
-            confirmLabel="Restart instances"
+            confirmLabel={restartGate.label("Restart instances", "Break glass and restart")}
+            color={restartGate.breakGlass ? "red" : undefined}
             typeToConfirm={app.environment === "production" ? app.name : undefined}
             loading={restart.isPending}
-            onConfirm={() => restart.mutate({ name: app.name })}
-            onClose={restartModal.close}
+            confirmDisabled={!restartGate.ready}
+            onConfirm={() => restart.mutate({ name: app.name, ...restartGate.fields })}
+            onClose={closeRestart}
           >
             <Text fz="sm">
               Fresh instances of release #{app.liveRelease?.number} start beside the running ones and take over once
               healthy; then the old ones stop.
             </Text>
+            <GateFields gate={restartGate} />
           </ConfirmModal>
         </>
       )}

@@ -1,9 +1,10 @@
 "use client";
-// Overview: what is live, how the last deployment went, the instances, and the configuration.
+// Overview: what is live, how the last deployment went, HTTPS, the instances, and the configuration.
 import { Alert, Anchor, Card, Code, Group, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
 import { IconAlertTriangle, IconLoader2 } from "@tabler/icons-react";
 import type { AppDetail, PullPolicy } from "@wheelhouse/shared";
 import Link from "next/link";
+import { HttpsCard } from "../certificates/https-card";
 import { FactRow } from "../fact-row";
 import { RelativeTime } from "../relative-time";
 import { deploymentPath, isFinished, KIND_LABELS } from "./format";
@@ -96,6 +97,8 @@ export function AppOverview({ app }: { app: AppDetail }) {
           )}
         </Card>
       </SimpleGrid>
+
+      <HttpsCard app={app} />
 
       <ImageStatusCard name={app.name} />
 

@@ -11,6 +11,7 @@ export function ConfirmModal({
   color = "indigo",
   typeToConfirm,
   loading,
+  confirmDisabled = false,
   onConfirm,
   onClose,
 }: {
@@ -22,11 +23,13 @@ export function ConfirmModal({
   /** When set, the confirm button waits until exactly this is typed. */
   typeToConfirm?: string;
   loading?: boolean;
+  /** Something else the dialog asks is still missing (a reason an approval needs). */
+  confirmDisabled?: boolean;
   onConfirm: () => void;
   onClose: () => void;
 }) {
   const [typed, setTyped] = useState("");
-  const ready = !typeToConfirm || typed.trim() === typeToConfirm;
+  const ready = (!typeToConfirm || typed.trim() === typeToConfirm) && !confirmDisabled;
   const close = () => {
     setTyped("");
     onClose();

@@ -6,31 +6,42 @@ import { type App, imageReferenceSchema } from "@wheelhouse/shared";
 import { type FormEvent, useState } from "react";
 import { errorMessage } from "../../client/errors";
 import { useTRPC } from "../../client/trpc";
+import { GateFields } from "../approvals/gate-fields";
+import { useApprovalGate } from "../approvals/use-approval-gate";
+import { useGatedOutcome } from "../approvals/use-gated-outcome";
 import { MONO_INPUT } from "./form-parts";
-import { useDeploymentStarted } from "./use-deployment-started";
 
 export function DeployModal({ app, opened, onClose }: { app: App; opened: boolean; onClose: () => void }) {
   const trpc = useTRPC();
-  const started = useDeploymentStarted();
+  const outcome = useGatedOutcome();
+  // The dialog's reason is the gate's: optional while a deploy runs at once, required when it waits.
+  const gate = useApprovalGate(app.name, "apps.deploy", opened);
   const [image, setImage] = useState(app.image);
-  const [reason, setReason] = useState("");
   const [imageTouched, setImageTouched] = useState(false);
-  const deploy = useMutation(trpc.apps.deploy.mutationOptions({ onSuccess: started }));
+  const deploy = useMutation(
+    trpc.apps.deploy.mutationOptions({
+      onSuccess: async (data) => {
+        // A request that waits leaves the page where it is: the dialog closes and the toast links to it.
+        if (!data.deployment) close();
+        await outcome(data);
+      },
+    }),
+  );
   const imageCheck = imageReferenceSchema.safeParse(image);
   const imageError = imageTouched && !imageCheck.success ? imageCheck.error.issues[0]?.message : undefined;
 
   const close = () => {
     deploy.reset();
     setImage(app.image);
-    setReason("");
+    gate.reset();
     setImageTouched(false);
     onClose();
   };
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setImageTouched(true);
-    if (!imageCheck.success) return;
-    deploy.mutate({ name: app.name, image: image.trim(), ...(reason.trim() ? { reason: reason.trim() } : {}) });
+    if (!imageCheck.success || !gate.ready) return;
+    deploy.mutate({ name: app.name, image: image.trim(), ...gate.fields });
   };
 
   return (
@@ -63,20 +74,31 @@ export function DeployModal({ app, opened, onClose }: { app: App; opened: boolea
           />
           <Textarea
             label="Reason"
-            description="Optional; shown in the deployment list and the audit log."
+            description={
+              gate.reasonRequired
+                ? "Required: reviewers read it, and it stays on the request and in the audit log."
+                : "Optional; shown in the deployment list and the audit log."
+            }
+            required={gate.reasonRequired}
             placeholder="Fix the invoice rounding bug"
             autosize
             minRows={2}
             maxLength={500}
-            value={reason}
-            onChange={(e) => setReason(e.currentTarget.value)}
+            value={gate.reason}
+            onChange={(e) => gate.setReason(e.currentTarget.value)}
           />
+          <GateFields gate={gate} withReason={false} />
           <Group justify="flex-end">
             <Button variant="default" onClick={close}>
               Cancel
             </Button>
-            <Button type="submit" loading={deploy.isPending}>
-              Start deploy
+            <Button
+              type="submit"
+              color={gate.breakGlass ? "red" : undefined}
+              loading={deploy.isPending}
+              disabled={!gate.ready}
+            >
+              {gate.label("Start deploy", "Break glass and deploy")}
             </Button>
           </Group>
         </Stack>

@@ -8,17 +8,32 @@ import { useState } from "react";
 import { errorMessage } from "../../client/errors";
 import { useCan } from "../../client/session";
 import { useTRPC } from "../../client/trpc";
+import { GateFields } from "../approvals/gate-fields";
+import { useApprovalGate } from "../approvals/use-approval-gate";
+import { useApprovalRequested } from "../approvals/use-gated-outcome";
 import { ConfirmModal } from "./confirm-modal";
 
 export function MaintenanceSwitch({ app }: { app: App }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const mayToggle = useCan("apps.maintenance");
-  const [confirming, setConfirming] = useState(false);
+  // The state the dialog would switch to, or null while no dialog is open.
+  const [confirming, setConfirming] = useState<boolean | null>(null);
+  // Asked up front (not only when a dialog opens): the switch itself decides whether to ask first.
+  const gate = useApprovalGate(app.name, "apps.maintenance", mayToggle);
+  const requested = useApprovalRequested();
+  const close = () => {
+    gate.reset();
+    setConfirming(null);
+  };
   const toggle = useMutation(
     trpc.apps.maintenance.mutationOptions({
-      onSuccess: (_data, { enabled }) => {
-        setConfirming(false);
+      onSuccess: async (data, { enabled }) => {
+        close();
+        if (data.approval) {
+          await requested(data.approval);
+          return;
+        }
         notifications.show({
           color: enabled ? "orange" : "teal",
           title: enabled ? `${app.name} is in maintenance` : `${app.name} is serving again`,
@@ -33,7 +48,8 @@ export function MaintenanceSwitch({ app }: { app: App }) {
     }),
   );
   const set = (enabled: boolean) => {
-    if (enabled && app.environment === "production") setConfirming(true);
+    // Production asks for the app's name before going dark; a gated switch asks for a reason either way.
+    if ((enabled && app.environment === "production") || gate.required) setConfirming(enabled);
     else toggle.mutate({ name: app.name, enabled });
   };
   return (
@@ -53,19 +69,25 @@ export function MaintenanceSwitch({ app }: { app: App }) {
         </div>
       </Tooltip>
       <ConfirmModal
-        opened={confirming}
-        title={`Put ${app.name} into maintenance?`}
-        confirmLabel="Turn maintenance on"
-        color="orange"
-        typeToConfirm={app.name}
+        opened={confirming !== null}
+        title={confirming === false ? `Take ${app.name} out of maintenance?` : `Put ${app.name} into maintenance?`}
+        confirmLabel={gate.label(
+          confirming === false ? "Turn maintenance off" : "Turn maintenance on",
+          "Break glass and switch",
+        )}
+        color={gate.breakGlass ? "red" : gate.required ? "indigo" : "orange"}
+        typeToConfirm={confirming === true && app.environment === "production" ? app.name : undefined}
         loading={toggle.isPending}
-        onConfirm={() => toggle.mutate({ name: app.name, enabled: true })}
-        onClose={() => setConfirming(false)}
+        confirmDisabled={!gate.ready}
+        onConfirm={() => confirming !== null && toggle.mutate({ name: app.name, enabled: confirming, ...gate.fields })}
+        onClose={close}
       >
         <Text fz="sm">
-          Every visitor to {app.domains.length > 0 ? app.domains.join(", ") : "this production app"} gets the
-          maintenance page until you turn it off. The instances keep running.
+          {confirming === false
+            ? `Its domains serve the live release again.`
+            : `Every visitor to ${app.domains.length > 0 ? app.domains.join(", ") : "this app"} gets the maintenance page until you turn it off. The instances keep running.`}
         </Text>
+        <GateFields gate={gate} />
       </ConfirmModal>
     </>
   );

@@ -8,11 +8,13 @@ import { useState } from "react";
 import { errorMessage } from "../../client/errors";
 import { useCan } from "../../client/session";
 import { useTRPC } from "../../client/trpc";
+import { GateFields } from "../approvals/gate-fields";
+import { useApprovalGate } from "../approvals/use-approval-gate";
+import { useGatedOutcome } from "../approvals/use-gated-outcome";
 import { RelativeTime } from "../relative-time";
 import { STATUS_COLORS } from "../status";
 import { ConfirmModal } from "./confirm-modal";
 import { ReleaseDigest } from "./release-digest";
-import { useDeploymentStarted } from "./use-deployment-started";
 
 function DigestCell({ release }: { release: Release }) {
   return (
@@ -40,18 +42,22 @@ function DigestCell({ release }: { release: Release }) {
 export function ReleaseTable({ app, releases }: { app: App; releases: Release[] }) {
   const trpc = useTRPC();
   const mayRollback = useCan("apps.rollback");
-  const started = useDeploymentStarted();
+  const outcome = useGatedOutcome();
   const [target, setTarget] = useState<Release | null>(null);
+  // In production a rollback waits for an approver by default (issue 14): the dialog says so first.
+  const gate = useApprovalGate(app.name, "apps.rollback", target !== null);
   const rollback = useMutation(
     trpc.apps.rollback.mutationOptions({
       onSuccess: async (data) => {
         setTarget(null);
-        await started(data);
+        gate.reset();
+        await outcome(data);
       },
     }),
   );
   const close = () => {
     rollback.reset();
+    gate.reset();
     setTarget(null);
   };
   return (
@@ -130,11 +136,13 @@ export function ReleaseTable({ app, releases }: { app: App; releases: Release[] 
       <ConfirmModal
         opened={target !== null}
         title={target ? `Roll back ${app.name} to release #${target.number}?` : "Roll back"}
-        confirmLabel="Confirm rollback"
-        color="orange"
+        confirmLabel={gate.label("Confirm rollback", "Break glass and roll back")}
+        // A request runs nothing yet: the ordinary colour; breaking the glass is the alarming one.
+        color={gate.breakGlass ? "red" : gate.required ? "indigo" : "orange"}
         typeToConfirm={app.environment === "production" ? app.name : undefined}
         loading={rollback.isPending}
-        onConfirm={() => target && rollback.mutate({ name: app.name, releaseNumber: target.number })}
+        confirmDisabled={!gate.ready}
+        onConfirm={() => target && rollback.mutate({ name: app.name, releaseNumber: target.number, ...gate.fields })}
         onClose={close}
       >
         {target && (
@@ -149,6 +157,7 @@ export function ReleaseTable({ app, releases }: { app: App; releases: Release[] 
             <Text fz="xs" c="dimmed">
               from {target.imageRef}
             </Text>
+            <GateFields gate={gate} reasonPlaceholder="Release 4 double-charges; 3 did not" />
           </>
         )}
         {rollback.error && (

@@ -1,7 +1,8 @@
 "use client";
 // The incident's timeline, oldest first: what was noticed (signals, alerts), what people decided
 // (status, severity, lead, notes), what ran (runbook steps with their results), and what changed
-// around it (deployments of the app, shells opened on its containers or hosts, with recordings).
+// around it (deployments of the app, shells opened on its containers or hosts, with recordings,
+// approval requests with their decisions).
 import { Anchor, Badge, Button, Group, Text, ThemeIcon, Timeline } from "@mantine/core";
 import {
   type Icon,
@@ -13,6 +14,7 @@ import {
   IconNote,
   IconPlayerPlay,
   IconRocket,
+  IconShieldCheck,
   IconSquareCheck,
   IconTerminal2,
   IconUrgent,
@@ -25,6 +27,7 @@ import { DeploymentStatusBadge } from "../apps/deployment-status-badge";
 import { deploymentPath, KIND_LABELS } from "../apps/format";
 import { RelativeTime } from "../relative-time";
 import { RecordingModal } from "../terminal/terminal-sessions-table";
+import { describeApproval } from "./approval-entry";
 import { IncidentStatusBadge, SeverityBadge, StepOutcomeBadge } from "./incident-badges";
 
 const ICONS: Record<TimelineKind, { icon: Icon; color: string }> = {
@@ -39,6 +42,7 @@ const ICONS: Record<TimelineKind, { icon: Icon; color: string }> = {
   postmortem: { icon: IconFileText, color: "gray" },
   deployment: { icon: IconRocket, color: "blue" },
   shell: { icon: IconTerminal2, color: "grape" },
+  approval: { icon: IconShieldCheck, color: "yellow" },
 };
 
 /** Manual steps are ticked (done/undone); checks pass, fail or error. */
@@ -187,6 +191,8 @@ function describe(
         ),
       };
     }
+    case "approval":
+      return describeApproval(entry.data);
   }
 }
 

@@ -60,6 +60,46 @@ describe("timelineText", () => {
     ]);
   });
 
+  it("says who decided an approval request, and flags a break-glass one", () => {
+    const approval = (data: Partial<Extract<TimelineEntry, { kind: "approval" }>["data"]>): TimelineEntry => ({
+      id: "a",
+      at: "2026-03-01T09:30:00.000Z",
+      actor: "olga@example.com",
+      kind: "approval",
+      data: {
+        requestId: "req",
+        number: 4,
+        action: "apps.rollback",
+        summary: "Roll back to release 3 on web-1, 1 per host",
+        status: "executed",
+        breakGlass: false,
+        reason: "release 4 double-charges",
+        requester: "olga@example.com",
+        reviews: [{ email: "pia@example.com", decision: "approve", comment: "go", at: "2026-03-01T09:31:00.000Z" }],
+        ...data,
+      },
+    });
+    expect(
+      timelineText(
+        [
+          approval({}),
+          approval({
+            status: "denied",
+            reviews: [{ email: "ann@example.com", decision: "deny", comment: "no", at: "x" }],
+          }),
+          approval({ status: "executed", breakGlass: true, reviews: [], requester: "ari@example.com" }),
+          approval({ status: "pending", reviews: [] }),
+        ],
+        "UTC",
+      ).split("\n"),
+    ).toEqual([
+      "09:30 olga@example.com — request #4: roll back to release 3 on web-1, 1 per host — approved by pia@example.com (executed; reason: release 4 double-charges)",
+      "09:30 olga@example.com — request #4: roll back to release 3 on web-1, 1 per host — denied by ann@example.com (denied; reason: release 4 double-charges)",
+      "09:30 olga@example.com — request #4: roll back to release 3 on web-1, 1 per host — run without approval by ari@example.com (executed, break-glass; reason: release 4 double-charges)",
+      "09:30 olga@example.com — request #4: roll back to release 3 on web-1, 1 per host — asked by olga@example.com, waiting for approval (pending; reason: release 4 double-charges)",
+    ]);
+  });
+
   it("is empty for an empty timeline", () => {
     expect(timelineText([], "UTC")).toBe("");
   });

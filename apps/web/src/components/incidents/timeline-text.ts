@@ -2,6 +2,7 @@
 // entry, "HH:MM actor — what happened", in the order shown on the page. Times are in the
 // reader's time zone unless one is given (tests pass "UTC").
 import type { TimelineEntry } from "@wheelhouse/shared";
+import { approvalDecision, lowerFirst } from "./approval-decision";
 
 function what(entry: TimelineEntry): string {
   switch (entry.kind) {
@@ -27,6 +28,8 @@ function what(entry: TimelineEntry): string {
       return `${entry.data.kind}${entry.data.releaseNumber !== null ? ` of release #${entry.data.releaseNumber}` : ""}: ${entry.data.status}${entry.data.failureReason ? ` (${entry.data.failureReason})` : ""}`;
     case "shell":
       return `shell in ${entry.data.containerName ? `${entry.data.containerName} on ${entry.data.hostName}` : `host ${entry.data.hostName}`}`;
+    case "approval":
+      return `request #${entry.data.number}: ${lowerFirst(entry.data.summary)} — ${approvalDecision(entry.data)} (${entry.data.status}${entry.data.breakGlass ? ", break-glass" : ""}; reason: ${entry.data.reason})`;
   }
 }
 

@@ -2,6 +2,7 @@
 import { Badge, NavLink, Stack } from "@mantine/core";
 import {
   IconApps,
+  IconCertificate,
   IconChecklist,
   IconFileSearch,
   IconServer2,
@@ -17,6 +18,7 @@ import { useTRPC } from "../../client/trpc";
 export const NAV_ITEMS = [
   { href: "/apps", label: "Apps", icon: IconApps },
   { href: "/hosts", label: "Hosts", icon: IconServer2 },
+  { href: "/certificates", label: "Certificates", icon: IconCertificate },
   { href: "/incidents", label: "Incidents", icon: IconUrgent },
   { href: "/runbooks", label: "Runbooks", icon: IconChecklist },
   { href: "/approvals", label: "Approvals", icon: IconShieldCheck },
@@ -30,6 +32,9 @@ export function Navigation({ onNavigate }: { onNavigate?: () => void }) {
   // The count of open incidents beside "Incidents"; incidents:changed hints keep it fresh.
   const open = useQuery(trpc.incidents.list.queryOptions({ status: "open" }));
   const openCount = open.data?.incidents.length ?? 0;
+  // Requests this person may review now beside "Approvals"; approvals:changed hints keep it fresh.
+  const waiting = useQuery(trpc.approvals.list.queryOptions({ view: "waiting", status: "pending", limit: 100 }));
+  const waitingCount = waiting.data?.requests.length ?? 0;
   return (
     <nav aria-label="Main">
       <Stack gap={2}>
@@ -45,6 +50,10 @@ export function Navigation({ onNavigate }: { onNavigate?: () => void }) {
                 item.href === "/incidents" && openCount > 0 ? (
                   <Badge size="sm" color="red" variant="filled" aria-label={`${openCount} open`}>
                     {openCount}
+                  </Badge>
+                ) : item.href === "/approvals" && waitingCount > 0 ? (
+                  <Badge size="sm" color="yellow" variant="filled" aria-label={`${waitingCount} waiting for you`}>
+                    {waitingCount}
                   </Badge>
                 ) : undefined
               }

@@ -1,5 +1,5 @@
-// Changes to an app's desired state as the API makes them, with what must follow at once: domains
-// and maintenance are nginx's business, so they are pushed to every host concerned straight away
+// Changes to an app's desired state as the API makes them, with what must follow at once: domains,
+// maintenance and the HTTPS redirect and HSTS switches are nginx's business, so they are pushed to every host concerned straight away
 // (everything else applies at the next deploy). Validation and storage are apps.ts's.
 import type { App, CreateAppInput, UpdateAppInput } from "@wheelhouse/shared";
 import { AppError, reasonOf } from "../errors/app-error";
@@ -33,7 +33,10 @@ export async function changeApp(
 ): Promise<Changed & { changed: AppChanges }> {
   const previousHosts = (await getApp(services.db, teamId, input.name)).hostIds;
   const { app: record, changed } = await updateApp(services.db, services.secrets, teamId, input);
-  if (changed.includes("domains")) await applyNginx(services, new Set([...previousHosts, ...record.hostIds]));
+  const nginxFields = ["domains", "httpsRedirect", "hsts"];
+  if (changed.some((field) => nginxFields.includes(field))) {
+    await applyNginx(services, new Set([...previousHosts, ...record.hostIds]));
+  }
   return { record, changed, app: await toAppDto(services.db, record) };
 }
 

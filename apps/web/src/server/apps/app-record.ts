@@ -47,6 +47,9 @@ export interface AppRecord extends HealthSettings {
   /** Sealed values (config/secret-box.ts); open them only to hand them to an agent. */
   sealedSecrets: Record<string, string>;
   maintenance: boolean;
+  /** HTTPS (issue 15): redirect plain HTTP of the certified domains; send Strict-Transport-Security. */
+  httpsRedirect: boolean;
+  hsts: boolean;
   createdAt: Date;
 }
 
@@ -78,6 +81,8 @@ export function toAppRecord(row: AppRow): AppRecord {
     env: stringMap.parse(JSON.parse(row.env)),
     sealedSecrets: stringMap.parse(JSON.parse(row.secrets)),
     maintenance: row.maintenance,
+    httpsRedirect: row.httpsRedirect,
+    hsts: row.hsts,
     createdAt: row.createdAt,
   };
 }

@@ -3,6 +3,7 @@
 import {
   appDetailSchema,
   appRefSchema,
+  approvalPendingSchema,
   appSchema,
   can,
   createAppInputSchema,
@@ -11,27 +12,37 @@ import {
   deploymentLogSchema,
   deploymentRefSchema,
   deploymentSchema,
+  gatedDeploymentSchema,
   imageStatusInputSchema,
   imageStatusSchema,
   maintenanceInputSchema,
   releaseSchema,
+  restartInputSchema,
   rollbackInputSchema,
   scaleInputSchema,
   updateAppInputSchema,
 } from "@wheelhouse/shared";
 import { z } from "zod";
+import { type GateAnswer, gated } from "../approvals/approval-gate";
 import { getDeployment, listDeployments, readDeploymentLog } from "../deployments/deployment-reads";
-import { requestDeploy, requestRestart, requestRollback, requestScale } from "../deployments/deployment-requests";
 import { imageStatus } from "../hooks/push-status";
 import { listReleases } from "../releases/releases";
 import { rest } from "../trpc/rest";
-import { router, withPermission } from "../trpc/trpc";
-import { addApp, changeApp, switchMaintenance } from "./app-changes";
-import { appDetail, getApp, listApps } from "./apps";
+import { authedProcedure, router, withPermission } from "../trpc/trpc";
+import { addApp, changeApp } from "./app-changes";
+import { appDetail, getApp, listApps, toAppDto } from "./apps";
 
 const TAGS = ["apps"];
 
 const appTarget = (id: string) => ({ type: "app", id });
+
+/** The deployment when the action ran, the request when it waits. */
+function answerOf(gate: GateAnswer) {
+  return {
+    ...(gate.run?.deployment ? { deployment: gate.run.deployment } : {}),
+    ...(gate.approval ? { approval: gate.approval } : {}),
+  };
+}
 
 export const appsRouter = router({
   list: withPermission("apps.read")
@@ -75,80 +86,53 @@ export const appsRouter = router({
       return { app };
     }),
 
-  maintenance: withPermission("apps.maintenance")
+  // The five gated actions (issue 14): each asks approval-gate.ts, which checks the permission (the
+  // action's own, or approvals.break-glass when asked for), runs the action when no policy gates it
+  // or break-glass is used, and otherwise opens an approval request and answers it instead.
+  maintenance: authedProcedure
     .meta(rest("PUT", "/apps/{name}/maintenance", "Serve the maintenance page (on) or the app (off)", TAGS))
     .input(maintenanceInputSchema)
-    .output(z.object({ app: appSchema }))
+    .output(z.object({ app: appSchema, approval: approvalPendingSchema.optional() }))
     .mutation(async ({ ctx, input }) => {
-      const { record, app, failure } = await switchMaintenance(ctx.services, ctx.user.team.id, input);
-      await ctx.audit({
-        action: input.enabled ? "apps.maintenance.on" : "apps.maintenance.off",
-        target: appTarget(record.id),
-        details: { name: record.name, ...(failure ? { error: failure.message } : {}) },
-      });
-      if (failure) throw failure.error;
-      return { app };
+      const { name, enabled, reason, breakGlass } = input;
+      const gate = await gated(ctx, { action: "apps.maintenance", name, enabled }, { reason, breakGlass });
+      return { app: await toAppDto(ctx.services.db, gate.run?.app ?? gate.app), ...answerOf(gate) };
     }),
 
-  deploy: withPermission("apps.deploy")
+  deploy: authedProcedure
     .meta(rest("POST", "/apps/{name}/deployments", "Release an image and deploy it", TAGS))
     .input(deployInputSchema)
-    .output(z.object({ deployment: deploymentSchema }))
+    .output(gatedDeploymentSchema)
     .mutation(async ({ ctx, input }) => {
-      const { app, deployment } = await requestDeploy(ctx.services, ctx.user, input);
-      await ctx.audit({
-        action: "apps.deploy",
-        target: appTarget(app.id),
-        details: { name: app.name, image: app.image, deploymentId: deployment.id },
-      });
-      return { deployment };
+      const { name, image, reason, breakGlass } = input;
+      return answerOf(await gated(ctx, { action: "apps.deploy", name, image }, { reason, breakGlass }));
     }),
 
-  rollback: withPermission("apps.rollback")
+  rollback: authedProcedure
     .meta(rest("POST", "/apps/{name}/rollback", "Deploy an earlier release's exact digest and configuration", TAGS))
     .input(rollbackInputSchema)
-    .output(z.object({ deployment: deploymentSchema }))
+    .output(gatedDeploymentSchema)
     .mutation(async ({ ctx, input }) => {
-      const { app, release, deployment } = await requestRollback(ctx.services, ctx.user, input);
-      await ctx.audit({
-        action: "apps.rollback",
-        target: appTarget(app.id),
-        details: {
-          name: app.name,
-          releaseNumber: release.number,
-          imageDigest: release.imageDigest,
-          deploymentId: deployment.id,
-        },
-      });
-      return { deployment };
+      const { name, releaseNumber, reason, breakGlass } = input;
+      return answerOf(await gated(ctx, { action: "apps.rollback", name, releaseNumber }, { reason, breakGlass }));
     }),
 
-  restart: withPermission("apps.deploy")
+  restart: authedProcedure
     .meta(rest("POST", "/apps/{name}/restart", "Replace the live instances with fresh ones of the same release", TAGS))
-    .input(appRefSchema)
-    .output(z.object({ deployment: deploymentSchema }))
+    .input(restartInputSchema)
+    .output(gatedDeploymentSchema)
     .mutation(async ({ ctx, input }) => {
-      const { app, deployment } = await requestRestart(ctx.services, ctx.user, input.name);
-      await ctx.audit({
-        action: "apps.restart",
-        target: appTarget(app.id),
-        details: { name: app.name, deploymentId: deployment.id },
-      });
-      return { deployment };
+      const { name, reason, breakGlass } = input;
+      return answerOf(await gated(ctx, { action: "apps.restart", name }, { reason, breakGlass }));
     }),
 
-  scale: withPermission("apps.deploy")
+  scale: authedProcedure
     .meta(rest("POST", "/apps/{name}/scale", "Run the live release with another number of instances per host", TAGS))
     .input(scaleInputSchema)
-    .output(z.object({ deployment: deploymentSchema }))
+    .output(gatedDeploymentSchema)
     .mutation(async ({ ctx, input }) => {
-      const { app, deployment } = await requestScale(ctx.services, ctx.user, input);
-      await ctx.audit({
-        action: "apps.scale",
-        target: appTarget(app.id),
-        details: { name: app.name, replicas: input.replicas, deploymentId: deployment.id },
-      });
-      return { deployment };
+      const { name, replicas, reason, breakGlass } = input;
+      return answerOf(await gated(ctx, { action: "apps.scale", name, replicas }, { reason, breakGlass }));
     }),
 
   releases: withPermission("apps.read")

@@ -1,7 +1,7 @@
 // The append-only audit trail. Every mutating action and every refused attempt writes one event.
 // The table refuses UPDATE and DELETE at the database (triggers in the first migration).
 import type { Db } from "../db/client";
-import type { Prisma } from "../db/generated/sqlite/client";
+import { noteAuditWritten } from "./audit-scope";
 
 export type AuditOutcome = "success" | "denied" | "failure";
 
@@ -32,30 +32,5 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
       details: JSON.stringify(entry.details ?? {}),
     },
   });
-}
-
-export interface AuditQuery {
-  teamId: string;
-  action?: string | undefined;
-  actor?: string | undefined;
-  outcome?: AuditOutcome | undefined;
-  before?: number | undefined;
-  limit: number;
-}
-
-/** Newest first, paged by id. Events without a team (sign-ins of unknown emails) are shown to every team's auditors. */
-export async function listAuditEvents(db: Db, query: AuditQuery) {
-  const where: Prisma.AuditEventWhereInput = {
-    OR: [{ teamId: query.teamId }, { teamId: null }],
-    ...(query.action ? { action: { startsWith: query.action } } : {}),
-    ...(query.actor ? { actorEmail: { contains: query.actor } } : {}),
-    ...(query.outcome ? { outcome: query.outcome } : {}),
-    ...(query.before ? { id: { lt: query.before } } : {}),
-  };
-  const rows = await db.auditEvent.findMany({ where, orderBy: { id: "desc" }, take: query.limit + 1 });
-  const page = rows.slice(0, query.limit);
-  return {
-    events: page.map((row) => ({ ...row, details: JSON.parse(row.details) as Record<string, unknown> })),
-    nextCursor: rows.length > query.limit ? page.at(-1)?.id : undefined,
-  };
+  noteAuditWritten();
 }

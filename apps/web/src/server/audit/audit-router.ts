@@ -1,26 +1,14 @@
-import { z } from "zod";
+// The audit log over tRPC and REST (GET /api/v1/audit): a keyset search, newest first
+// (audit-search.ts). The export is a plain streamed route beside it (audit-export-route.ts).
+import { auditListInputSchema, auditPageSchema } from "@wheelhouse/shared";
+import { rest } from "../trpc/rest";
 import { router, withPermission } from "../trpc/trpc";
-import { listAuditEvents } from "./audit-log";
+import { searchAudit } from "./audit-search";
 
 export const auditRouter = router({
   list: withPermission("audit.read")
-    .input(
-      z.object({
-        action: z.string().trim().max(100).optional(),
-        actor: z.string().trim().max(200).optional(),
-        outcome: z.enum(["success", "denied", "failure"]).optional(),
-        cursor: z.number().int().positive().optional(),
-        limit: z.number().int().min(1).max(200).default(50),
-      }),
-    )
-    .query(({ ctx, input }) =>
-      listAuditEvents(ctx.services.db, {
-        teamId: ctx.user.team.id,
-        action: input.action || undefined,
-        actor: input.actor || undefined,
-        outcome: input.outcome,
-        before: input.cursor,
-        limit: input.limit,
-      }),
-    ),
+    .meta(rest("GET", "/audit", "Search the audit log, newest first (pass nextCursor as cursor for more)", ["audit"]))
+    .input(auditListInputSchema)
+    .output(auditPageSchema)
+    .query(({ ctx, input: { direction: _older, ...query } }) => searchAudit(ctx.services.db, ctx.user.team.id, query)),
 });

@@ -95,4 +95,37 @@ describe("parseConfig", () => {
     expect(parseConfig({}).metricsToken).toBeUndefined();
     expect(parseConfig({ METRICS_TOKEN: "0123456789abcdef0123" }).metricsToken).toBe("0123456789abcdef0123");
   });
+
+  it("reads WEBHOOK_RETRY_INITIAL_SECONDS (30 s by default) and refuses it outside 1..3600 with the fix", () => {
+    expect(parseConfig({}).webhookRetryInitialMs).toBe(30_000);
+    expect(parseConfig({ WEBHOOK_RETRY_INITIAL_SECONDS: "1" }).webhookRetryInitialMs).toBe(1_000);
+    for (const value of ["0", "3601", "1.5", "soon"]) {
+      expect(() => parseConfig({ WEBHOOK_RETRY_INITIAL_SECONDS: value })).toThrow(
+        /WEBHOOK_RETRY_INITIAL_SECONDS=.*set WEBHOOK_RETRY_INITIAL_SECONDS to a whole number of seconds from 1 to 3600/,
+      );
+    }
+  });
+  it("reads the ACME defaults: Let's Encrypt production, an optional CA bundle path and contact, refused with the fix", () => {
+    expect(parseConfig({}).acme).toEqual({
+      directoryUrl: "https://acme-v02.api.letsencrypt.org/directory",
+      caBundleFile: undefined,
+      email: undefined,
+    });
+    const set = parseConfig({
+      ACME_DIRECTORY_URL: "https://127.0.0.1:14000/dir",
+      ACME_CA_BUNDLE: "/etc/pebble/ca.pem",
+      ACME_EMAIL: "Ops@Example.com",
+    });
+    expect(set.acme).toEqual({
+      directoryUrl: "https://127.0.0.1:14000/dir",
+      caBundleFile: "/etc/pebble/ca.pem",
+      email: "ops@example.com",
+    });
+    expect(() => parseConfig({ ACME_DIRECTORY_URL: "ftp://ca.example/dir" })).toThrow(
+      /ACME_DIRECTORY_URL=.*set ACME_DIRECTORY_URL to the https URL of an ACME directory/,
+    );
+    expect(() => parseConfig({ ACME_EMAIL: "ops" })).toThrow(/ACME_EMAIL=.*set ACME_EMAIL to an email address/);
+    expect(parseConfig({}).certRetryInitialMs).toBe(300_000);
+    expect(() => parseConfig({ CERT_RETRY_INITIAL_SECONDS: "0" })).toThrow(/CERT_RETRY_INITIAL_SECONDS=/);
+  });
 });

@@ -8,6 +8,10 @@ import { compileTrustedProxies, type TrustedProxies } from "../http/client-addre
 /** The repository's runbooks/ folder, found from this file (apps/web/src/server/config/). */
 const DEFAULT_RUNBOOKS_DIR = fileURLToPath(new URL("../../../../../runbooks/", import.meta.url));
 
+/** The default ACME directory: certificates browsers trust. Staging is for trying things out. */
+export const LETS_ENCRYPT_PRODUCTION = "https://acme-v02.api.letsencrypt.org/directory";
+export const LETS_ENCRYPT_STAGING = "https://acme-staging-v02.api.letsencrypt.org/directory";
+
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 function isDatabaseUrl(value: string): boolean {
@@ -143,6 +147,38 @@ const settings = {
     describe: "Folder of the built-in runbook library, one *.yaml per runbook (default: runbooks/ of this checkout).",
     fix: "set RUNBOOKS_DIR to the folder holding the runbook *.yaml files, or unset it",
   },
+  ACME_DIRECTORY_URL: {
+    schema: z
+      .url({ protocol: /^https?$/ })
+      .max(2_048)
+      .default(LETS_ENCRYPT_PRODUCTION),
+    describe:
+      "The ACME directory certificates are ordered from, until an admin picks one on Settings (default Let's Encrypt production; staging is https://acme-staging-v02.api.letsencrypt.org/directory).",
+    fix: "set ACME_DIRECTORY_URL to the https URL of an ACME directory, e.g. https://acme-staging-v02.api.letsencrypt.org/directory",
+  },
+  ACME_CA_BUNDLE: {
+    schema: z.string().min(1).max(4_096).optional(),
+    describe:
+      "A PEM file of CA certificates trusted, besides the system's, for a private ACME server's own HTTPS (default none).",
+    fix: "set ACME_CA_BUNDLE to the path of a PEM file holding the ACME server's CA certificate, or unset it",
+  },
+  ACME_EMAIL: {
+    schema: z.email().max(254).optional(),
+    describe: "The contact address of the portal's ACME account: expiry warnings from the CA go there (default none).",
+    fix: "set ACME_EMAIL to an email address, e.g. ACME_EMAIL=ops@example.com, or unset it",
+  },
+  CERT_RETRY_INITIAL_SECONDS: {
+    schema: z.coerce.number().int().min(1).max(86_400).default(300),
+    describe:
+      "Delay before a failed certificate order is retried; it doubles each time, up to 1 day, and never comes before the CA's Retry-After (default 300).",
+    fix: "set CERT_RETRY_INITIAL_SECONDS to a whole number of seconds from 1 to 86400, e.g. CERT_RETRY_INITIAL_SECONDS=300",
+  },
+  WEBHOOK_RETRY_INITIAL_SECONDS: {
+    schema: z.coerce.number().int().min(1).max(3_600).default(30),
+    describe:
+      "Delay before a failed webhook delivery's first retry; it doubles each time, up to 1 hour, for 24 hours (default 30).",
+    fix: "set WEBHOOK_RETRY_INITIAL_SECONDS to a whole number of seconds from 1 to 3600, e.g. WEBHOOK_RETRY_INITIAL_SECONDS=30",
+  },
   NODE_ENV: {
     schema: z.enum(["production", "development", "test"]).default("production"),
     describe: "development serves the UI through Next.js's dev server with hot reload (default production).",
@@ -176,6 +212,12 @@ export interface Config {
   agentBundleDir: string | undefined;
   /** The built-in runbook library (runbooks/runbook-library.ts): RUNBOOKS_DIR, or runbooks/ of this checkout. */
   runbooksDir: string;
+  /** Outgoing webhooks (notifications/webhook-worker.ts): the first retry's delay, doubled per retry. */
+  webhookRetryInitialMs: number;
+  /** ACME defaults until an admin saves settings (certificates/acme-settings.ts); the bundle is a file path. */
+  acme: { directoryUrl: string; caBundleFile: string | undefined; email: string | undefined };
+  /** Certificates (certificates/certificate-worker.ts): the first retry's delay after a failed order. */
+  certRetryInitialMs: number;
   dev: boolean;
 }
 
@@ -224,6 +266,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     metricsToken: values.METRICS_TOKEN,
     agentBundleDir: values.AGENT_BUNDLE_DIR ? resolve(values.AGENT_BUNDLE_DIR) : undefined,
     runbooksDir: values.RUNBOOKS_DIR ? resolve(values.RUNBOOKS_DIR) : DEFAULT_RUNBOOKS_DIR,
+    webhookRetryInitialMs: values.WEBHOOK_RETRY_INITIAL_SECONDS * 1_000,
+    acme: {
+      directoryUrl: values.ACME_DIRECTORY_URL,
+      caBundleFile: values.ACME_CA_BUNDLE ? resolve(values.ACME_CA_BUNDLE) : undefined,
+      email: values.ACME_EMAIL?.toLowerCase(),
+    },
+    certRetryInitialMs: values.CERT_RETRY_INITIAL_SECONDS * 1_000,
     dev: values.NODE_ENV === "development",
   };
 }

@@ -9,7 +9,13 @@ import { createSecretBox } from "../config/secret-box";
 import type { Db } from "../db/client";
 import { SignalIntake } from "../incidents/signal-intake";
 import type { PortalEvents } from "../services";
-import { registryWithoutAgents, type ScratchDatabase, scratchDatabase, teamWithApp } from "../testing/scratch-portal";
+import {
+  registryWithoutAgents,
+  type ScratchDatabase,
+  scratchDatabase,
+  scratchNotifier,
+  teamWithApp,
+} from "../testing/scratch-portal";
 import { DeployOrchestrator, type OrchestratorHooks } from "./deploy-orchestrator";
 import { NginxSync } from "./nginx-sync";
 
@@ -38,17 +44,20 @@ afterAll(async () => {
 
 function orchestrator(hooks: OrchestratorHooks): DeployOrchestrator {
   const { metrics, agents } = registryWithoutAgents();
+  const secrets = createSecretBox(randomBytes(32));
   const events = new EventEmitter<PortalEvents>();
+  const notifier = scratchNotifier(db, events, logger);
   return new DeployOrchestrator({
     db,
     agents,
     logger,
-    secrets: createSecretBox(randomBytes(32)),
+    secrets,
     events,
     metrics,
-    nginx: new NginxSync(db, agents),
+    nginx: new NginxSync(db, agents, secrets),
     // Each deployment here fails, and raises its signal into the same scratch database.
-    signals: new SignalIntake({ db, logger, metrics, events }),
+    signals: new SignalIntake({ db, logger, metrics, events, notifier }),
+    notifier,
     hooks,
   });
 }

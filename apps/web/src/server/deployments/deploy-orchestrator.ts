@@ -14,18 +14,14 @@ import type { SignalIntake } from "../incidents/signal-intake";
 import type { HealthWatch } from "../live-health/health-watch";
 import type { Logger } from "../logging/logger";
 import type { PortalMetrics } from "../metrics/registry";
+import type { Notifier } from "../notifications/notify";
 import type { PortalEvents } from "../services";
 import { appendLog, transition } from "./deployment-records";
 import type { NginxSync } from "./nginx-sync";
 import { awaitHealthy } from "./steps/await-healthy";
 import { DeploymentFailed, openRun } from "./steps/deployment-run";
 import { drainAndStop } from "./steps/drain-and-stop";
-import {
-  deploymentFailedSignal,
-  failDeployment,
-  markActiveInstances,
-  raiseDeploymentFailed,
-} from "./steps/fail-deployment";
+import { failDeployment, markActiveInstances, reportDeploymentFailed } from "./steps/fail-deployment";
 import { resolveAndRelease } from "./steps/resolve-release";
 import { startInstances } from "./steps/start-instances";
 import { switchTraffic } from "./steps/switch-traffic";
@@ -53,6 +49,8 @@ interface Dependencies {
   nginx: NginxSync;
   /** Failed deployments raise `deployment.failed` (steps/fail-deployment.ts). */
   signals: Pick<SignalIntake, "raise">;
+  /** Failed deployments are sent to the team's `deployment.failed` webhooks. */
+  notifier: Notifier;
   /** Live health: each host is told its live instances once they change (absent in unit tests). */
   health?: Pick<HealthWatch, "syncAll">;
   /** Tests only: lets a test hold the loop at a point where it could otherwise lose a wake-up. */
@@ -127,7 +125,7 @@ export class DeployOrchestrator {
       this.deps.metrics.deployments.inc({ kind: deployment.kind, outcome: "failed" });
       logger.warn({ deploymentId: deployment.id }, "deployment interrupted by a portal restart marked failed");
       this.changed(deployment.app.teamId, deployment.id);
-      await raiseDeploymentFailed(this.deps, deploymentFailedSignal(deployment.app, deployment, reason));
+      await reportDeploymentFailed(this.deps, deployment.app, deployment, reason);
     }
     const queued = await db.deployment.findMany({
       where: { status: "Queued" },

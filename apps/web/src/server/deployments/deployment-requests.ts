@@ -1,6 +1,7 @@
 // What a person asks of an app's running state: deploy an image, roll back to a release, restart,
 // scale. Each checks its rule, writes what the app's desired state needs, and queues a deployment
-// with the orchestrator, which does the work (deploy-orchestrator.ts).
+// with the orchestrator, which does the work (deploy-orchestrator.ts). Both the direct path and an
+// approved request (approvals/approval-actions.ts runAction) come through these, so they cannot drift.
 import type { Deployment } from "@wheelhouse/shared";
 import type { AppRecord } from "../apps/app-record";
 import { getApp, updateApp } from "../apps/apps";
@@ -67,13 +68,17 @@ export async function requestRollback(
 }
 
 /** Fresh instances of the live release. */
-export async function requestRestart(services: Services, requester: Requester, name: string): Promise<Requested> {
-  const app = await getApp(services.db, requester.team.id, name);
+export async function requestRestart(
+  services: Services,
+  requester: Requester,
+  input: { name: string; reason?: string | undefined },
+): Promise<Requested> {
+  const app = await getApp(services.db, requester.team.id, input.name);
   const live = await requireLiveRelease(services.db, app, "restart");
   const created = await services.deployments.request(app, {
     kind: "restart",
     releaseId: live,
-    reason: null,
+    reason: input.reason ?? null,
     actor: requester,
   });
   return { app, deployment: await queued(services, requester, created.id) };

@@ -3,6 +3,8 @@
 // Applies go through one queue per host, so two deployments never interleave their switches.
 import type { NginxSite } from "@wheelhouse/shared";
 import { appInclude, toAppRecord } from "../apps/app-record";
+import { servedCertificates } from "../certificates/served-certificates";
+import type { SecretBox } from "../config/secret-box";
 import type { Db } from "../db/client";
 import type { AgentRegistry } from "../hosts/agent-registry";
 
@@ -17,6 +19,8 @@ export class NginxSync {
   constructor(
     private readonly db: Db,
     private readonly agents: AgentRegistry,
+    /** Opens the sealed keys of the certificates the sites serve. */
+    private readonly secrets: SecretBox,
   ) {}
 
   async desiredSites(hostId: string): Promise<NginxSite[]> {
@@ -28,6 +32,7 @@ export class NginxSync {
       include: appInclude,
     });
     const sites: NginxSite[] = [];
+    const now = new Date();
     for (const app of rows.map(toAppRecord)) {
       if (app.domains.length === 0) continue;
       const deploymentId =
@@ -45,6 +50,9 @@ export class NginxSync {
         domains: app.domains,
         upstreams: instances.flatMap((instance) => (instance.hostPort ? [{ port: instance.hostPort }] : [])),
         maintenance: app.maintenance,
+        tls: await servedCertificates(this.db, this.secrets, app.id, app.domains, now),
+        httpsRedirect: app.httpsRedirect,
+        hsts: app.hsts,
       });
     }
     return sites;

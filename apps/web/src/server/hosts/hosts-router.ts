@@ -33,10 +33,13 @@ export const hostsRouter = router({
     .query(({ ctx, input }) => hostSamples(ctx.services.db, ctx.user.team.id, input.hostId)),
 
   /** Round trip through every connected agent of the team; per-host times in milliseconds. */
-  pingAll: withPermission("hosts.ping").mutation(async ({ ctx }) => {
-    const results = await pingTeamHosts(ctx.services.agents, ctx.user.team.id);
-    return { results };
-  }),
+  // Asks each agent for a round trip; it changes nothing, so it writes no audit event.
+  pingAll: withPermission("hosts.ping")
+    .meta({ audit: "none" })
+    .mutation(async ({ ctx }) => {
+      const results = await pingTeamHosts(ctx.services.agents, ctx.user.team.id);
+      return { results };
+    }),
 
   createEnrollment: withPermission("hosts.create")
     .meta(rest("POST", "/hosts/enrollments", "Create a single-use enrolment token for a new host (shown once)", TAGS))

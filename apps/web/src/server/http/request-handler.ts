@@ -1,6 +1,7 @@
 // The portal's one HTTP handler: health, metrics, tRPC, then Next.js for every page.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { AUDIT_EXPORT_PATH, handleAuditExport } from "../audit/audit-export-route";
 import { APP_ERROR_CODES } from "../errors/app-error";
 import { createReadinessCheck } from "../health/readiness";
 import { handleRegistryHook, REGISTRY_HOOK_PATH } from "../hooks/registry-hook-route";
@@ -104,6 +105,15 @@ export function createRequestHandler(
         }
         if (pathname === ALERTMANAGER_PATH) return await handleAlertmanager(services, req, res);
         return await handlePrometheusTargets(services, req, res);
+      }
+      // A file for people, streamed: a plain route ahead of REST (audit/audit-export-route.ts).
+      if (pathname === AUDIT_EXPORT_PATH) {
+        if (!services.readiness.migrationsApplied) {
+          return sendJson(res, 503, {
+            error: { message: "Wheelhouse is starting: the database is not ready yet. Try again in a moment." },
+          });
+        }
+        return await handleAuditExport(services, req, res);
       }
       if (pathname === REST_BASE || pathname.startsWith(`${REST_BASE}/`)) {
         if (!services.readiness.migrationsApplied) {

@@ -6,7 +6,13 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../db/client";
 import type { PortalEvents } from "../services";
-import { registryWithoutAgents, type ScratchDatabase, scratchDatabase, teamWithApp } from "../testing/scratch-portal";
+import {
+  registryWithoutAgents,
+  type ScratchDatabase,
+  scratchDatabase,
+  scratchNotifier,
+  teamWithApp,
+} from "../testing/scratch-portal";
 import { AgentLostSweep } from "./agent-lost-sweep";
 import { SignalIntake } from "./signal-intake";
 
@@ -37,7 +43,8 @@ describe("AgentLostSweep", () => {
       data: { teamId: team.id, name: "gone", lastSeenAt: new Date(started - 60_000), revokedAt: new Date() },
     });
     const { agents, metrics } = registryWithoutAgents();
-    const signals = new SignalIntake({ db, logger, metrics, events: new EventEmitter<PortalEvents>() });
+    const events = new EventEmitter<PortalEvents>();
+    const signals = new SignalIntake({ db, logger, metrics, events, notifier: scratchNotifier(db, events, logger) });
     let now = started;
     const sweep = new AgentLostSweep({ db, agents, signals, logger, startupGraceMs: 30_000, now: () => now });
 

@@ -8,6 +8,7 @@ import type { Db } from "../db/client";
 import type { AgentRegistry } from "../hosts/agent-registry";
 import { hostStatus } from "../hosts/host-status";
 import type { Logger } from "../logging/logger";
+import { PeriodicPass } from "../scheduling/periodic-pass";
 import type { SignalIntake } from "./signal-intake";
 
 export interface AgentLostSweepDependencies {
@@ -28,11 +29,11 @@ export const SWEEP_INTERVAL_MS = 5_000;
 export class AgentLostSweep {
   private readonly reported = new Set<string>();
   private readonly startedAt: number;
-  private timer: NodeJS.Timeout | undefined;
-  private sweeping = false;
+  private readonly periodic: PeriodicPass;
 
   constructor(private readonly deps: AgentLostSweepDependencies) {
     this.startedAt = this.now();
+    this.periodic = new PeriodicPass(() => this.sweep(), "check for lost agents", deps.logger);
   }
 
   private now(): number {
@@ -40,22 +41,11 @@ export class AgentLostSweep {
   }
 
   start(intervalMs = SWEEP_INTERVAL_MS): void {
-    this.timer = setInterval(() => {
-      // A sweep slower than the interval (a slow database) is not stacked with the next one.
-      if (this.sweeping) return;
-      this.sweeping = true;
-      this.sweep()
-        .catch((error: unknown) => this.deps.logger.error({ err: error }, "could not check for lost agents"))
-        .finally(() => {
-          this.sweeping = false;
-        });
-    }, intervalMs);
-    this.timer.unref();
+    this.periodic.start(intervalMs);
   }
 
   stop(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
+    this.periodic.stop();
   }
 
   /** One pass over every enrolled host; returns how many signals it raised. */

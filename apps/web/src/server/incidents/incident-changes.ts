@@ -15,12 +15,14 @@ import type {
 import type { z } from "zod";
 import type { Db } from "../db/client";
 import { AppError } from "../errors/app-error";
+import { incidentOpenedNotification, incidentResolvedNotification } from "../notifications/event-notifications";
+import { type NotifyServices, notifySafely } from "../notifications/notify";
 import type { PortalEvents } from "../services";
 import { appendIncidentEvent } from "./incident-events";
 import { withNextIncidentNumber } from "./incident-numbers";
 import { findIncident, type IncidentRow } from "./incidents";
 
-type Services = { db: Db; events: EventEmitter<PortalEvents> };
+type Services = { db: Db; events: EventEmitter<PortalEvents> } & NotifyServices;
 type Actor = { id: string; email: string };
 
 /** A lead is a member of the team; returns their email for the timeline. */
@@ -88,6 +90,14 @@ export async function openIncident(
     await appendIncidentEvent(tx, incident.id, "lead", { leadEmail: lead }, actor, at);
     return incident;
   });
+  await notifySafely(
+    services,
+    teamId,
+    incidentOpenedNotification(
+      { id: row.id, number: row.number, title: row.title, severity: row.severity, appId: row.appId },
+      { source: "person", email: actor.email },
+    ),
+  );
   return changed(services, row);
 }
 
@@ -139,6 +149,10 @@ export async function updateIncident(
     if (leadChanges) await appendIncidentEvent(tx, current.id, "lead", { leadEmail: newLeadEmail }, actor, at);
     return updated;
   });
+  if (status === "Resolved") {
+    const facts = { id: row.id, number: row.number, title: row.title, severity: row.severity, appId: row.appId };
+    await notifySafely(services, teamId, incidentResolvedNotification(facts, actor.email));
+  }
   return { row: changed(services, row), changes };
 }
 

@@ -3,7 +3,7 @@
 // only to a reader who may play it.
 import type { TimelineEntry } from "@wheelhouse/shared";
 import { describe, expect, it } from "vitest";
-import { composeTimeline, deploymentEntry, shellEntry, storedEntry } from "./incident-timeline";
+import { approvalEntry, composeTimeline, deploymentEntry, shellEntry, storedEntry } from "./incident-timeline";
 
 const at = (second: number) => new Date(Date.UTC(2026, 10, 22, 10, 0, second));
 
@@ -121,5 +121,62 @@ describe("stored entries", () => {
     ).toBeNull();
     expect(storedEntry({ ...base, kind: "teleport", data: "{}" })).toBeNull();
     expect(storedEntry({ ...base, kind: "note", data: "not json" })).toBeNull();
+  });
+});
+
+describe("approval entries (issue 14)", () => {
+  const breakGlass = {
+    id: "req1",
+    number: 4,
+    action: "apps.rollback",
+    params: JSON.stringify({
+      action: "apps.rollback",
+      releaseNumber: 6,
+      releaseId: "rel6",
+      imageDigest: "sha256:abc",
+      hosts: [{ id: "h1", name: "web-1" }],
+      replicas: 2,
+    }),
+    status: "executed",
+    breakGlass: true,
+    reason: "checkout is down",
+    requesterEmail: "root@example.com",
+    createdAt: at(25),
+    reviews: [{ reviewerEmail: "ann@example.com", decision: "approve", comment: "ok", createdAt: at(26) }],
+  };
+
+  it("say what was asked, by whom and why, flag break-glass, and list the reviews", () => {
+    expect(approvalEntry(breakGlass)).toEqual({
+      id: "areq1",
+      at: at(25).toISOString(),
+      actor: "root@example.com",
+      kind: "approval",
+      data: {
+        requestId: "req1",
+        number: 4,
+        action: "apps.rollback",
+        summary: "Roll back to release 6 on web-1, 2 per host",
+        status: "executed",
+        breakGlass: true,
+        reason: "checkout is down",
+        requester: "root@example.com",
+        reviews: [{ email: "ann@example.com", decision: "approve", comment: "ok", at: at(26).toISOString() }],
+      },
+    });
+  });
+
+  it("take their place by time among the other sources", () => {
+    const timeline = composeTimeline({
+      stored: [required(opened)],
+      deployments: [rollback],
+      shells: [],
+      approvals: [required(approvalEntry(breakGlass))],
+    });
+    expect(timeline.map((entry) => entry.kind)).toEqual(["opened", "approval", "deployment"]);
+  });
+
+  it("refuse a row that does not parse", () => {
+    expect(approvalEntry({ ...breakGlass, status: "maybe" })).toBeNull();
+    expect(approvalEntry({ ...breakGlass, params: "{}" })).toBeNull();
   });
 });

@@ -5,11 +5,21 @@
 //     failed and opened it, or the one that went Live minutes before its health failed, belongs to it;
 //   - shell sessions opened in that window on its app's containers, or on its host / the app's hosts,
 //     with `hasRecording` only when the reader may play the recording (terminal-requests.ts
-//     playRecording: host shells need hosts.shell, container shells logs.read).
+//     playRecording: host shells need hosts.shell, container shells logs.read);
+//   - approval requests of its app made in the same window as deployments (issue 14), with their
+//     reviews: a break-glass run shows on the timeline of every incident of the app open at the time.
 import {
+  APPROVAL_STATUSES,
+  type ApprovalStatus,
+  approvalParamsSchema,
   can,
   DEPLOYMENT_STATUSES,
   type DeploymentStatus,
+  describeApprovalParams,
+  GATED_ACTIONS,
+  type GatedAction,
+  REVIEW_DECISIONS,
+  type ReviewDecision,
   type Role,
   STORED_TIMELINE_DATA,
   type StoredTimelineKind,
@@ -61,6 +71,27 @@ export interface ShellRow {
   endedAt: Date | null;
   recordingPath: string | null;
 }
+
+export interface ApprovalRow {
+  id: string;
+  number: number;
+  action: string;
+  params: string;
+  status: string;
+  breakGlass: boolean;
+  reason: string;
+  requesterEmail: string;
+  createdAt: Date;
+  reviews: { reviewerEmail: string; decision: string; comment: string; createdAt: Date }[];
+}
+
+const isOneOf =
+  <T extends string>(values: readonly T[]) =>
+  (value: string): value is T =>
+    (values as readonly string[]).includes(value);
+const isGatedAction = isOneOf<GatedAction>(GATED_ACTIONS);
+const isApprovalStatus = isOneOf<ApprovalStatus>(APPROVAL_STATUSES);
+const isDecision = isOneOf<ReviewDecision>(REVIEW_DECISIONS);
 
 function isStoredKind(kind: string): kind is StoredTimelineKind {
   return Object.hasOwn(STORED_TIMELINE_DATA, kind);
@@ -129,6 +160,47 @@ export function shellEntry(row: ShellRow, readerRole: Role): TimelineEntry {
   };
 }
 
+/** A request as a timeline entry; null when its row does not parse (written only by approvals/, which parses). */
+export function approvalEntry(row: ApprovalRow): TimelineEntry | null {
+  if (!isGatedAction(row.action) || !isApprovalStatus(row.status)) return null;
+  let params: unknown;
+  try {
+    params = JSON.parse(row.params);
+  } catch {
+    return null;
+  }
+  const parsed = approvalParamsSchema.safeParse(params);
+  if (!parsed.success) return null;
+  return {
+    id: `a${row.id}`,
+    at: row.createdAt.toISOString(),
+    actor: row.requesterEmail,
+    kind: "approval",
+    data: {
+      requestId: row.id,
+      number: row.number,
+      action: row.action,
+      summary: describeApprovalParams(parsed.data),
+      status: row.status,
+      breakGlass: row.breakGlass,
+      reason: row.reason,
+      requester: row.requesterEmail,
+      reviews: row.reviews.flatMap((review) =>
+        isDecision(review.decision)
+          ? [
+              {
+                email: review.reviewerEmail,
+                decision: review.decision,
+                comment: review.comment,
+                at: review.createdAt.toISOString(),
+              },
+            ]
+          : [],
+      ),
+    },
+  };
+}
+
 /**
  * Oldest first. Entries at the same instant keep their source order: stored events in the order
  * they were written (opened before its signal), then deployments, then shells.
@@ -137,8 +209,9 @@ export function composeTimeline(parts: {
   stored: readonly TimelineEntry[];
   deployments: readonly TimelineEntry[];
   shells: readonly TimelineEntry[];
+  approvals?: readonly TimelineEntry[];
 }): TimelineEntry[] {
-  const all = [...parts.stored, ...parts.deployments, ...parts.shells];
+  const all = [...parts.stored, ...parts.deployments, ...parts.shells, ...(parts.approvals ?? [])];
   return all
     .map((entry, index) => ({ entry, index, time: Date.parse(entry.at) }))
     .sort((a, b) => a.time - b.time || a.index - b.index)
@@ -165,6 +238,30 @@ async function deploymentsDuring(db: Db, appId: string, openedAt: Date, to: Date
       requestedByEmail: true,
       createdAt: true,
       release: { select: { number: true } },
+    },
+  });
+}
+
+/** The app's approval requests made in [openedAt − lead, to], with their reviews. */
+async function approvalsDuring(db: Db, appId: string, openedAt: Date, to: Date): Promise<ApprovalRow[]> {
+  return db.approvalRequest.findMany({
+    where: { appId, createdAt: { gte: new Date(openedAt.getTime() - DEPLOYMENT_LEAD_MS), lte: to } },
+    orderBy: { createdAt: "asc" },
+    take: MAX_COMPOSED_ENTRIES,
+    select: {
+      id: true,
+      number: true,
+      action: true,
+      params: true,
+      status: true,
+      breakGlass: true,
+      reason: true,
+      requesterEmail: true,
+      createdAt: true,
+      reviews: {
+        orderBy: { createdAt: "asc" },
+        select: { reviewerEmail: true, decision: true, comment: true, createdAt: true },
+      },
     },
   });
 }
@@ -215,7 +312,7 @@ export async function readTimeline(
 ): Promise<TimelineEntry[]> {
   const { db, logger } = services;
   const to = incident.resolvedAt ?? now;
-  const [rows, deployments, shells] = await Promise.all([
+  const [rows, deployments, shells, approvals] = await Promise.all([
     db.incidentEvent.findMany({
       where: { incidentId: incident.id },
       orderBy: { id: "desc" },
@@ -224,6 +321,7 @@ export async function readTimeline(
     }),
     incident.appId ? deploymentsDuring(db, incident.appId, incident.openedAt, to) : Promise.resolve([]),
     shellsDuring(db, teamId, incident, to),
+    incident.appId ? approvalsDuring(db, incident.appId, incident.openedAt, to) : Promise.resolve([]),
   ]);
   const stored: TimelineEntry[] = [];
   for (const row of rows.reverse()) {
@@ -236,5 +334,6 @@ export async function readTimeline(
     stored,
     deployments: deployments.flatMap((row) => deploymentEntry(row) ?? []),
     shells: shells.map((row) => shellEntry(row, readerRole)),
+    approvals: approvals.flatMap((row) => approvalEntry(row) ?? []),
   });
 }

@@ -6,7 +6,13 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../db/client";
 import type { PortalEvents } from "../services";
-import { registryWithoutAgents, type ScratchDatabase, scratchDatabase, teamWithApp } from "../testing/scratch-portal";
+import {
+  registryWithoutAgents,
+  type ScratchDatabase,
+  scratchDatabase,
+  scratchNotifier,
+  teamWithApp,
+} from "../testing/scratch-portal";
 import { withNextIncidentNumber } from "./incident-numbers";
 import { saveTeamRules } from "./incident-rules-store";
 import { SignalIntake } from "./signal-intake";
@@ -37,6 +43,7 @@ function intake() {
     logger,
     metrics,
     events,
+    notifier: scratchNotifier(db, events, logger),
     afterOpen: async (incidentId) => void opened.push(incidentId),
   });
   return { signals, metrics, changed, opened };

@@ -20,6 +20,8 @@ import type { Db } from "../db/client";
 import { statusIn } from "../db/status-filter";
 import type { Logger } from "../logging/logger";
 import type { PortalMetrics } from "../metrics/registry";
+import { incidentOpenedNotification } from "../notifications/event-notifications";
+import type { Notifier } from "../notifications/notify";
 import type { PortalEvents } from "../services";
 import { appendIncidentEvent } from "./incident-events";
 import { withNextIncidentNumber } from "./incident-numbers";
@@ -31,6 +33,8 @@ export interface SignalIntakeDependencies {
   logger: Logger;
   metrics: Pick<PortalMetrics, "signals">;
   events: EventEmitter<PortalEvents>;
+  /** An incident a signal opened is sent to the team's `incident.opened` webhooks. */
+  notifier: Notifier;
   /**
    * Called after a signal opened an incident, in the background: attaches the runbooks whose rules
    * match and runs their automatic steps (runbooks/runbook-attach.ts). Its failure is logged. The
@@ -191,12 +195,13 @@ export class SignalIntake {
   /** A new incident with the signal as its first entries: `opened`, then the signal itself. */
   private async open(signal: ParsedSignal, fingerprint: string, severity: Severity): Promise<SignalReceipt> {
     const at = new Date();
-    return withNextIncidentNumber(this.dependencies.db, signal.teamId, async (tx, number) => {
+    const title = titleOf(signal.summary);
+    const opened = await withNextIncidentNumber(this.dependencies.db, signal.teamId, async (tx, number) => {
       const incident = await tx.incident.create({
         data: {
           teamId: signal.teamId,
           number,
-          title: titleOf(signal.summary),
+          title,
           severity,
           status: "Investigating",
           appId: signal.appId,
@@ -218,8 +223,17 @@ export class SignalIntake {
         at,
       );
       await appendIncidentEvent(tx, incident.id, "signal", signalEventData(row.id, signal), null, at);
-      return { signalId: row.id, outcome: "opened" as const, incidentId: incident.id };
+      return { signalId: row.id, incidentId: incident.id, number };
     });
+    // After the commit: a receiver must never hear of an incident that was rolled back.
+    await this.dependencies.notifier.notify(
+      signal.teamId,
+      incidentOpenedNotification(
+        { id: opened.incidentId, number: opened.number, title, severity, appId: signal.appId },
+        { source: "signal", summary: signal.summary },
+      ),
+    );
+    return { signalId: opened.signalId, outcome: "opened", incidentId: opened.incidentId };
   }
 
   private attachRunbooks(incidentId: string): void {

@@ -2,13 +2,27 @@
 // runtime metrics come from prom-client's defaults. `promtool check metrics` runs on this output in tests.
 import {
   ACTIVE_INSTANCE_STATUSES,
+  CERTIFICATE_STATUSES,
   CHECK_KINDS,
   CHECK_OUTCOMES,
+  GATED_ACTIONS,
   SEVERITIES,
   SIGNAL_KINDS,
   SIGNAL_OUTCOMES,
 } from "@wheelhouse/shared";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+/** What became of an approval request, as wheelhouse_approval_requests_total counts it. */
+export const APPROVAL_METRIC_OUTCOMES = [
+  "requested",
+  "approved-executed",
+  "failed",
+  "denied",
+  "expired",
+  "cancelled",
+  "break-glass",
+] as const;
+export type ApprovalMetricOutcome = (typeof APPROVAL_METRIC_OUTCOMES)[number];
 
 export interface PortalMetrics {
   registry: Registry;
@@ -30,6 +44,12 @@ export interface PortalMetrics {
   signals: Counter<"kind" | "outcome">;
   /** Runbook check steps finished, by check kind and outcome (pass, fail, error). */
   runbookChecks: Counter<"check" | "outcome">;
+  /** Approval requests by gated action and what became of them (approvals/approval-metrics.ts). */
+  approvalRequests: Counter<"action" | "outcome">;
+  /** Time from an approval request to its decision (executed, failed, denied, expired, cancelled). */
+  approvalWait: Histogram<"action">;
+  /** Webhook delivery attempts, by outcome: delivered, retried (will be sent again), failed (given up). */
+  webhookDeliveries: Counter<"outcome">;
 }
 
 export interface MetricSources {
@@ -38,6 +58,8 @@ export interface MetricSources {
   countInstancesByStatus(): Promise<Record<string, number>>;
   /** Incidents not Resolved, by severity. */
   countOpenIncidentsBySeverity(): Promise<Record<string, number>>;
+  /** Certificates by status, and each served one's expiry (issue 15). */
+  certificateFacts(): Promise<{ byStatus: Record<string, number>; expiries: { domain: string; notAfter: Date }[] }>;
 }
 
 export function createMetrics(sources: MetricSources): PortalMetrics {
@@ -156,6 +178,29 @@ export function createMetrics(sources: MetricSources): PortalMetrics {
   });
   // Every series from the start, so a rate over a failing check counts its first failure too.
   for (const check of CHECK_KINDS) for (const outcome of CHECK_OUTCOMES) runbookChecks.inc({ check, outcome }, 0);
+  const approvalRequests = new Counter({
+    name: "wheelhouse_approval_requests_total",
+    help: "Approval requests, by gated action and outcome: requested, approved-executed, failed, denied, expired, cancelled, break-glass (run without approval).",
+    labelNames: ["action", "outcome"],
+    registers: [registry],
+  });
+  for (const action of GATED_ACTIONS) {
+    for (const outcome of APPROVAL_METRIC_OUTCOMES) approvalRequests.inc({ action, outcome }, 0);
+  }
+  const approvalWait = new Histogram({
+    name: "wheelhouse_approval_wait_seconds",
+    help: "Time from an approval request to its decision (executed, failed, denied, expired or cancelled), by gated action.",
+    labelNames: ["action"],
+    buckets: [30, 60, 300, 900, 1800, 3600, 4 * 3600, 12 * 3600, 24 * 3600, 7 * 24 * 3600],
+    registers: [registry],
+  });
+  const webhookDeliveries = new Counter({
+    name: "wheelhouse_webhook_deliveries_total",
+    help: "Outgoing webhook attempts, by outcome: delivered (2xx), retried (will be sent again) or failed (given up: 24 hours passed, or the receiver answered 410 Gone).",
+    labelNames: ["outcome"],
+    registers: [registry],
+  });
+  for (const outcome of ["delivered", "retried", "failed"]) webhookDeliveries.inc({ outcome }, 0);
   new Gauge({
     name: "wheelhouse_container_instances",
     help: "App instances Wheelhouse tracks, by status (Starting, Healthy, Unhealthy).",
@@ -194,6 +239,48 @@ export function createMetrics(sources: MetricSources): PortalMetrics {
       }
     },
   });
+  // Certificates (issue 15): one query per scrape feeds both gauges.
+  let certificateFacts: ReturnType<MetricSources["certificateFacts"]> | null = null;
+  const factsOnce = () => {
+    certificateFacts ??= sources.certificateFacts().finally(() => {
+      setTimeout(() => {
+        certificateFacts = null;
+      }, 1_000).unref();
+    });
+    return certificateFacts;
+  };
+  new Gauge({
+    name: "wheelhouse_certificates",
+    help: "Certificates by status (Pending, Active, Renewing, Failed, Expired).",
+    labelNames: ["status"],
+    registers: [registry],
+    async collect() {
+      try {
+        const { byStatus } = await factsOnce();
+        this.reset();
+        for (const status of CERTIFICATE_STATUSES) this.set({ status }, byStatus[status] ?? 0);
+      } catch {
+        this.reset();
+      }
+    },
+  });
+  new Gauge({
+    name: "wheelhouse_certificate_expiry_seconds",
+    help: "Seconds until each certificate that holds one expires (negative once expired), by domain.",
+    labelNames: ["domain"],
+    registers: [registry],
+    async collect() {
+      try {
+        const { expiries } = await factsOnce();
+        this.reset();
+        const now = Date.now();
+        for (const { domain, notAfter } of expiries)
+          this.set({ domain }, Math.round((notAfter.getTime() - now) / 1_000));
+      } catch {
+        this.reset();
+      }
+    },
+  });
   return {
     registry,
     httpRequests,
@@ -211,6 +298,9 @@ export function createMetrics(sources: MetricSources): PortalMetrics {
     terminalSessionsActive,
     signals,
     runbookChecks,
+    webhookDeliveries,
+    approvalRequests,
+    approvalWait,
   };
 }
 

@@ -90,6 +90,16 @@ export function attachSockets(httpServer: HttpServer, services: PortalServices, 
     "incidentChanged",
     batchedPerTeam(500, (teamId, ids) => ui.to(`team:${teamId}`).emit("incidents:changed", { incidentIds: ids })),
   );
+  // The Approvals page, a request's page and the app page's banner refetch on this hint.
+  services.events.on(
+    "approvalChanged",
+    batchedPerTeam(200, (teamId, ids) => ui.to(`team:${teamId}`).emit("approvals:changed", { requestIds: ids })),
+  );
+  // The Certificates pages and the app page's HTTPS card refetch on this hint (Pending → Active).
+  services.events.on(
+    "certificateChanged",
+    batchedPerTeam(200, (teamId, ids) => ui.to(`team:${teamId}`).emit("certificates:changed", { certificateIds: ids })),
+  );
   // A full disk is logged once a minute by db/write-health.ts, not once per flush.
   const samples = new SampleWriter(
     services.db,

@@ -45,7 +45,11 @@ export const runbooksRouter = router({
 
   // A check of the text only: it writes nothing, so reading is enough.
   validate: withPermission("runbooks.read")
-    .meta(rest("POST", "/runbooks/validate", "Validate a runbook's YAML: every error with its line", TAGS))
+    // A mutation only because REST posts the draft; it changes nothing, so it writes no audit event.
+    .meta({
+      ...rest("POST", "/runbooks/validate", "Validate a runbook's YAML: every error with its line", TAGS),
+      audit: "none",
+    })
     .input(saveRunbookInputSchema)
     .output(validationSchema)
     .mutation(({ input }) => {

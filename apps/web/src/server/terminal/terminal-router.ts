@@ -24,6 +24,9 @@ export const terminalRouter = router({
   access: authedProcedure.query(({ ctx }) => shellAccess(ctx.services, ctx.user)),
 
   openContainer: withPermission("containers.shell")
+    // The shell is audited as it really starts or fails (terminal.open, terminal-records.ts) and each
+    // socket attach as terminal.attach/watch; issuing the token changes nothing by itself.
+    .meta({ audit: "none" })
     .input(z.object({ hostId, containerId, command: commandArgvSchema.optional(), size: terminalSizeSchema }))
     .output(tokenAnswer)
     .mutation(({ ctx, input }) =>
@@ -36,11 +39,17 @@ export const terminalRouter = router({
 
   /** The same, for an app's instance (the Apps page knows instances, not hosts and containers). */
   openInstance: withPermission("containers.shell")
+    // The shell is audited as it really starts or fails (terminal.open, terminal-records.ts) and each
+    // socket attach as terminal.attach/watch; issuing the token changes nothing by itself.
+    .meta({ audit: "none" })
     .input(z.object({ instanceId: z.string().min(1).max(64), size: terminalSizeSchema }))
     .output(tokenAnswer)
     .mutation(({ ctx, input }) => openInstanceShell(ctx.services, ctx.user, ctx.ip, input)),
 
   openHost: withPermission("hosts.shell")
+    // The shell is audited as it really starts or fails (terminal.open, terminal-records.ts) and each
+    // socket attach as terminal.attach/watch; issuing the token changes nothing by itself.
+    .meta({ audit: "none" })
     .input(z.object({ hostId, size: terminalSizeSchema }))
     .output(tokenAnswer)
     .mutation(({ ctx, input }) =>
@@ -49,6 +58,9 @@ export const terminalRouter = router({
 
   /** A token to attach again (after a reload: control) or to watch someone's session (read-only). */
   attach: authedProcedure
+    // The shell is audited as it really starts or fails (terminal.open, terminal-records.ts) and each
+    // socket attach as terminal.attach/watch; issuing the token changes nothing by itself.
+    .meta({ audit: "none" })
     .input(z.object({ sessionId, mode: z.enum(["control", "watch"]) }))
     .output(tokenAnswer)
     .mutation(({ ctx, input }) => attachShell(ctx.services, ctx.user, ctx.ip, input)),

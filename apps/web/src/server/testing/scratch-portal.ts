@@ -10,7 +10,10 @@ import { appInclude, toAppRecord } from "../apps/app-record";
 import { createDb, type Db } from "../db/client";
 import { applyMigrations } from "../db/migrations/apply-migrations";
 import { AgentRegistry } from "../hosts/agent-registry";
+import type { Logger } from "../logging/logger";
 import { createMetrics } from "../metrics/registry";
+import type { NotifyServices } from "../notifications/notify";
+import { createNotifier, type Notifier } from "../notifications/notify";
 
 export interface ScratchDatabase {
   db: Db;
@@ -40,8 +43,14 @@ export function registryWithoutAgents() {
     countConnectedAgents: () => 0,
     countInstancesByStatus: async () => ({}),
     countOpenIncidentsBySeverity: async () => ({}),
+    certificateFacts: async () => ({ byStatus: {}, expiries: [] }),
   });
   return { metrics, agents: new AgentRegistry(metrics) };
+}
+
+/** The portal's own notifier on the scratch database: with no webhook configured it queues nothing. */
+export function scratchNotifier(db: Db, events: NotifyServices["events"], logger: Logger): Notifier {
+  return createNotifier({ db, events, logger, config: { publicUrl: "http://127.0.0.1:3000" } });
 }
 
 /** A new team with one host and an app on it; `domains` makes a switch go through nginx. */

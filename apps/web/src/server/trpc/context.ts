@@ -20,16 +20,24 @@ export interface Context {
   audit: ProcedureAudit;
 }
 
+/**
+ * Who sent a request: scripts and the CLI send `Authorization: Bearer whk_…`; browsers send the
+ * session cookie. Plain routes for people (the audit export) use this too, so they authenticate
+ * exactly as procedures do.
+ */
+export async function resolveRequestUser(services: PortalServices, req: IncomingMessage): Promise<SessionUser | null> {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
+  return bearer
+    ? await resolveApiKey(services.db, bearer)
+    : await resolveSession(services.db, readSessionToken(req.headers.cookie));
+}
+
 export async function createContext(
   services: PortalServices,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<Context> {
-  // Scripts and the CLI send `Authorization: Bearer whk_…`; browsers send the session cookie.
-  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
-  const user = bearer
-    ? await resolveApiKey(services.db, bearer)
-    : await resolveSession(services.db, readSessionToken(req.headers.cookie));
+  const user = await resolveRequestUser(services, req);
   const ip = clientAddress(req.socket.remoteAddress, req.headers, services.config.trustedProxies);
   return {
     services,

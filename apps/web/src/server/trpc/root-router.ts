@@ -2,13 +2,16 @@
 import { accountRouter } from "../access/account-router";
 import { authRouter } from "../access/auth-router";
 import { usersRouter } from "../access/users-router";
+import { approvalsRouter } from "../approvals/approvals-router";
 import { appsRouter } from "../apps/apps-router";
 import { auditRouter } from "../audit/audit-router";
+import { certificatesRouter } from "../certificates/certificates-router";
 import { hooksRouter } from "../hooks/hooks-router";
 import { containersRouter } from "../hosts/containers-router";
 import { hostsRouter } from "../hosts/hosts-router";
 import { incidentsRouter } from "../incidents/incidents-router";
 import { logsRouter } from "../logs/logs-router";
+import { webhooksRouter } from "../notifications/webhooks-router";
 import { registriesRouter } from "../registries/registries-router";
 import { runbooksRouter } from "../runbooks/runbooks-router";
 import { signalsRouter } from "../signals/signals-router";
@@ -19,6 +22,7 @@ export const appRouter = router({
   auth: authRouter,
   account: accountRouter,
   apps: appsRouter,
+  approvals: approvalsRouter,
   users: usersRouter,
   audit: auditRouter,
   hosts: hostsRouter,
@@ -27,9 +31,11 @@ export const appRouter = router({
   terminal: terminalRouter,
   hooks: hooksRouter,
   registries: registriesRouter,
+  certificates: certificatesRouter,
   incidents: incidentsRouter,
   runbooks: runbooksRouter,
   signals: signalsRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,7 +1,7 @@
 "use client";
 import { Badge, Button, Card, Group, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { IconBox, IconUrgent, IconUserPlus } from "@tabler/icons-react";
+import { IconBell, IconBox, IconCertificate, IconShieldCheck, IconUrgent, IconUserPlus } from "@tabler/icons-react";
 import { ROLE_DESCRIPTIONS } from "@wheelhouse/shared";
 import Link from "next/link";
 import { useCan, useCurrentUser } from "../../../client/session";
@@ -67,6 +67,47 @@ export default function SettingsPage() {
             </Group>
           </Card>
         )}
+        <Card withBorder radius="lg" padding="lg" component="section" aria-labelledby="certificates-heading">
+          <Group justify="space-between" wrap="wrap">
+            <div>
+              <Title order={2} fz="h3" id="certificates-heading">
+                Certificates (ACME)
+              </Title>
+              <Text fz="sm" c="dimmed">
+                The ACME directory your apps' certificates are ordered from (Let's Encrypt, or a private CA), and its
+                contact address.
+              </Text>
+            </div>
+            <Button
+              component={Link}
+              href="/settings/certificates"
+              variant="light"
+              leftSection={<IconCertificate size={16} />}
+            >
+              Open Certificates (ACME)
+            </Button>
+          </Group>
+        </Card>
+        <Card withBorder radius="lg" padding="lg" component="section" aria-labelledby="notifications-heading">
+          <Group justify="space-between" wrap="wrap">
+            <div>
+              <Title order={2} fz="h3" id="notifications-heading">
+                Notifications
+              </Title>
+              <Text fz="sm" c="dimmed">
+                Webhooks that tell a chat channel or an on-call tool about incidents, approvals and failed deployments.
+              </Text>
+            </div>
+            <Button
+              component={Link}
+              href="/settings/notifications"
+              variant="light"
+              leftSection={<IconBell size={16} />}
+            >
+              Open Notifications
+            </Button>
+          </Group>
+        </Card>
         {maySeeSignals && <AlertsMetricsCard />}
         <Card withBorder radius="lg" padding="lg" component="section" aria-labelledby="incident-rules-heading">
           <Group justify="space-between" wrap="wrap">
@@ -85,6 +126,27 @@ export default function SettingsPage() {
               leftSection={<IconUrgent size={16} />}
             >
               Open Incident rules
+            </Button>
+          </Group>
+        </Card>
+        <Card withBorder radius="lg" padding="lg" component="section" aria-labelledby="approval-policies-heading">
+          <Group justify="space-between" wrap="wrap">
+            <div>
+              <Title order={2} fz="h3" id="approval-policies-heading">
+                Approval policies
+              </Title>
+              <Text fz="sm" c="dimmed">
+                Which risky actions (rollbacks, deploys, restarts, scaling, maintenance) wait for a second person, and
+                for how long.
+              </Text>
+            </div>
+            <Button
+              component={Link}
+              href="/settings/approval-policies"
+              variant="light"
+              leftSection={<IconShieldCheck size={16} />}
+            >
+              Open Approval policies
             </Button>
           </Group>
         </Card>

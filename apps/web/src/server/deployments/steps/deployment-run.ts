@@ -10,6 +10,7 @@ import type { Db } from "../../db/client";
 import type { AgentRegistry } from "../../hosts/agent-registry";
 import type { SignalIntake } from "../../incidents/signal-intake";
 import type { Logger } from "../../logging/logger";
+import type { Notifier } from "../../notifications/notify";
 import type { PortalEvents } from "../../services";
 import { logWrite, transitionWrites } from "../deployment-records";
 import type { NginxSync } from "../nginx-sync";
@@ -26,6 +27,8 @@ export interface StepServices {
   nginx: NginxSync;
   /** A failed deployment raises `deployment.failed` here (fail-deployment.ts). */
   signals: Pick<SignalIntake, "raise">;
+  /** A failed deployment is also sent to the team's `deployment.failed` webhooks. */
+  notifier: Notifier;
 }
 
 export type DeploymentRow = Awaited<ReturnType<Db["deployment"]["findUniqueOrThrow"]>>;

@@ -10,6 +10,7 @@ import {
 import type { Db } from "../../db/client";
 import { statusIn } from "../../db/status-filter";
 import type { Logger } from "../../logging/logger";
+import { deploymentFailedNotification } from "../../notifications/event-notifications";
 import { appendLog, isFinished, transition } from "../deployment-records";
 import type { StepServices } from "./deployment-run";
 import { announce, type DeploymentRun } from "./deployment-run";
@@ -63,6 +64,20 @@ export async function raiseDeploymentFailed(
   }
 }
 
+/**
+ * Everything a failed deployment tells: the team's `deployment.failed` webhooks (whatever the
+ * incident rules decide) and the signal intake. Neither failure fails the deployment's bookkeeping.
+ */
+export async function reportDeploymentFailed(
+  services: Pick<StepServices, "signals" | "notifier"> & { logger: Pick<Logger, "error"> },
+  app: { id: string; teamId: string; name: string; environment: string },
+  deployment: { id: string; kind: string },
+  reason: string,
+): Promise<void> {
+  await services.notifier.notify(app.teamId, deploymentFailedNotification(app, deployment, reason));
+  await raiseDeploymentFailed(services, deploymentFailedSignal(app, deployment, reason));
+}
+
 /** Fails the run's deployment with `reason`, unless it already finished (it went live meanwhile). */
 export async function failDeployment(run: DeploymentRun, reason: string): Promise<void> {
   const { db } = run.services;
@@ -82,5 +97,5 @@ export async function failDeployment(run: DeploymentRun, reason: string): Promis
   await markActiveInstances(db, deploymentId, "Failed", reason.slice(0, 1_000));
   await transition(db, deploymentId, "Failed", { failureReason: reason.slice(0, 4_000) });
   announce(run);
-  await raiseDeploymentFailed(run.services, deploymentFailedSignal(run.app, run.deployment, reason));
+  await reportDeploymentFailed(run.services, run.app, run.deployment, reason);
 }

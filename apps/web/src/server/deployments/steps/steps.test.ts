@@ -15,6 +15,7 @@ import {
   registryWithoutAgents,
   type ScratchDatabase,
   scratchDatabase,
+  scratchNotifier,
   teamWithApp,
 } from "../../testing/scratch-portal";
 import { NginxSync } from "../nginx-sync";
@@ -35,16 +36,19 @@ beforeAll(async () => {
   scratch = await scratchDatabase("deploy-steps");
   db = scratch.db;
   const { agents, metrics } = registryWithoutAgents();
+  const secrets = createSecretBox(randomBytes(32));
   const events = new EventEmitter<PortalEvents>();
   events.on("deploymentChanged", (_teamId, deploymentId) => changed.push(deploymentId));
+  const notifier = scratchNotifier(db, events, logger);
   services = {
     db,
     agents,
     logger,
-    secrets: createSecretBox(randomBytes(32)),
+    secrets,
     events,
-    nginx: new NginxSync(db, agents),
-    signals: new SignalIntake({ db, logger, metrics, events }),
+    nginx: new NginxSync(db, agents, secrets),
+    signals: new SignalIntake({ db, logger, metrics, events, notifier }),
+    notifier,
   };
 });
 

@@ -8,6 +8,7 @@ import { useEffect, useState } from "react";
 import { errorMessage } from "../../../../client/errors";
 import { useCan } from "../../../../client/session";
 import { useTRPC } from "../../../../client/trpc";
+import { PendingApprovalBanner } from "../../../../components/approvals/pending-approval-banner";
 import { AppHeader } from "../../../../components/apps/app-header";
 import { AppOverview } from "../../../../components/apps/app-overview";
 import { AppSettingsForm } from "../../../../components/apps/app-settings-form";
@@ -90,6 +91,7 @@ export default function AppPage() {
         <>
           <AppHeader app={app} />
           <OpenIncidentBanner app={app.name} />
+          <PendingApprovalBanner app={app.name} />
           {mayReadLogs && (
             <Anchor component={Link} href={`/apps/${encodeURIComponent(name)}/logs`} fz="sm" mb="sm" display="block">
               Logs of every instance →

@@ -1,0 +1,113 @@
+// Certificates over tRPC and REST (/api/v1/certificates), issue 15: thin over the reads, the
+// requests and the ACME settings. Keys never leave the portal through here.
+import {
+  acmeSettingsAnswerSchema,
+  acmeSettingsSchema,
+  certificateAnswerSchema,
+  certificateDomainInputSchema,
+  certificatesAnswerSchema,
+} from "@wheelhouse/shared";
+import { z } from "zod";
+import { AppError } from "../errors/app-error";
+import { rest } from "../trpc/rest";
+import { router, withPermission } from "../trpc/trpc";
+import { CaBundleError, effectiveAcmeSettings } from "./acme-settings";
+import { saveAcmeSettings } from "./acme-settings-changes";
+import { getCertificate, listCertificates } from "./certificate-reads";
+import { renewCertificate, requestCertificate } from "./certificate-requests";
+
+const TAGS = ["certificates"];
+
+const target = (domain: string) => ({ type: "certificate", id: domain });
+
+export const certificatesRouter = router({
+  list: withPermission("certificates.read")
+    .meta(rest("GET", "/certificates", "The team's certificates: status, dates, issuer, last error", TAGS))
+    .input(z.object({}).strict().optional())
+    .output(certificatesAnswerSchema)
+    .query(async ({ ctx }) => ({ certificates: await listCertificates(ctx.services.db, ctx.user.team.id) })),
+
+  get: withPermission("certificates.read")
+    .meta(rest("GET", "/certificates/{domain}", "One certificate with its chain and history (never its key)", TAGS))
+    .input(certificateDomainInputSchema)
+    .output(certificateAnswerSchema)
+    .query(async ({ ctx, input }) => ({
+      certificate: await getCertificate(ctx.services.db, ctx.user.team.id, input.domain),
+    })),
+
+  issue: withPermission("certificates.manage")
+    .meta(
+      rest(
+        "POST",
+        "/certificates/{domain}/issue",
+        "Order a certificate for a domain of an app from the ACME directory (renews one that exists); answers at once, Pending",
+        TAGS,
+      ),
+    )
+    .input(certificateDomainInputSchema)
+    .output(certificateAnswerSchema)
+    .mutation(async ({ ctx, input }) => {
+      const { certificate, created } = await requestCertificate(
+        ctx.services,
+        ctx.user.team.id,
+        input.domain,
+        ctx.user.email,
+      );
+      await ctx.audit({
+        action: created ? "certificates.issue" : "certificates.renew",
+        target: target(input.domain),
+        details: { domain: input.domain, app: certificate.app.name },
+      });
+      return { certificate };
+    }),
+
+  renew: withPermission("certificates.manage")
+    .meta(rest("POST", "/certificates/{domain}/renew", "Order the domain's certificate again now", TAGS))
+    .input(certificateDomainInputSchema)
+    .output(certificateAnswerSchema)
+    .mutation(async ({ ctx, input }) => {
+      const certificate = await renewCertificate(ctx.services, ctx.user.team.id, input.domain, ctx.user.email);
+      await ctx.audit({
+        action: "certificates.renew",
+        target: target(input.domain),
+        details: { domain: input.domain, app: certificate.app.name },
+      });
+      return { certificate };
+    }),
+
+  acmeSettings: withPermission("certificates.read")
+    .meta(rest("GET", "/acme-settings", "The ACME directory certificates are ordered from", TAGS))
+    .input(z.object({}).strict().optional())
+    .output(acmeSettingsAnswerSchema)
+    .query(async ({ ctx }) => {
+      try {
+        return await effectiveAcmeSettings(ctx.services.db, ctx.services.config);
+      } catch (error) {
+        // An unreadable ACME_CA_BUNDLE is the host's to fix: the page shows the sentence naming it.
+        if (error instanceof CaBundleError) throw new AppError("NOT_READY", error.message);
+        throw error;
+      }
+    }),
+
+  saveAcmeSettings: withPermission("certificates.settings.manage")
+    .meta(rest("PUT", "/acme-settings", "Choose the ACME directory, its CA bundle and contact", TAGS))
+    .input(acmeSettingsSchema)
+    .output(acmeSettingsAnswerSchema)
+    .mutation(async ({ ctx, input }) => {
+      const before = await effectiveAcmeSettings(ctx.services.db, ctx.services.config).catch(() => null);
+      const saved = await saveAcmeSettings(ctx.services.db, input);
+      await ctx.audit({
+        action: "certificates.settings.update",
+        target: { type: "acme-settings", id: "portal" },
+        details: {
+          before: before && {
+            directoryUrl: before.directoryUrl,
+            email: before.email,
+            caBundle: before.caBundlePem !== null,
+          },
+          after: { directoryUrl: saved.directoryUrl, email: saved.email, caBundle: saved.caBundlePem !== null },
+        },
+      });
+      return { ...saved, source: "settings" as const };
+    }),
+});
