@@ -25,7 +25,7 @@ import {
   sleep,
   waitUntil,
 } from "./nginx-process";
-import { configHash, renderSites, siteFileName } from "./render-site";
+import { configHash, renderSites, siteFileName, tlsListenLine } from "./render-site";
 import { SiteFiles } from "./site-files";
 import { canRead, locateSystemNginx, type SystemNginxPaths, systemMaster } from "./system-nginx";
 import { certificateFiles, removeOtherCertificateFiles, writeCertificateFiles } from "./tls-files";
@@ -150,7 +150,7 @@ export class NginxManager {
 
   private async servesTls(): Promise<boolean> {
     for (const content of (await this.sites.live()).values()) {
-      if (content.includes(`listen ${this.settings.httpsPort} ssl;`)) return true;
+      if (content.includes(tlsListenLine(this.settings.httpsPort))) return true;
     }
     return false;
   }

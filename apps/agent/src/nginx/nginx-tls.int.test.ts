@@ -4,6 +4,7 @@
 import { execFile } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { connect as connectHttp2 } from "node:http2";
 import { request as httpsRequest } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -214,6 +215,32 @@ describe("a managed nginx with certificates", () => {
     expect(JSON.parse(answer.body)).toEqual({ from: "the app", proto: "https" });
     expect(answer.headers["strict-transport-security"]).toBe("max-age=31536000");
     expect(answer.serial).toBe(firstLeaf.serial);
+  });
+
+  it("speaks HTTP/2 to a client that offers it", async () => {
+    const session = connectHttp2(`https://127.0.0.1:${httpsPort}`, { ca: caPem, servername: "shop.test" });
+    try {
+      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        session.once("error", reject);
+        const stream = session.request({ ":path": "/orders", ":authority": "shop.test" });
+        let status = 0;
+        let body = "";
+        stream.on("response", (headers) => {
+          status = Number(headers[":status"]);
+        });
+        stream.setEncoding("utf8");
+        stream.on("data", (chunk: string) => {
+          body += chunk;
+        });
+        stream.on("end", () => resolve({ status, body }));
+        stream.on("error", reject);
+      });
+      expect(session.alpnProtocol).toBe("h2");
+      expect(answer.status).toBe(200);
+      expect(JSON.parse(answer.body)).toEqual({ from: "the app", proto: "https" });
+    } finally {
+      session.close();
+    }
   });
 
   it("refuses the handshake for a name no site has a certificate for, and 404s an unknown Host", async () => {

@@ -187,7 +187,7 @@ describe("renderSite with ACME answers and TLS", () => {
       [tlsWildcard, "*.shop.test"],
     ] as const) {
       const lines = (block ?? "").split("\n").map((line) => line.trim());
-      expect(lines).toContain("listen 8443 ssl;");
+      expect(lines).toContain("listen 8443 ssl http2;");
       expect(lines).toContain(`server_name ${domain};`);
       expect(lines).toContain("ssl_protocols TLSv1.2 TLSv1.3;");
       const files = lines.filter((line) => line.startsWith("ssl_certificate"));
@@ -222,7 +222,7 @@ describe("renderSite with ACME answers and TLS", () => {
     expect(plain).toContain("server_name *.shop.test plain.test;");
     expect(plain).toContain("proxy_pass");
     expect(locationsOf(plain ?? "").slice(0, ACME_LOCATION.length)).toEqual(ACME_LOCATION);
-    expect(tls).toContain("listen 8443 ssl;");
+    expect(tls).toContain("listen 8443 ssl http2;");
     expect(tls).toContain("proxy_pass");
   });
 
@@ -233,7 +233,7 @@ describe("renderSite with ACME answers and TLS", () => {
     );
     const [redirect, tls, extra] = serverBlocks(config);
     expect(redirect).toContain("return 301 https://$host$request_uri;");
-    expect(tls).toContain("listen 443 ssl;");
+    expect(tls).toContain("listen 443 ssl http2;");
     expect(tls).toContain("return 503");
     expect(extra).toBeUndefined();
   });
@@ -290,7 +290,7 @@ describe("the HTTPS default server", () => {
     const files = renderSites([site({ appId: "a" }), certified], managed);
     expect([...files.keys()]).toEqual(["wheelhouse-a.conf", "wheelhouse-b.conf", HTTPS_DEFAULT_FILE]);
     const lines = block(files.get(HTTPS_DEFAULT_FILE) ?? "", "server");
-    expect(lines).toContain("listen 8443 ssl default_server;");
+    expect(lines).toContain("listen 8443 ssl http2 default_server;");
     expect(lines).toContain("ssl_reject_handshake on;");
     expect(lines.join("\n")).toMatch(/return 404 "<!doctype html>[\s\S]*No app at this address/);
     expect(renderSites([site({ appId: "a" })], managed).has(HTTPS_DEFAULT_FILE)).toBe(false);

@@ -180,10 +180,19 @@ function serverBlock(lines: string[]): string {
   return ["server {", ...lines, "}"].join("\n");
 }
 
+/**
+ * The listen line of a certified site's server block; nginx-manager looks for it to tell whether
+ * any site serves TLS. HTTP/2 for clients that offer it (ALPN): the `listen … http2` form is what
+ * Debian 12's nginx 1.22 knows (1.25 prefers `http2 on;` and still accepts this with a warning).
+ */
+export function tlsListenLine(httpsPort: number): string {
+  return `listen ${httpsPort} ssl http2;`;
+}
+
 function tlsBlock(site: NginxSite, certificate: SiteCertificate, options: RenderOptions, locations: string[]): string {
   const paths = certificatePaths(site.appId, certificate, options.certsDir);
   return serverBlock([
-    `    listen ${options.httpsPort} ssl;`,
+    `    ${tlsListenLine(options.httpsPort)}`,
     `    server_name ${certificate.domain};`,
     // The chain's hash makes a renewed certificate a different configuration: configHash changes and nginx reloads.
     `    # certificate sha256 ${paths.chainSha256}`,
@@ -240,7 +249,7 @@ export const HTTPS_DEFAULT_FILE = siteFileName({ appId: "0-https-default" });
 function renderHttpsDefaultServer(httpsPort: number): string {
   return `# The HTTPS port's answer to a name no certified app serves: written by wheelhouse-agent.
 server {
-    listen ${httpsPort} ssl default_server;
+    listen ${httpsPort} ssl http2 default_server;
     server_name _;
     # No certificate to show for an unknown name: the handshake is refused.
     ssl_reject_handshake on;

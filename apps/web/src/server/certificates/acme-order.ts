@@ -31,7 +31,14 @@ export interface AcmeDirectory {
 export interface AcmeAccountKeys {
   accountKeyPem: string;
   accountUrl: string | null;
+  /** The contact wanted now (the settings' email). */
   email: string | null;
+  /**
+   * The contact the CA holds for `accountUrl`, as last registered: when it differs from `email`, the
+   * account is updated before the order (a changed email reaches the CA's expiry mails). Undefined:
+   * not known, left alone.
+   */
+  registeredEmail?: string | null;
 }
 
 export interface IssuedCertificate {
@@ -282,27 +289,66 @@ async function findOrRegisterAccount(client: acme.Client, email: string | null):
   if (email) await client.updateAccount(contact);
 }
 
-async function runOrder(input: OrderInput): Promise<{ certificate: IssuedCertificate; accountUrl: string }> {
-  const progress = input.onProgress ?? (() => undefined);
-  const client = new acme.Client({
+function clientFor(input: OrderInput, accountUrl: string | null): acme.Client {
+  return new acme.Client({
     directoryUrl: input.directory.url,
     accountKey: input.account.accountKeyPem,
-    ...(input.account.accountUrl ? { accountUrl: input.account.accountUrl } : {}),
+    ...(accountUrl ? { accountUrl } : {}),
     // Pebble and Let's Encrypt validate within seconds: look again soon, for up to ~2 minutes.
     backoffAttempts: 12,
     backoffMin: 500,
     backoffMax: 15_000,
   });
-  progress("account");
+}
+
+/** The account is signed in by its key alone: looked up or registered, and remembered at once. */
+async function signInByKey(input: OrderInput): Promise<acme.Client> {
+  const client = clientFor(input, null);
+  await findOrRegisterAccount(client, input.account.email);
+  // Remembered at once, even if the order then fails: the next order skips the lookup.
+  await input.onAccount?.(client.getAccountUrl());
+  return client;
+}
+
+function isUnknownAccount(): boolean {
+  return orderContext.getStore()?.lastFailure?.type === "urn:ietf:params:acme:error:accountDoesNotExist";
+}
+
+async function createOrderSignedIn(
+  input: OrderInput,
+): Promise<{ client: acme.Client; order: acme.Order; accountUrl: string }> {
+  const identifiers = [{ type: "dns", value: input.domain }];
+  const known = input.account.accountUrl;
+  if (!known) {
+    const client = await signInByKey(input);
+    return { client, order: await client.createOrder({ identifiers }), accountUrl: client.getAccountUrl() };
+  }
   // A known account URL is all acme-client needs (it signs with it as `kid`). Calling createAccount
   // then would send an account update, and one carrying no contact is refused by pebble as "Use
   // POST-as-GET to retrieve account data instead of doing an empty update".
-  if (!input.account.accountUrl) await findOrRegisterAccount(client, input.account.email);
-  const accountUrl = client.getAccountUrl();
-  // Remembered at once, even if the order then fails: the next order skips the lookup.
-  if (!input.account.accountUrl) await input.onAccount?.(accountUrl);
+  const client = clientFor(input, known);
+  try {
+    const { email, registeredEmail } = input.account;
+    if (registeredEmail !== undefined && email !== registeredEmail) {
+      await client.updateAccount({ contact: email ? [`mailto:${email}`] : [] });
+    }
+    return { client, order: await client.createOrder({ identifiers }), accountUrl: known };
+  } catch (error) {
+    // A CA that forgot the account (a test CA restarted, an account deactivated by hand) would
+    // fail every order on the stored URL: sign in by the key again, which registers it anew.
+    if (!isUnknownAccount()) throw error;
+    const orderContextNow = orderContext.getStore();
+    if (orderContextNow) orderContextNow.lastFailure = null;
+    const fresh = await signInByKey(input);
+    return { client: fresh, order: await fresh.createOrder({ identifiers }), accountUrl: fresh.getAccountUrl() };
+  }
+}
+
+async function runOrder(input: OrderInput): Promise<{ certificate: IssuedCertificate; accountUrl: string }> {
+  const progress = input.onProgress ?? (() => undefined);
+  progress("account");
+  const { client, order, accountUrl } = await createOrderSignedIn(input);
   progress("order");
-  const order = await client.createOrder({ identifiers: [{ type: "dns", value: input.domain }] });
   for (const authorization of await client.getAuthorizations(order)) {
     if (authorization.status === "valid") continue;
     const challenge = authorization.challenges.find((candidate) => candidate.type === "http-01");
