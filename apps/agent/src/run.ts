@@ -84,7 +84,6 @@ export function run(settings: AgentSettings): void {
   // Shells end with the link too: the portal gave them up, and a shell nobody can reach is an open door.
   link.socket.on("disconnect", () => terminals.closeAll());
   watcher.start();
-  logger.info({ portal: portalUrl, version: AGENT_VERSION }, "agent started");
   const stop = (reason: string, code = 0) => {
     logger.info({ reason }, "agent stopping");
     watcher.stop();
@@ -95,6 +94,9 @@ export function run(settings: AgentSettings): void {
   };
   process.once("SIGTERM", () => stop("SIGTERM"));
   process.once("SIGINT", () => stop("SIGINT"));
+  // Logged once the signal handlers are in place: scripts and tests take this line to mean that a
+  // SIGTERM now stops the agent cleanly (before the handlers, it would kill it outright).
+  logger.info({ portal: portalUrl, version: AGENT_VERSION }, "agent started");
   lock.watch((holder) => {
     logger.error({ lock: lock.path, holder }, "another agent took over this config directory's lock");
     stop("lock taken over", EXIT_CONFIG_LOCKED);

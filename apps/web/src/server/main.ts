@@ -190,13 +190,15 @@ async function main() {
     deployments.stop();
     agentLost.stop();
     approvalExpiry.stop();
-    // An order cut short is taken up again when its lease passes.
-    certificates.stop();
+    // Orders under way are aborted and their rows handed back, due now, before the database goes
+    // (decision 041); one not handed back within 2 s is taken up again when its lease passes.
+    const certificatesStopped = certificates.stop(2_000);
     certificateExpiry.stop();
     // Shells end with the portal (their rows and recordings are closed first), then the sockets.
     // Closing Socket.IO closes the HTTP server it is attached to as well.
     terminals
       .closeAll()
+      .then(() => certificatesStopped)
       // Runbook steps an incident started are given a moment; one cut short is marked at the next start.
       .then(() => signals.stop(2_000))
       // A webhook send cut short is sent again when its lease passes (at least once, decision 039).

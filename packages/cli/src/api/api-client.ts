@@ -9,6 +9,7 @@ import {
   approvalPendingSchema,
   approvalRequestSchema,
   appSchema,
+  type CertificateUpload,
   type CreateAppInput,
   certificateAnswerSchema,
   certificatesAnswerSchema,
@@ -257,6 +258,12 @@ export class ApiClient {
   async issueCertificate(domain: string) {
     const path = `/certificates/${segment(domain)}/issue`;
     return (await request(this.connection, "POST", path, certificateAnswerSchema, { body: {} })).certificate;
+  }
+
+  /** Uploads a certificate of the team's own for a domain of an app; the portal checks it and serves it at once. */
+  async uploadCertificate(upload: CertificateUpload) {
+    const path = `/certificates/${segment(upload.domain)}/upload`;
+    return (await request(this.connection, "POST", path, certificateAnswerSchema, { body: upload })).certificate;
   }
 
   /** Orders the domain's certificate again now; answers at once, Renewing or Pending. */

@@ -106,10 +106,12 @@ export function describeEvent(kind: string, details: Record<string, unknown>): s
       return next ? `${problem} (next try ${formatInstant(next)})` : problem;
     }
     case "issued":
-    case "renewed": {
+    case "renewed":
+    case "uploaded": {
       const issuer = text(details.issuer);
       const until = text(details.notAfter);
       return [
+        kind === "uploaded" && text(details.by) && `by ${text(details.by)}`,
         text(details.serial) && `serial ${text(details.serial)}`,
         issuer && `from ${commonName(issuer)}`,
         until && `valid until ${formatInstant(until)}`,

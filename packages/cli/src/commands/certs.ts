@@ -1,13 +1,21 @@
-// wheelhouse certs list / show / issue / renew (issue 15): the team's TLS certificates, ordered by
-// the portal from its ACME directory. Issue and renew only ask: the portal orders in the background
-// and answers at once; --wait follows the order to Active (exit 0) or Failed (exit 1).
-import { type CertificateDetail, certificateDomainSchema } from "@wheelhouse/shared";
+// wheelhouse certs list / show / issue / renew / upload (issue 15): the team's TLS certificates,
+// ordered by the portal from its ACME directory or uploaded. Issue and renew only ask: the portal
+// orders in the background and answers at once; --wait follows the order to Active (exit 0) or
+// Failed (exit 1). Upload sends PEM files the portal checks and serves at once.
+import {
+  type CertificateDetail,
+  certificateDomainSchema,
+  certificateUploadSchema,
+  domainSchema,
+} from "@wheelhouse/shared";
 import type { Command } from "commander";
 import type { ApiClient } from "../api/api-client";
 import { type Context, connect } from "../context";
+import { UsageError } from "../errors";
 import { clean, formatTimeUntil } from "../output/format";
 import { printJson } from "../output/terminal";
 import { parseArgument } from "./arguments";
+import { readPemFile } from "./certificate-files";
 import { certificatesTable, commonName, renderCertificate } from "./certificate-text";
 import { formatInstant } from "./incidents";
 import { checkOutcome, waitForCertificate } from "./watch-certificate";
@@ -18,6 +26,13 @@ interface JsonOption {
 
 interface OrderOptions extends JsonOption {
   wait?: boolean;
+}
+
+interface UploadOptions extends JsonOption {
+  cert: string;
+  key: string;
+  chain?: string;
+  root?: string;
 }
 
 function parseDomain(text: string): string {
@@ -84,6 +99,38 @@ async function order(
   checkOutcome(context, result);
 }
 
+type PemField = "certificatePem" | "keyPem" | "chainPem" | "trustedRootPem";
+
+/** Reads the files and checks them against the upload schema: a problem is exit 2, nothing sent. */
+function uploadInput(text: string, options: UploadOptions) {
+  const domain = parseArgument(domainSchema, text, `DOMAIN "${text}"`);
+  const files: Record<PemField, readonly [flag: string, path: string] | null> = {
+    certificatePem: ["--cert", options.cert],
+    keyPem: ["--key", options.key],
+    chainPem: options.chain === undefined ? null : ["--chain", options.chain],
+    trustedRootPem: options.root === undefined ? null : ["--root", options.root],
+  };
+  const read = (file: readonly [string, string] | null) => (file ? readPemFile(file[0], file[1]) : null);
+  const parsed = certificateUploadSchema.safeParse({
+    domain,
+    certificatePem: read(files.certificatePem),
+    keyPem: read(files.keyPem),
+    chainPem: read(files.chainPem),
+    trustedRootPem: read(files.trustedRootPem),
+  });
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue?.path[0];
+  const file = typeof field === "string" && field in files ? files[field as PemField] : null;
+  throw new UsageError(`${file ? `${file[0]} ${file[1]}` : "upload"}: ${issue?.message ?? "invalid value"}`);
+}
+
+async function uploadCommand(context: Context, text: string, options: UploadOptions): Promise<void> {
+  const certificate = await connect(context).uploadCertificate(uploadInput(text, options));
+  if (options.json) return printJson(context.terminal, certificate);
+  context.terminal.out(renderCertificate(certificate, context));
+}
+
 const DOMAIN_HELP = "a domain of one of the team's apps, e.g. shop.example.com";
 const WAIT_HELP =
   "follow the order: exit 0 when Active, 1 when it fails (with the CA's problem) or is still undecided after 10 min";
@@ -97,7 +144,7 @@ export function registerCertsCommands(program: Command, context: Context): void 
   const certs = program
     .command("certs")
     .description(
-      "The team's TLS certificates for its apps' domains, ordered from the portal's ACME directory (issuing and renewing need operator).",
+      "The team's TLS certificates for its apps' domains, ordered from the portal's ACME directory or uploaded (issuing, renewing and uploading need operator).",
     );
 
   certs
@@ -152,4 +199,29 @@ Examples:
     .action((domain: string, options: OrderOptions) =>
       order(context, domain, options, (client, checked) => client.renewCertificate(checked)),
     );
+
+  certs
+    .command("upload")
+    .description(
+      "Serve a certificate of your own for a domain of an app (wildcards too): the portal checks the key, names, dates and chain, then nginx serves it at once.",
+    )
+    .argument("<domain>", "a domain of one of the team's apps, e.g. shop.example.com or *.example.com")
+    .requiredOption("--cert <file>", "the certificate, PEM (the leaf first; intermediates may follow it)")
+    .requiredOption("--key <file>", "its private key, PEM, without a passphrase")
+    .option("--chain <file>", "the intermediate certificates, PEM")
+    .option("--root <file>", "a root to trust for this chain when the system does not (a private CA), PEM")
+    .option("--json", "print the certificate as a JSON object (never its key)")
+    .addHelpText(
+      "after",
+      `
+The files are read and bounded before anything is sent: a missing, unreadable or oversized file is
+exit 2. The portal refuses a key that does not match, names that do not cover DOMAIN, an expired or
+not yet valid certificate and an incomplete or untrusted chain, each with its own sentence (exit 1),
+and changes nothing then. An uploaded certificate is never renewed by ACME: upload its successor
+before it expires (a warning comes 14 days ahead), or order one with wheelhouse certs renew.
+
+Example:
+  wheelhouse certs upload shop.example.com --cert shop.crt --key shop.key --chain intermediate.crt`,
+    )
+    .action((domain: string, options: UploadOptions) => uploadCommand(context, domain, options));
 }

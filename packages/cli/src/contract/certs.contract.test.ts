@@ -1,12 +1,24 @@
 // Contract test of `wheelhouse certs` (issue 15), in-process against the stand-in portal: the list
 // (table and JSON), one certificate's page, issue and renew with and without --wait (Active exit 0,
 // Failed exit 1 with the CA's problem, an old failure not mistaken for the new order's, waiting given
-// up after 10 min), bad domains refused before anything is sent, and the portal's refusals.
+// up after 10 min), bad domains refused before anything is sent, and the portal's refusals. Upload:
+// the files read and sent as they are, missing, folder, oversized and empty files refused with exit
+// code 2 before anything is sent, and the portal's refusal of a bundle passed on with exit code 1.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { certificateDetailSchema } from "@wheelhouse/shared";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CERTIFICATE_POLL_INTERVAL_MS } from "../commands/watch-certificate";
 import { inProcessCli } from "./in-process-cli";
-import { CANNED_CERTIFICATES, certificateSummaries, NEW_PROBLEM, OLD_PROBLEM } from "./stand-in-certificates";
+import {
+  CANNED_CERTIFICATES,
+  certificateSummaries,
+  KEY_MISMATCH,
+  NEW_PROBLEM,
+  OLD_PROBLEM,
+  uploaded,
+} from "./stand-in-certificates";
 import { STAND_IN } from "./stand-in-portal";
 
 const cli = inProcessCli("certs");
@@ -244,5 +256,114 @@ describe("wheelhouse certs renew", () => {
     const result = await cli.run(["certs", "renew", "new.example.com"]);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe("wheelhouse: There is no certificate for new.example.com yet: issue one first.\n");
+  });
+});
+
+describe("wheelhouse certs upload", () => {
+  let dir = "";
+  const file = (name: string) => join(dir, name);
+  const pem = (label: string, body: string) => `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
+  const CERT = `${pem("CERTIFICATE", "MIIBleaf")}`;
+  const KEY = pem("PRIVATE KEY", "MIGHAgEA");
+  const CHAIN = pem("CERTIFICATE", "MIIBintermediate");
+  const ROOT = pem("CERTIFICATE", "MIIBroot");
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "wheelhouse-certs-upload-"));
+    writeFileSync(file("shop.crt"), CERT);
+    writeFileSync(file("shop.key"), KEY);
+    writeFileSync(file("chain.crt"), CHAIN);
+    writeFileSync(file("root.crt"), ROOT);
+    writeFileSync(file("empty.crt"), "\n");
+    // Over the schema's 64,000 characters, under the size the CLI refuses to read at all.
+    writeFileSync(file("long.crt"), pem("CERTIFICATE", "A".repeat(70_000)));
+    writeFileSync(file("huge.bin"), Buffer.alloc(300_000));
+    mkdirSync(file("folder.crt"));
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const uploadArgs = (domain: string, extra: string[] = []) => [
+    "certs",
+    "upload",
+    domain,
+    "--cert",
+    file("shop.crt"),
+    "--key",
+    file("shop.key"),
+    ...extra,
+  ];
+
+  it("sends the four files as they are and prints the certificate as certs show does", async () => {
+    const result = await cli.run(
+      uploadArgs("Shop.Example.com", ["--chain", file("chain.crt"), "--root", file("root.crt")]),
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(cli.portal().requests.map((request) => [request.method, request.path, request.body])).toEqual([
+      [
+        "POST",
+        "/api/v1/certificates/shop.example.com/upload",
+        { domain: "shop.example.com", certificatePem: CERT, keyPem: KEY, chainPem: CHAIN, trustedRootPem: ROOT },
+      ],
+    ]);
+    expect(result.stdout).toMatch(/^shop\.example\.com {2}Active\n/);
+    expect(result.stdout).toContain("Source:      uploaded\n");
+    expect(result.stdout).toContain("Issuer:      CN=Example Corp Issuing CA 2\n");
+    expect(result.stdout).not.toContain("Renews:");
+    expect(result.stdout).toContain(
+      "  2026-11-22 10:00:00 UTC  uploaded         by ada@example.com, serial 5e0f, from Example Corp Issuing CA 2, valid until 2027-11-22 10:00:00 UTC\n",
+    );
+    expect(result.stderr).toBe("");
+  });
+
+  it("sends no chain and no root when they are not given, and --json prints the answer", async () => {
+    const result = await cli.run(uploadArgs("*.example.com", ["--json"]));
+    expect(result.code, result.stderr).toBe(0);
+    expect(cli.portal().requests[0]?.path).toBe("/api/v1/certificates/*.example.com/upload");
+    expect(cli.portal().requests[0]?.body).toMatchObject({ chainPem: null, trustedRootPem: null });
+    expect(JSON.parse(result.stdout)).toEqual(uploaded("*.example.com"));
+  });
+
+  it.each([
+    [["--key", "missing.key"], "--key {dir}/missing.key: no such file."],
+    [["--chain", "folder.crt"], "--chain {dir}/folder.crt: this is a folder; give the PEM file itself."],
+    [
+      ["--root", "huge.bin"],
+      "--root {dir}/huge.bin: the file is 300,000 bytes, far more than a PEM certificate or key; is it the right file?",
+    ],
+    [["--cert", "long.crt"], "--cert {dir}/long.crt: The certificate is at most 64,000 characters of PEM."],
+    [["--cert", "empty.crt"], "--cert {dir}/empty.crt: The certificate is empty: paste or choose its PEM file."],
+  ])("refuses %j with exit code 2 and sends nothing", async ([flag, name], sentence) => {
+    const args = uploadArgs("shop.example.com");
+    const at = args.indexOf(flag ?? "");
+    if (at >= 0) args.splice(at, 2, flag ?? "", file(name ?? ""));
+    else args.push(flag ?? "", file(name ?? ""));
+    const result = await cli.run(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`wheelhouse: ${sentence.replace("{dir}", dir)}\n`);
+    expect(result.stdout).toBe("");
+    expect(cli.portal().requests).toHaveLength(0);
+  });
+
+  it("refuses a missing --key and a bad domain with exit code 2 before reading or sending", async () => {
+    const noKey = await cli.run(["certs", "upload", "shop.example.com", "--cert", file("shop.crt")]);
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toMatch(/--key <file>/);
+    const badDomain = await cli.run(uploadArgs("bad domain!"));
+    expect(badDomain.code).toBe(2);
+    expect(badDomain.stderr).toMatch(/^wheelhouse: DOMAIN "bad domain!": A domain is dot-separated labels/);
+    expect(cli.portal().requests).toHaveLength(0);
+  });
+
+  it.each([
+    ["mismatch.example.com", KEY_MISMATCH],
+    ["vault.example.com", "Your role (viewer) cannot do this; it needs operator."],
+  ])("passes the portal's refusal for %s on with exit code 1", async (domain, sentence) => {
+    const result = await cli.run(uploadArgs(domain));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`wheelhouse: ${sentence}\n`);
+    expect(result.stdout).toBe("");
+    expect(sent()).toEqual([`POST /api/v1/certificates/${domain}/upload`]);
   });
 });

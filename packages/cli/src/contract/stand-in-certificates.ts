@@ -4,7 +4,10 @@
 // the background): new.example.com goes Pending → Active; shop.example.com, which failed before,
 // goes Pending (its old problem still recorded, as the portal keeps it) → Failed with a new one;
 // billing.example.com renews Renewing → Active; slow.example.com stays Pending. Refusals: a domain
-// no app serves (404), one being ordered (409), a role too low (403). Used by stand-in-portal.ts.
+// no app serves (404), one being ordered (409), a role too low (403). POST …/upload answers the
+// domain's certificate uploaded and Active (its issuer, names and dates fixed, the body recorded by
+// the portal's request log), except mismatch.example.com, refused as the portal refuses a key that
+// does not match (400). Used by stand-in-portal.ts.
 import type { CertificateDetail } from "@wheelhouse/shared";
 import { StandInProblem } from "./stand-in-approvals";
 
@@ -166,6 +169,52 @@ const SCRIPTS: Record<string, Record<"issue" | "renew", CertificateDetail[]>> = 
   "slow.example.com": both([certificate("slow.example.com", "shop", { updatedAt: at(0), nextAttemptAt: at(0) })]),
 };
 
+/** The portal's sentence for a key of another certificate (certificate-upload-checks.ts). */
+export const KEY_MISMATCH =
+  "The key does not belong to the certificate (its public key is not the certificate's): upload the key the certificate was issued for.";
+
+const OWN_CA = "CN=Example Corp Issuing CA 2";
+
+/** What an upload answers: the domain's certificate from the team's own CA, Active, never renewed by ACME. */
+export function uploaded(domain: string): CertificateDetail {
+  const chain = [
+    {
+      subject: `CN=${domain}`,
+      issuer: OWN_CA,
+      serial: "5e0f",
+      notBefore: at(-DAY),
+      notAfter: at(365 * DAY),
+      names: [domain],
+    },
+    {
+      subject: OWN_CA,
+      issuer: "CN=Example Corp Root CA",
+      serial: "1c",
+      notBefore: at(-365 * DAY),
+      notAfter: at(5 * 365 * DAY),
+      names: [],
+    },
+  ];
+  return certificate(domain, "shop", {
+    source: "upload",
+    status: "Active",
+    notBefore: at(-DAY),
+    notAfter: at(365 * DAY),
+    issuer: OWN_CA,
+    serial: "5e0f",
+    names: [domain],
+    chain,
+    updatedAt: at(0),
+    events: [
+      {
+        at: at(0),
+        kind: "uploaded",
+        details: { by: "ada@example.com", issuer: OWN_CA, serial: "5e0f", notAfter: at(365 * DAY) },
+      },
+    ],
+  });
+}
+
 interface Order {
   steps: CertificateDetail[];
   /** The step the next GET shows. */
@@ -215,9 +264,18 @@ export function certificatesStandIn() {
     return answer;
   }
 
-  return (method: string, path: string): [number, unknown] | undefined => {
+  function upload(domain: string, input: Record<string, unknown>): CertificateDetail {
+    if (domain === "vault.example.com") {
+      throw new StandInProblem(403, "FORBIDDEN", "Your role (viewer) cannot do this; it needs operator.");
+    }
+    if (domain === "mismatch.example.com") throw new StandInProblem(400, "BAD_REQUEST", KEY_MISMATCH);
+    if (input.domain !== domain) throw new StandInProblem(400, "BAD_REQUEST", "The body's domain is not the path's.");
+    return uploaded(domain);
+  }
+
+  return (method: string, path: string, input: Record<string, unknown> = {}): [number, unknown] | undefined => {
     if (method === "GET" && path === "/certificates") return [200, { certificates: certificateSummaries() }];
-    const match = /^\/certificates\/([^/]+)(?:\/(issue|renew))?$/.exec(path);
+    const match = /^\/certificates\/([^/]+)(?:\/(issue|renew|upload))?$/.exec(path);
     if (!match) return undefined;
     const domain = decodeURIComponent(match[1] ?? "");
     const action = match[2];
@@ -225,6 +283,7 @@ export function certificatesStandIn() {
     if (method === "POST" && (action === "issue" || action === "renew")) {
       return [200, { certificate: ask(domain, action) }];
     }
+    if (method === "POST" && action === "upload") return [200, { certificate: upload(domain, input) }];
     return undefined;
   };
 }

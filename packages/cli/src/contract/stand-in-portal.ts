@@ -488,7 +488,7 @@ export async function startStandInPortal(): Promise<StandInPortal> {
     if (hostsAnswer) return hostsAnswer;
     const incidentsAnswer = incidentsRoute(method, path, url.searchParams);
     if (incidentsAnswer) return incidentsAnswer;
-    const certificatesAnswer = certificatesRoute(method, path);
+    const certificatesAnswer = certificatesRoute(method, path, input);
     if (certificatesAnswer) return certificatesAnswer;
     throw new HttpProblem(404, "NOT_FOUND", `The stand-in has no ${method} ${path}.`);
   }

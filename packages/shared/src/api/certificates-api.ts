@@ -58,6 +58,31 @@ export const certificateDetailSchema = certificateSummarySchema.extend({
 });
 export type CertificateDetail = z.infer<typeof certificateDetailSchema>;
 
+/** PEM texts are bounded: a leaf and a few intermediates fit in far less. */
+const PEM_MAX = 64_000;
+const pemText = (what: string, max = PEM_MAX) =>
+  z
+    .string()
+    .max(max, `${what} is at most ${max.toLocaleString("en-US")} characters of PEM.`)
+    .refine((text) => text.trim().length > 0, `${what} is empty: paste or choose its PEM file.`);
+
+/**
+ * An uploaded certificate (issue 15) for a domain of an app, wildcards included: the certificate
+ * (leaf first; any certificates after it are taken as chain), its private key, the intermediates,
+ * and a root the user trusts when the system does not. The portal checks them (certificate-upload-
+ * checks.ts) and refuses each problem with its own sentence.
+ */
+export const certificateUploadSchema = z
+  .object({
+    domain: domainSchema,
+    certificatePem: pemText("The certificate"),
+    keyPem: pemText("The key", 16_000),
+    chainPem: pemText("The chain").nullable().default(null),
+    trustedRootPem: pemText("The trusted root").nullable().default(null),
+  })
+  .strict();
+export type CertificateUpload = z.input<typeof certificateUploadSchema>;
+
 export const certificatesAnswerSchema = z.object({ certificates: z.array(certificateSummarySchema) });
 export const certificateAnswerSchema = z.object({ certificate: certificateDetailSchema });
 

@@ -9,6 +9,8 @@ export const CERTIFICATE_EVENT_KINDS = [
   "issued",
   "renewed",
   "failed",
+  /** An order cut short by a portal shutdown: due again at once, not a failure. */
+  "interrupted",
   "uploaded",
   "expired",
 ] as const;

@@ -2,28 +2,13 @@
 // worker (certificate-worker.ts), which orders in the background: the request answers at once with
 // the certificate Pending or Renewing, and `--wait` or the page follows it.
 import type { CertificateDetail } from "@wheelhouse/shared";
-import type { Db } from "../db/client";
 import { AppError } from "../errors/app-error";
 import type { PortalServices } from "../services";
+import { appServing } from "./certificate-apps";
 import { certificateChanged, recordCertificateEvent } from "./certificate-events";
 import { getCertificate } from "./certificate-reads";
 
 type RequestServices = Pick<PortalServices, "db" | "events">;
-
-/** The app of the team that serves this domain, or a sentence saying there is none. */
-async function appServing(db: Db, teamId: string, domain: string): Promise<{ id: string; name: string }> {
-  const row = await db.appDomain.findUnique({
-    where: { domain },
-    select: { app: { select: { id: true, name: true, teamId: true } } },
-  });
-  if (!row || row.app.teamId !== teamId) {
-    throw new AppError(
-      "NOT_FOUND",
-      `No app of your team serves ${domain}: add the domain to an app first, then ask for its certificate.`,
-    );
-  }
-  return { id: row.app.id, name: row.app.name };
-}
 
 function wake(services: RequestServices, teamId: string, certificateId: string): void {
   services.events.emit("certificatesQueued");

@@ -3,7 +3,9 @@
 // restart is taken up again when its lease passes (never stuck Pending). Each claim is one ACME
 // order through acme-order.ts, the HTTP-01 answer published on every connected host of the app;
 // the outcome is written to the row and its history, the app's hosts get the new certificate by
-// an nginx apply, and a failure raises a signal and a notification.
+// an nginx apply, and a failure raises a signal and a notification. A graceful shutdown aborts the
+// orders under way and hands their rows back at once, due now and not counted as failures, so the
+// next portal orders them again without waiting out the lease (decision 041).
 import { ORDERABLE_CERTIFICATE_STATUSES } from "@wheelhouse/shared";
 import { statusIn } from "../db/status-filter";
 import { reasonOf } from "../errors/app-error";
@@ -11,7 +13,7 @@ import type { PortalServices } from "../services";
 import { acmeAccountFor, rememberAccount } from "./acme-accounts";
 import { AcmeProblem, type ChallengePublisher, type IssuedCertificate, type orderCertificate } from "./acme-order";
 import { CaBundleError, effectiveAcmeSettings } from "./acme-settings";
-import { certificateChanged, recordCertificateEvent } from "./certificate-events";
+import { type CertificateEventKind, certificateChanged, recordCertificateEvent } from "./certificate-events";
 import { certificateFailedNotice } from "./certificate-notices";
 import { renewalTime, retryTime } from "./certificate-schedule";
 import { applyAppHosts } from "./served-certificates";
@@ -23,6 +25,16 @@ const LEASE_EXTEND_MS = 20_000;
 const POLL_MS = 2_000;
 /** Orders this process runs at once: each is mostly waiting on the CA. */
 const MAX_IN_FLIGHT = 2;
+/** How long stop() waits for interrupted orders to hand their rows back (main.ts exits 5 s after SIGTERM). */
+const STOP_GRACE_MS = 2_000;
+
+/** The reason orders are aborted with when the portal stops: not the CA's failure, nor ours. */
+class PortalStopping extends Error {
+  constructor() {
+    super("the portal is shutting down");
+    this.name = "PortalStopping";
+  }
+}
 
 export type CertificateWorkerServices = Pick<
   PortalServices,
@@ -45,6 +57,8 @@ export class CertificateWorker {
   private pumping = false;
   private lookAgain = false;
   private stopped = true;
+  /** Aborted by stop(): ends the orders under way. A fresh one for each start(). */
+  private halt = new AbortController();
   private readonly wake = () => this.pump();
 
   constructor(private readonly deps: CertificateWorkerDependencies) {}
@@ -57,18 +71,32 @@ export class CertificateWorker {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.halt = new AbortController();
     this.deps.services.events.on("certificatesQueued", this.wake);
     this.timer = setInterval(this.wake, POLL_MS);
     this.timer.unref();
     this.pump();
   }
 
-  /** Stops claiming; orders under way are left to their lease (a restart takes them up again). */
-  stop(): void {
+  /**
+   * Stops claiming and aborts the orders under way; resolves once each has handed its row back
+   * (due now, status unchanged), or after `timeoutMs`. A row not handed back in time (the database
+   * gone) is taken up again when its lease passes, as after a crash.
+   */
+  async stop(timeoutMs = STOP_GRACE_MS): Promise<void> {
     this.stopped = true;
     this.deps.services.events.off("certificatesQueued", this.wake);
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.halt.abort(new PortalStopping());
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.orders]),
+      new Promise<void>((resolve) => {
+        grace = setTimeout(resolve, timeoutMs);
+      }),
+    ]);
+    clearTimeout(grace);
   }
 
   /** For tests: resolves when no order runs. */
@@ -138,7 +166,9 @@ export class CertificateWorker {
         data: {
           lockedUntil: new Date(now.getTime() + LEASE_MS),
           // A renewal shows as such while it runs; the served certificate stays until replaced.
-          ...(row.status === "Active" ? { status: "Renewing" } : {}),
+          // Renewing is due by nextAttemptAt, so it is set: a renewal cut short by a crash is
+          // claimed again when its lease passes instead of staying Renewing.
+          ...(row.status === "Active" ? { status: "Renewing", nextAttemptAt: now } : {}),
         },
       });
       if (count === 1) claimed.push(row);
@@ -158,20 +188,49 @@ export class CertificateWorker {
     }, LEASE_EXTEND_MS);
     extend.unref();
     const renewing = row.status === "Active" || row.status === "Renewing";
+    const { signal } = this.halt;
+    let issued: IssuedCertificate | null = null;
     try {
       await recordCertificateEvent(db, row.id, renewing ? "renewal-started" : "order-started", {});
-      const certificate = await this.order(row);
-      await this.succeeded(row, certificate, renewing);
+      issued = await unlessAborted(this.order(row, signal), signal);
+      await this.succeeded(row, issued, renewing);
     } catch (error) {
-      await this.failed(row, error).catch((writeError: unknown) =>
-        logger.error({ err: writeError, domain: row.domain }, "could not record a failed certificate order"),
-      );
+      // Stopped before the CA's answer: handed back, not failed. Once issued, the outcome stands.
+      if (signal.aborted && issued === null) {
+        await this.interrupted(row).catch((writeError: unknown) =>
+          logger.warn(
+            { err: writeError, domain: row.domain },
+            "could not hand back an interrupted certificate order; it is taken up again when its lease passes",
+          ),
+        );
+      } else {
+        await this.failed(row, error).catch((writeError: unknown) =>
+          logger.error({ err: writeError, domain: row.domain }, "could not record a failed certificate order"),
+        );
+      }
     } finally {
       clearInterval(extend);
     }
   }
 
-  private async order(row: Claimed): Promise<IssuedCertificate> {
+  /** The order was cut short by a shutdown: due again now, same status, no failure counted or signalled. */
+  private async interrupted(row: Claimed): Promise<void> {
+    const { db, logger } = this.deps.services;
+    const kind: CertificateEventKind = "interrupted";
+    await db.$transaction([
+      db.certificate.update({ where: { id: row.id }, data: { lockedUntil: null, nextAttemptAt: this.now() } }),
+      db.certificateEvent.create({
+        data: { certificateId: row.id, kind, details: JSON.stringify({ reason: "portal-shutdown" }) },
+      }),
+    ]);
+    logger.info(
+      { domain: row.domain },
+      "certificate order interrupted by the shutdown; ordered again at the next start",
+    );
+    certificateChanged(this.deps.services, row.teamId, row.id);
+  }
+
+  private async order(row: Claimed, signal: AbortSignal): Promise<IssuedCertificate> {
     const { services, order, makeAccountKey } = this.deps;
     const { db, secrets, config } = services;
     const settings = await effectiveAcmeSettings(db, config);
@@ -179,9 +238,15 @@ export class CertificateWorker {
     const publisher = await this.publisherFor(row);
     const { certificate, accountUrl } = await order({
       directory: { url: settings.directoryUrl, caBundlePem: settings.caBundlePem },
-      account: { accountKeyPem: account.accountKeyPem, accountUrl: account.accountUrl, email: settings.email },
+      account: {
+        accountKeyPem: account.accountKeyPem,
+        accountUrl: account.accountUrl,
+        email: settings.email,
+        registeredEmail: account.email,
+      },
       domain: row.domain,
       publisher,
+      signal,
       onAccount: (url) => rememberAccount(db, account.id, url, settings.email),
     });
     if (accountUrl !== account.accountUrl || settings.email !== account.email) {
@@ -197,6 +262,9 @@ export class CertificateWorker {
   private async publisherFor(row: Claimed): Promise<ChallengePublisher> {
     const { db, agents } = this.deps.services;
     const hosts = await db.appHost.findMany({ where: { appId: row.appId }, select: { hostId: true } });
+    // Just after a restart the agents are still reconnecting (with back-off): an order the previous
+    // run handed back waits for them rather than failing for want of an agent.
+    await agents.awaitReconnects(hosts.map(({ hostId }) => hostId));
     const connected = hosts.map(({ hostId }) => hostId).filter((hostId) => agents.isLive(hostId));
     if (connected.length === 0) {
       throw new AcmeProblem({
@@ -305,6 +373,20 @@ function toProblem(error: unknown): { type: string; detail: string; retryAfter: 
     detail: `The order stopped on an error of the portal: ${reasonOf(error)}`,
     retryAfter: null,
   };
+}
+
+/**
+ * The work's outcome, or the signal's reason as soon as it is aborted: acme-client sleeps up to
+ * 15 s between looks at a challenge, and the abort reaches the order only at its next request. The
+ * work left behind ends at that request (its outcome is then of no interest: the row is handed back).
+ */
+function unlessAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 function sleep(ms: number): Promise<void> {

@@ -6,6 +6,7 @@ import {
   certificateAnswerSchema,
   certificateDomainInputSchema,
   certificatesAnswerSchema,
+  certificateUploadSchema,
 } from "@wheelhouse/shared";
 import { z } from "zod";
 import { AppError } from "../errors/app-error";
@@ -15,6 +16,7 @@ import { CaBundleError, effectiveAcmeSettings } from "./acme-settings";
 import { saveAcmeSettings } from "./acme-settings-changes";
 import { getCertificate, listCertificates } from "./certificate-reads";
 import { renewCertificate, requestCertificate } from "./certificate-requests";
+import { uploadCertificate } from "./certificate-uploads";
 
 const TAGS = ["certificates"];
 
@@ -71,6 +73,33 @@ export const certificatesRouter = router({
         action: "certificates.renew",
         target: target(input.domain),
         details: { domain: input.domain, app: certificate.app.name },
+      });
+      return { certificate };
+    }),
+
+  upload: withPermission("certificates.manage")
+    .meta(
+      rest(
+        "POST",
+        "/certificates/{domain}/upload",
+        "Serve a certificate of your own for a domain of an app: certificate, key, chain and an optional trusted root, checked first (each problem refused with its own sentence); replaces the domain's certificate, Active at once",
+        TAGS,
+      ),
+    )
+    .input(certificateUploadSchema)
+    .output(certificateAnswerSchema)
+    .mutation(async ({ ctx, input }) => {
+      const certificate = await uploadCertificate(ctx.services, ctx.user.team.id, input, ctx.user.email);
+      // Never key material: what was served, and until when.
+      await ctx.audit({
+        action: "certificates.upload",
+        target: target(input.domain),
+        details: {
+          domain: input.domain,
+          app: certificate.app.name,
+          issuer: certificate.issuer,
+          notAfter: certificate.notAfter,
+        },
       });
       return { certificate };
     }),

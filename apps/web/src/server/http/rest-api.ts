@@ -17,6 +17,9 @@ export function createRestApi(services: PortalServices) {
   const current = new AsyncLocalStorage<{ req: IncomingMessage; res: ServerResponse }>();
   const handler = createOpenApiHttpHandler({
     router: appRouter,
+    // The adapter's default is 100 kB; a certificate upload's PEM texts may reach 208 kB
+    // (certificateUploadSchema's bounds), and every other body stays far below.
+    maxBodySize: 256 * 1024,
     createContext: () => {
       const exchange = current.getStore();
       if (!exchange) throw new Error("REST request outside its handler");
