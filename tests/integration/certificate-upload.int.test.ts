@@ -331,4 +331,23 @@ describe("uploaded certificates served by the agent's nginx", () => {
     expect(normalSerial(answer.body.certificate.serial ?? "")).toBe(serialOf(leaf.certPem));
     await servedBy(leaf);
   });
+
+  it("serves an uploaded wildcard certificate for any name under a wildcard domain, and reads it back", async () => {
+    const WILDCARD = "*.wild.test";
+    await createAndDeploy("upload-wild", WILDCARD);
+    const wild = await pki.issue({ commonName: WILDCARD, names: [WILDCARD], issuer: intermediate });
+    const answer = await upload({ domain: WILDCARD, certificatePem: wild.certPem, keyPem: wild.keyPem });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    // Ordering one is refused (HTTP-01 cannot prove a wildcard), reading the uploaded one is not.
+    const read = await certificate(WILDCARD);
+    expect(read).toMatchObject({ domain: WILDCARD, source: "upload", status: "Active", names: [WILDCARD] });
+    const seen = await waitFor(() => sClient("api.wild.test"), {
+      what: "nginx to serve the wildcard certificate for api.wild.test",
+      timeoutMs: 20_000,
+      until: (result) => result.verified && result.serials[0] === serialOf(wild.certPem),
+    });
+    expect(seen.serials).toEqual([serialOf(wild.certPem), serialOf(intermediate.certPem)]);
+    // The other app's own name keeps its own certificate.
+    expect((await sClient(DOMAIN)).serials[0]).not.toBe(serialOf(wild.certPem));
+  });
 });

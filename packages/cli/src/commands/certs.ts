@@ -35,8 +35,14 @@ interface UploadOptions extends JsonOption {
   root?: string;
 }
 
+/** A domain to order for: never a wildcard (HTTP-01 cannot prove one). */
 function parseDomain(text: string): string {
   return parseArgument(certificateDomainSchema, text, `DOMAIN "${text}"`);
+}
+
+/** A domain to read: an uploaded certificate may be a wildcard. */
+function parseLookupDomain(text: string): string {
+  return parseArgument(domainSchema, text, `DOMAIN "${text}"`);
 }
 
 async function listCommand(context: Context, options: JsonOption): Promise<void> {
@@ -52,7 +58,7 @@ async function listCommand(context: Context, options: JsonOption): Promise<void>
 }
 
 async function showCommand(context: Context, text: string, options: JsonOption): Promise<void> {
-  const certificate = await connect(context).getCertificate(parseDomain(text));
+  const certificate = await connect(context).getCertificate(parseLookupDomain(text));
   if (options.json) return printJson(context.terminal, certificate);
   context.terminal.out(renderCertificate(certificate, context));
 }

@@ -116,6 +116,12 @@ describe("wheelhouse certs show", () => {
     expect(result.stderr).toBe("wheelhouse: There is no certificate for nobody.example.com in your team.\n");
     expect(result.stdout).toBe("");
   });
+
+  it("reads a wildcard domain (an uploaded certificate may be one)", async () => {
+    const result = await cli.run(["certs", "show", "*.nobody.example.com"]);
+    expect(cli.portal().requests[0]?.path).toBe("/api/v1/certificates/*.nobody.example.com");
+    expect(result.stderr).toBe("wheelhouse: There is no certificate for *.nobody.example.com in your team.\n");
+  });
 });
 
 describe("wheelhouse certs issue", () => {
@@ -201,13 +207,18 @@ describe("wheelhouse certs issue", () => {
   });
 
   it.each([
-    ["bad domain!", /^wheelhouse: DOMAIN "bad domain!": A domain is dot-separated labels/],
-    ["*.example.com", /^wheelhouse: DOMAIN "\*\.example\.com": A wildcard certificate needs the DNS-01 challenge/],
-  ])("refuses %j with exit code 2 before sending anything", async (domain, message) => {
+    ["bad domain!", /^wheelhouse: DOMAIN "bad domain!": A domain is dot-separated labels/, true],
+    // An uploaded certificate may be a wildcard: `show` reads it; only ordering one is refused.
+    [
+      "*.example.com",
+      /^wheelhouse: DOMAIN "\*\.example\.com": A wildcard certificate needs the DNS-01 challenge/,
+      false,
+    ],
+  ])("refuses %j with exit code 2 before sending anything", async (domain, message, refusedByShow) => {
     for (const argv of [
       ["certs", "issue", domain, "--wait"],
       ["certs", "renew", domain],
-      ["certs", "show", domain],
+      ...(refusedByShow ? [["certs", "show", domain]] : []),
     ]) {
       const result = await cli.run(argv);
       expect(result.code, argv.join(" ")).toBe(2);

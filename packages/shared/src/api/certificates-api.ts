@@ -10,7 +10,11 @@ export const certificateDomainSchema = domainSchema.refine(
   "A wildcard certificate needs the DNS-01 challenge, which Wheelhouse does not use: upload one instead.",
 );
 
+/** A domain whose certificate is ordered from the ACME directory (issue, renew): never a wildcard. */
 export const certificateDomainInputSchema = z.object({ domain: certificateDomainSchema }).strict();
+
+/** A domain whose certificate is read: an uploaded one may be a wildcard. */
+export const certificateLookupInputSchema = z.object({ domain: domainSchema }).strict();
 
 /** The ACME problem of the last failed order, verbatim (RFC 8555 section 6.7), or one of ours (wheelhouse:…). */
 export const acmeProblemSchema = z.object({ type: z.string(), detail: z.string() });

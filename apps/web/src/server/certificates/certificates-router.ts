@@ -5,6 +5,7 @@ import {
   acmeSettingsSchema,
   certificateAnswerSchema,
   certificateDomainInputSchema,
+  certificateLookupInputSchema,
   certificatesAnswerSchema,
   certificateUploadSchema,
 } from "@wheelhouse/shared";
@@ -31,7 +32,7 @@ export const certificatesRouter = router({
 
   get: withPermission("certificates.read")
     .meta(rest("GET", "/certificates/{domain}", "One certificate with its chain and history (never its key)", TAGS))
-    .input(certificateDomainInputSchema)
+    .input(certificateLookupInputSchema)
     .output(certificateAnswerSchema)
     .query(async ({ ctx, input }) => ({
       certificate: await getCertificate(ctx.services.db, ctx.user.team.id, input.domain),
