@@ -1,4 +1,5 @@
-// Saving the portal's ACME directory settings (issue 15), from Settings by an admin.
+// Saving the portal's ACME directory settings (issue 15), from Settings by an admin, and going back
+// to the environment's defaults.
 
 import { X509Certificate } from "node:crypto";
 import type { Db } from "../db/client";
@@ -31,4 +32,13 @@ export async function saveAcmeSettings(db: Db, input: AcmeSettingsInput): Promis
   const data = { directoryUrl: input.directoryUrl, caBundlePem, email: input.email?.toLowerCase() ?? null };
   await db.acmeSettings.upsert({ where: { id: 1 }, create: { id: 1, ...data }, update: data });
   return data;
+}
+
+/**
+ * Forgets what an admin saved, so the environment's defaults (ACME_DIRECTORY_URL, ACME_CA_BUNDLE,
+ * ACME_EMAIL) apply again; the account of each directory is kept. Whether there was anything saved.
+ */
+export async function forgetAcmeSettings(db: Db): Promise<boolean> {
+  const { count } = await db.acmeSettings.deleteMany({ where: { id: 1 } });
+  return count > 0;
 }

@@ -11,10 +11,11 @@ import {
 } from "@wheelhouse/shared";
 import { z } from "zod";
 import { AppError } from "../errors/app-error";
+import type { PortalServices } from "../services";
 import { rest } from "../trpc/rest";
 import { router, withPermission } from "../trpc/trpc";
 import { CaBundleError, effectiveAcmeSettings } from "./acme-settings";
-import { saveAcmeSettings } from "./acme-settings-changes";
+import { forgetAcmeSettings, saveAcmeSettings } from "./acme-settings-changes";
 import { getCertificate, listCertificates } from "./certificate-reads";
 import { renewCertificate, requestCertificate } from "./certificate-requests";
 import { uploadCertificate } from "./certificate-uploads";
@@ -109,15 +110,7 @@ export const certificatesRouter = router({
     .meta(rest("GET", "/acme-settings", "The ACME directory certificates are ordered from", TAGS))
     .input(z.object({}).strict().optional())
     .output(acmeSettingsAnswerSchema)
-    .query(async ({ ctx }) => {
-      try {
-        return await effectiveAcmeSettings(ctx.services.db, ctx.services.config);
-      } catch (error) {
-        // An unreadable ACME_CA_BUNDLE is the host's to fix: the page shows the sentence naming it.
-        if (error instanceof CaBundleError) throw new AppError("NOT_READY", error.message);
-        throw error;
-      }
-    }),
+    .query(async ({ ctx }) => readableAcmeSettings(ctx.services)),
 
   saveAcmeSettings: withPermission("certificates.settings.manage")
     .meta(rest("PUT", "/acme-settings", "Choose the ACME directory, its CA bundle and contact", TAGS))
@@ -140,4 +133,41 @@ export const certificatesRouter = router({
       });
       return { ...saved, source: "settings" as const };
     }),
+
+  resetAcmeSettings: withPermission("certificates.settings.manage")
+    .meta(
+      rest(
+        "DELETE",
+        "/acme-settings",
+        "Forget the saved ACME settings: the environment's defaults (ACME_DIRECTORY_URL, ACME_CA_BUNDLE, ACME_EMAIL) apply again",
+        TAGS,
+      ),
+    )
+    .input(z.object({}).strict().optional())
+    .output(acmeSettingsAnswerSchema)
+    .mutation(async ({ ctx }) => {
+      const before = await effectiveAcmeSettings(ctx.services.db, ctx.services.config).catch(() => null);
+      const forgot = await forgetAcmeSettings(ctx.services.db);
+      const after = await readableAcmeSettings(ctx.services);
+      await ctx.audit({
+        action: "certificates.settings.reset",
+        target: { type: "acme-settings", id: "portal" },
+        details: {
+          forgot,
+          before: before && { directoryUrl: before.directoryUrl, email: before.email, source: before.source },
+          after: { directoryUrl: after.directoryUrl, email: after.email, source: after.source },
+        },
+      });
+      return after;
+    }),
 });
+
+/** The settings in use; an unreadable ACME_CA_BUNDLE is the host's to fix, said in a sentence naming it. */
+async function readableAcmeSettings(services: Pick<PortalServices, "db" | "config">) {
+  try {
+    return await effectiveAcmeSettings(services.db, services.config);
+  } catch (error) {
+    if (error instanceof CaBundleError) throw new AppError("NOT_READY", error.message);
+    throw error;
+  }
+}

@@ -2,7 +2,7 @@
 // Settings → Certificates (ACME): the directory certificates are ordered from, for everyone to see;
 // admins change it (Let's Encrypt, its staging directory, or a private ACME server with its CA
 // bundle) and the contact address.
-import { Alert, Anchor, Card, Skeleton, Stack, Text, Title } from "@mantine/core";
+import { Alert, Anchor, Card, Group, Skeleton, Stack, Text, Title } from "@mantine/core";
 import { IconAlertCircle } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
@@ -12,6 +12,7 @@ import { useTRPC } from "../../../../client/trpc";
 import { AcmeSettingsFacts } from "../../../../components/certificates/acme-settings-facts";
 import { AcmeSettingsForm } from "../../../../components/certificates/acme-settings-form";
 import { DIRECTORY_PRESETS } from "../../../../components/certificates/format";
+import { ResetAcmeSettingsButton } from "../../../../components/certificates/reset-acme-settings-button";
 import { PageHeader } from "../../../../components/page-header";
 
 /** What the form starts from when the current settings cannot be read: Let's Encrypt, no contact. */
@@ -44,7 +45,14 @@ export default function CertificateSettingsPage() {
             In use
           </Title>
           {current ? (
-            <AcmeSettingsFacts settings={current} />
+            <Stack gap="md">
+              <AcmeSettingsFacts settings={current} />
+              {mayManage && current.source === "settings" && (
+                <Group>
+                  <ResetAcmeSettingsButton />
+                </Group>
+              )}
+            </Stack>
           ) : (
             !settings.error && <Skeleton height={140} radius="md" />
           )}
