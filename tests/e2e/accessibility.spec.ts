@@ -148,11 +148,13 @@ test.describe("with a host and a deployed app", () => {
       "/runbooks/health-check-failure",
       "/runbooks/new",
       "/approvals",
+      "/certificates",
       "/audit",
       "/settings",
       "/settings/registries",
       "/settings/incident-rules",
       "/settings/approval-policies",
+      "/settings/certificates",
       "/terminal",
     ];
   });

@@ -37,17 +37,34 @@ export interface ApprovalsWorld {
   webhookId: string;
 }
 
-async function signedIn(person: { email: string; password: string }): Promise<ApiClient> {
+export async function signedIn(person: { email: string; password: string }): Promise<ApiClient> {
   const client = new ApiClient(baseUrl());
   const answer = await client.signIn(person.email, person.password);
   if (answer.status !== 200) throw new Error(`${person.email} cannot sign in: ${JSON.stringify(answer.error)}`);
   return client;
 }
 
+/**
+ * Adds these people to the shared portal unless they can sign in already: foundation.spec.ts (run
+ * first, see playwright.config.ts) made the founding admin, who adds them.
+ */
+export async function ensurePeople(
+  people: readonly { name: string; email: string; password: string; role: string }[],
+): Promise<void> {
+  const founder = await signedIn({ email: "ada@example.com", password: "correct horse battery" });
+  for (const person of people) {
+    const client = new ApiClient(baseUrl());
+    if ((await client.signIn(person.email, person.password)).status !== 200) {
+      const made = await founder.mutate("users.create", person);
+      if (made.status !== 200) throw new Error(JSON.stringify(made.error));
+    }
+  }
+}
+
 /** Deploys (the app's image or `image`) and waits until the deployment has finished Live. */
-export async function deployLive(admin: ApiClient, image?: string): Promise<void> {
+export async function deployLive(admin: ApiClient, image?: string, app: string = APP): Promise<void> {
   const started = await admin.mutate<{ deployment?: { id: string } }>("apps.deploy", {
-    name: APP,
+    name: app,
     ...(image ? { image } : {}),
   });
   const id = started.data?.deployment?.id;
@@ -66,15 +83,7 @@ export async function waitForDeployment(client: ApiClient, id: string, status: "
 
 export async function setUpWorld(): Promise<ApprovalsWorld> {
   await Promise.all((["v1", "v2"] as const).map(ensureTestAppImage));
-  // foundation.spec.ts (run first, see playwright.config.ts) made this admin; it adds our people.
-  const founder = await signedIn({ email: "ada@example.com", password: "correct horse battery" });
-  for (const person of Object.values(PEOPLE)) {
-    const client = new ApiClient(baseUrl());
-    if ((await client.signIn(person.email, person.password)).status !== 200) {
-      const made = await founder.mutate("users.create", person);
-      if (made.status !== 200) throw new Error(JSON.stringify(made.error));
-    }
-  }
+  await ensurePeople(Object.values(PEOPLE));
   const admin = await signedIn(PEOPLE.admin);
   const operator = await signedIn(PEOPLE.operator);
   const host = await enrolHostWithNginx(admin, baseUrl(), `approvals-host-${Date.now()}`);
@@ -127,11 +136,11 @@ export async function tearDownWorld(world: ApprovalsWorld | undefined): Promise<
 }
 
 /**
- * Screenshots of the page as it is, in the light and the dark theme, into test-results/e2e/screens/approvals/ for a
+ * Screenshots of the page as it is, in the light and the dark theme, into `dir` (approvals' own by default) for a
  * person to look at, and axe's WCAG 2.1 AA findings in each theme (empty when it passes).
  */
-export async function shootAndCheck(page: Page, name: string): Promise<string[]> {
-  mkdirSync(SHOTS, { recursive: true });
+export async function shootAndCheck(page: Page, name: string, dir: string = SHOTS): Promise<string[]> {
+  mkdirSync(dir, { recursive: true });
   const found: string[] = [];
   for (const colorScheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme });
@@ -146,7 +155,7 @@ export async function shootAndCheck(page: Page, name: string): Promise<string[]>
     );
     // A hover colour is not what the page shows at rest: the pointer leaves whatever it last clicked.
     await page.mouse.move(0, 0);
-    await page.screenshot({ path: `${SHOTS}/${name}-${colorScheme}.png`, fullPage: true });
+    await page.screenshot({ path: `${dir}/${name}-${colorScheme}.png`, fullPage: true });
     const axe = new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]);
     // An open dialog is what is being checked: the page behind it is inert and dimmed by the overlay.
     if ((await page.locator(".mantine-Modal-content").count()) > 0) axe.include(".mantine-Modal-content");

@@ -1,5 +1,5 @@
 "use client";
-// A certificate's header: the domain, its status, the app it serves, and Renew now.
+// A certificate's header: the domain, its status, the app it serves, Renew now and Upload certificate.
 import { Anchor, Group, Stack, Text, Title } from "@mantine/core";
 import type { CertificateDetail } from "@wheelhouse/shared";
 import Link from "next/link";
@@ -7,6 +7,7 @@ import { RelativeTime } from "../relative-time";
 import { CertificateStatusBadge } from "./certificate-status-badge";
 import { issuerLabel } from "./format";
 import { RenewButton } from "./renew-button";
+import { UploadCertificateButton } from "./upload-certificate-button";
 
 export function CertificateHeader({ certificate }: { certificate: CertificateDetail }) {
   return (
@@ -33,7 +34,10 @@ export function CertificateHeader({ certificate }: { certificate: CertificateDet
           )}
         </Text>
       </Stack>
-      <RenewButton certificate={certificate} />
+      <Group gap="sm">
+        <UploadCertificateButton domain={certificate.domain} replaces={certificate.notAfter !== null} />
+        <RenewButton certificate={certificate} />
+      </Group>
     </Group>
   );
 }

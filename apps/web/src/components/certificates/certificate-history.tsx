@@ -9,6 +9,7 @@ import {
   IconClockX,
   IconHandFinger,
   IconLoader2,
+  IconPlayerPause,
   IconRefresh,
   IconUpload,
 } from "@tabler/icons-react";
@@ -23,6 +24,7 @@ const ICONS: Record<string, { icon: Icon; color: string }> = {
   issued: { icon: IconCertificate, color: "teal" },
   renewed: { icon: IconRefresh, color: "teal" },
   failed: { icon: IconAlertTriangle, color: "red" },
+  interrupted: { icon: IconPlayerPause, color: "gray" },
   uploaded: { icon: IconUpload, color: "indigo" },
   expired: { icon: IconClockX, color: "red" },
 };

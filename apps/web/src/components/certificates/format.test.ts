@@ -123,6 +123,26 @@ describe("eventWords", () => {
       day,
     );
     expect(sentence).toBe("Order failed — wheelhouse:no-agent: No agent. Next try 2026-12-02");
+    // pebble's detail ends its sentence and a line; one full stop, one space before "Next try".
+    const pebble = eventWords(
+      {
+        kind: "failed",
+        details: {
+          type: "urn:ietf:params:acme:error:unauthorized",
+          detail: "The key authorization file from the server did not match this challenge.\n",
+          nextAttemptAt: "2026-12-02T10:05:00.000Z",
+        },
+      },
+      day,
+    );
+    expect(pebble).toBe(
+      "Order failed — urn:ietf:params:acme:error:unauthorized: The key authorization file from the server did not match this challenge. Next try 2026-12-02",
+    );
+    const quoted = eventWords(
+      { kind: "failed", details: { type: "x", detail: 'Said "no."', nextAttemptAt: "2026-12-02T10:05:00.000Z" } },
+      day,
+    );
+    expect(quoted).toBe('Order failed — x: Said "no." Next try 2026-12-02');
   });
 
   it("shows the details of a kind it does not know rather than nothing", () => {

@@ -101,6 +101,7 @@ export const EVENT_KIND_LABELS: Record<string, string> = {
   issued: "Issued",
   renewed: "Renewed",
   failed: "Failed",
+  interrupted: "Interrupted",
   uploaded: "Uploaded",
   expired: "Expired",
 };
@@ -155,11 +156,14 @@ export function eventWords(event: { kind: string; details: Details }, time: (iso
       return `${issuedWords("Renewed")}; nginx serves the new one`;
     case "failed": {
       const next = text(details, "nextAttemptAt");
-      const problem = [text(details, "type"), text(details, "detail")].filter(Boolean).join(": ");
-      // The CA's detail often ends its own sentence; a second full stop would read as a typo.
-      const stop = /[.!?]$/.test(problem) ? "" : ".";
+      const problem = [text(details, "type"), text(details, "detail")?.trim()].filter(Boolean).join(": ");
+      // The CA's detail often ends its own sentence (also inside a closing quote or bracket, or
+      // before a trailing newline); a second full stop would read as a typo ("challenge.. Next try").
+      const stop = /[.!?]["')\]]*$/.test(problem) ? "" : ".";
       return `Order failed${problem ? ` — ${problem}` : ""}${next ? `${stop} Next try ${time(next)}` : ""}`;
     }
+    case "interrupted":
+      return "Order interrupted by a portal shutdown (not a failure); it is tried again as soon as the portal is back";
     case "uploaded":
       return [`Uploaded${by ? ` by ${by}` : ""}`, validity()].filter(Boolean).join(", ");
     case "expired": {

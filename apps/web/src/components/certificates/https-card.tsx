@@ -1,7 +1,8 @@
 "use client";
-// The app page's HTTPS card: each domain's certificate (or Enable HTTPS for operators), and the
-// app's two HTTPS switches, which wait until a certificate is served. Pending turns Active here
-// by the certificates:changed hint, and by polling while an order runs.
+// The app page's HTTPS card: each domain's certificate (or, for operators, Enable HTTPS and Upload;
+// a wildcard can only be uploaded), and the app's two HTTPS switches, which wait until a
+// certificate is served. Pending turns Active here by the certificates:changed hint, and by
+// polling while an order runs.
 import { Alert, Anchor, Card, Group, Skeleton, Stack, Switch, Table, Text, VisuallyHidden } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconAlertCircle, IconLock } from "@tabler/icons-react";
@@ -15,6 +16,7 @@ import { useNow } from "../apps/use-now";
 import { CertificateStatusBadge } from "./certificate-status-badge";
 import { EnableHttpsButton } from "./enable-https-button";
 import { certificatePath, hasServedCertificate, isWildcard, pollWhileOrdering } from "./format";
+import { UploadCertificateButton } from "./upload-certificate-button";
 
 function DomainRow({ domain, certificate }: { domain: string; certificate: CertificateSummary | undefined }) {
   const mayManage = useCan("certificates.manage");
@@ -41,12 +43,20 @@ function DomainRow({ domain, certificate }: { domain: string; certificate: Certi
       </Table.Td>
       <Table.Td ta="right">
         {!certificate &&
-          (isWildcard(domain) ? (
-            <Text fz="xs" c="dimmed">
-              A wildcard needs an uploaded certificate
-            </Text>
+          (!mayManage ? (
+            isWildcard(domain) && (
+              <Text fz="xs" c="dimmed">
+                A wildcard needs an uploaded certificate
+              </Text>
+            )
+          ) : isWildcard(domain) ? (
+            // HTTP-01 cannot prove a wildcard: uploading is the only way to a certificate.
+            <UploadCertificateButton domain={domain} size="xs" variant="light" />
           ) : (
-            mayManage && <EnableHttpsButton domain={domain} />
+            <Group gap="xs" justify="flex-end" wrap="nowrap">
+              <EnableHttpsButton domain={domain} />
+              <UploadCertificateButton domain={domain} size="xs" variant="subtle" short />
+            </Group>
           ))}
       </Table.Td>
     </Table.Tr>

@@ -1,12 +1,13 @@
 "use client";
 // One certificate: its status, an order under way or the CA's problem with the last one, its dates,
-// issuer, names, chain and history, and Renew now for operators. certificates:changed hints refresh
-// it; while an order runs it also polls, so Pending turns Active (or Failed) without a reload.
-import { Alert, Grid, Skeleton, Stack, Title } from "@mantine/core";
+// issuer, names, chain and history, and Renew now and Upload certificate for operators (Upload also
+// when the domain has none yet). certificates:changed hints refresh it; while an order runs it also
+// polls, so Pending turns Active (or Failed) without a reload.
+import { Alert, Grid, Skeleton, Stack, Text, Title } from "@mantine/core";
 import { IconAlertCircle } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { useParams } from "next/navigation";
-import { errorMessage } from "../../../../client/errors";
+import { errorMessage, isNotFound } from "../../../../client/errors";
 import { useTRPC } from "../../../../client/trpc";
 import { BackLink } from "../../../../components/back-link";
 import { CertificateProblem, OrderProgress } from "../../../../components/certificates/certificate-alerts";
@@ -14,6 +15,7 @@ import { CertificateChain, CertificateFacts } from "../../../../components/certi
 import { CertificateHeader } from "../../../../components/certificates/certificate-header";
 import { CertificateHistory } from "../../../../components/certificates/certificate-history";
 import { pollWhileOrdering } from "../../../../components/certificates/format";
+import { UploadCertificateButton } from "../../../../components/certificates/upload-certificate-button";
 
 export default function CertificatePage() {
   const params = useParams<{ domain: string }>();
@@ -36,7 +38,11 @@ export default function CertificatePage() {
       <BackLink href="/certificates">Certificates</BackLink>
       {detail.error && (
         <Alert color="red" icon={<IconAlertCircle />} title={`Cannot show the certificate for ${domain}`}>
-          {errorMessage(detail.error)}
+          <Stack gap="sm" align="flex-start">
+            <Text fz="sm">{errorMessage(detail.error)}</Text>
+            {/* No certificate yet: one can be uploaded here (ordering one is on the app's page). */}
+            {isNotFound(detail.error) && <UploadCertificateButton domain={domain} />}
+          </Stack>
         </Alert>
       )}
       {detail.isPending && <Skeleton height={240} radius="lg" />}
