@@ -24,9 +24,14 @@ step "lint and format (biome)" npx biome check --error-on-warnings .
 step "type check (tsc)" npm run typecheck --silent
 step "build (next build)" bash scripts/lib/build-if-stale.sh
 step "unit tests" npx vitest run --project unit
-# The integration tests use the real Docker engine; stop it when the run ends, however it ends
-# (docker-engine.sh stops only an engine that it started itself).
-trap 'bash scripts/system/docker-engine.sh stop' EXIT
+# The integration tests use the real Docker engine; stop it when the run ends, however it ends,
+# but only if this run started it: an engine already answering (another checkout's test run, an
+# engineer's own) is left to whoever started it, with its containers.
+if bash scripts/system/docker-engine.sh status >/dev/null 2>&1; then
+  echo "A Docker engine already answers: this run uses it and leaves it running."
+else
+  trap 'bash scripts/system/docker-engine.sh stop' EXIT
+fi
 step "Docker engine" bash scripts/system/docker-engine.sh start
 step "integration tests on SQLite" env WHEELHOUSE_TEST_DB=sqlite npx vitest run --project integration
 # The agent's own integration tests (apps/*/src/**) touch no database and run once, in the SQLite pass;
