@@ -10,14 +10,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import type { CertificateDetail, Deployment } from "@wheelhouse/shared";
+import type { CertificateDetail } from "@wheelhouse/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Issued, OpensslPki } from "../../apps/web/src/server/testing/openssl-pki.ts";
 import { ADMIN, setUpAdmin } from "../support/api-client.ts";
 import { runCli } from "../support/cli.ts";
 import { sql } from "../support/database.ts";
-import { enrolHostWithNginx, removeAppContainers, type TestHost, waitForDeployment } from "../support/deployments.ts";
-import { dockerAvailable, ensureTestAppImage, testAppImage } from "../support/docker.ts";
+import { deployTestApp, enrolHostWithNginx, removeAppContainers, type TestHost } from "../support/deployments.ts";
+import { dockerAvailable, ensureTestAppImage } from "../support/docker.ts";
 import { type Portal, startPortal } from "../support/portal.ts";
 import { apiKeyFor, type RestClient } from "../support/rest-client.ts";
 import { waitFor } from "../support/wait-for.ts";
@@ -91,21 +91,6 @@ function servedBy(issued: Issued) {
   });
 }
 
-async function createAndDeploy(name: string, domain: string): Promise<void> {
-  const created = await rest.call("POST", "/apps", {
-    name,
-    image: testAppImage("v1"),
-    port: 8080,
-    hosts: [host.id],
-    domains: [domain],
-    pullPolicy: "never",
-  });
-  if (created.status !== 200) throw new Error(JSON.stringify(created.body));
-  const started = await rest.call<{ deployment: Deployment }>("POST", `/apps/${name}/deployments`, {});
-  const live = await waitForDeployment(rest, started.body.deployment.id);
-  if (live.status !== "Live") throw new Error(`${name} did not go live: ${live.failureReason}`);
-}
-
 beforeAll(async () => {
   if (!(await dockerAvailable()))
     throw new Error("No Docker engine answers: npm test starts one (scripts/system/docker-engine.sh start).");
@@ -121,7 +106,7 @@ beforeAll(async () => {
   const created = await admin.mutate("users.create", VIEWER);
   if (created.status !== 200) throw new Error(`could not create the viewer: ${JSON.stringify(created.error)}`);
   viewer = await apiKeyFor(portal.url, VIEWER.email, VIEWER.password);
-  await createAndDeploy("upload-shop", DOMAIN);
+  await deployTestApp(rest, "upload-shop", host.id, { domains: [DOMAIN] });
 }, 180_000);
 
 afterAll(async () => {
@@ -334,7 +319,7 @@ describe("uploaded certificates served by the agent's nginx", () => {
 
   it("serves an uploaded wildcard certificate for any name under a wildcard domain, and reads it back", async () => {
     const WILDCARD = "*.wild.test";
-    await createAndDeploy("upload-wild", WILDCARD);
+    await deployTestApp(rest, "upload-wild", host.id, { domains: [WILDCARD] });
     const wild = await pki.issue({ commonName: WILDCARD, names: [WILDCARD], issuer: intermediate });
     const answer = await upload({ domain: WILDCARD, certificatePem: wild.certPem, keyPem: wild.keyPem });
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);

@@ -8,11 +8,11 @@ import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import type { CertificateDetail, Deployment } from "@wheelhouse/shared";
+import type { CertificateDetail } from "@wheelhouse/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, setUpAdmin } from "../support/api-client.ts";
-import { enrolHostWithNginx, removeAppContainers, type TestHost, waitForDeployment } from "../support/deployments.ts";
-import { dockerAvailable, ensureTestAppImage, testAppImage } from "../support/docker.ts";
+import { deployTestApp, enrolHostWithNginx, removeAppContainers, type TestHost } from "../support/deployments.ts";
+import { dockerAvailable, ensureTestAppImage } from "../support/docker.ts";
 import { requestWithHost } from "../support/nginx.ts";
 import { type PebbleServer, startPebble } from "../support/pebble.ts";
 import { type Portal, startPortal } from "../support/portal.ts";
@@ -41,21 +41,6 @@ function waitForStatus(domain: string, done: (found: CertificateDetail) => boole
     intervalMs: 250,
     until: done,
   });
-}
-
-async function createAndDeploy(name: string, domain: string): Promise<void> {
-  const created = await rest.call("POST", "/apps", {
-    name,
-    image: testAppImage("v1"),
-    port: 8080,
-    hosts: [host.id],
-    domains: [domain],
-    pullPolicy: "never",
-  });
-  if (created.status !== 200) throw new Error(JSON.stringify(created.body));
-  const started = await rest.call<{ deployment: Deployment }>("POST", `/apps/${name}/deployments`, {});
-  const live = await waitForDeployment(rest, started.body.deployment.id);
-  if (live.status !== "Live") throw new Error(`${name} did not go live: ${live.failureReason}`);
 }
 
 /** What openssl sees on the agent's HTTPS port for this name: the verify result and the leaf's serial. */
@@ -143,7 +128,7 @@ beforeAll(async () => {
     email: "ops@example.com",
   });
   if (saved.status !== 200) throw new Error(`could not save the ACME settings: ${JSON.stringify(saved.body)}`);
-  await createAndDeploy("tls-shop", "shop.test");
+  await deployTestApp(rest, "tls-shop", host.id, { domains: ["shop.test"] });
 }, 180_000);
 
 afterAll(async () => {
@@ -232,7 +217,7 @@ describe("certificates from a real ACME server", () => {
   });
 
   it("fails with the ACME problem verbatim when the CA cannot validate, backs off between retries, and breaks nothing else", async () => {
-    await createAndDeploy("tls-broken", "broken.test");
+    await deployTestApp(rest, "tls-broken", host.id, { domains: ["broken.test"] });
     await pebble.failValidationFor("broken.test");
     await rest.call("POST", "/certificates/broken.test/issue", {});
     const failed = await waitForStatus("broken.test", (found) => found.status === "Failed", "to fail");

@@ -100,12 +100,18 @@ export async function waitForDeployment(rest: RestClient, id: string, timeoutMs 
  * first instance's container id. The test images are built on this engine and exist in no registry,
  * so the app's pull policy is "never" (the default, "always", would ask Docker Hub about them).
  */
-export async function deployTestApp(rest: RestClient, name: string, hostId: string): Promise<string> {
+export async function deployTestApp(
+  rest: RestClient,
+  name: string,
+  hostId: string,
+  { domains = [] }: { domains?: string[] } = {},
+): Promise<string> {
   const created = await rest.call("POST", "/apps", {
     name,
     image: testAppImage("v1"),
     port: 8080,
     hosts: [hostId],
+    domains,
     pullPolicy: "never",
   });
   if (created.status !== 200) throw new Error(JSON.stringify(created.body));
