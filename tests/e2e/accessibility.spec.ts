@@ -150,6 +150,7 @@ test.describe("with a host and a deployed app", () => {
       "/approvals",
       "/certificates",
       "/audit",
+      "/account",
       "/settings",
       "/settings/registries",
       "/settings/incident-rules",

@@ -96,6 +96,12 @@ const attempts: Record<Action, (client: ApiClient, role: Role) => Promise<number
     (await client.mutate("users.setRole", { userId: await newTarget(), role: "operator" })).status,
   "users.disable": async (client) =>
     (await client.mutate("users.setDisabled", { userId: await newTarget(), disabled: true })).status,
+  "users.invite": async (client, role) =>
+    (await client.mutate("invites.create", { email: `invited-by-${role}-${++counter}@example.com`, role: "viewer" }))
+      .status,
+  // A link changes nothing until it is used; each allowed attempt replaces the last one for the viewer.
+  "users.password.reset-link": async (client) =>
+    (await client.mutate("passwordReset.createLink", { email: "viewer@example.com" })).status,
   "hosts.read": async (client) => (await client.query("hosts.list")).status,
   "hosts.create": async (client, role) =>
     (await client.mutate("hosts.createEnrollment", { name: `by-${role}-${++counter}` })).status,
@@ -174,6 +180,30 @@ const attempts: Record<Action, (client: ApiClient, role: Role) => Promise<number
   "signals.manage": async (client) => (await client.mutate("signals.createToken", { kind: "prometheus" })).status,
   "apikeys.manage": async (client, role) =>
     (await client.mutate("account.createApiKey", { name: `key of ${role}` })).status,
+  // Changed and changed back: the tests below sign in with each role's password (passwordOf).
+  "account.password.change": async (client, role) => {
+    const changed = await client.mutate("account.changePassword", {
+      currentPassword: passwordOf(role),
+      newPassword: `${role}-interim-password`,
+    });
+    if (changed.status !== 200) return changed.status;
+    const back = await client.mutate("account.changePassword", {
+      currentPassword: `${role}-interim-password`,
+      newPassword: passwordOf(role),
+    });
+    if (back.status !== 200) throw new Error(`could not change ${role}'s password back: ${JSON.stringify(back.error)}`);
+    return changed.status;
+  },
+  "account.sessions.read": async (client) => (await client.query("account.sessions")).status,
+  // A second sign-in of the same person, ended from the first.
+  "account.sessions.end": async (client, role) => {
+    const second = new ApiClient(portal.url);
+    if ((await second.signIn(emailOf(role), passwordOf(role))).status !== 200) throw new Error(`no second ${role}`);
+    const listed = await second.query<{ sessions: { id: string; current: boolean }[] }>("account.sessions");
+    const id = listed.data?.sessions.find((session) => session.current)?.id;
+    if (!id) throw new Error(`no current session listed for ${role}: ${JSON.stringify(listed.error)}`);
+    return (await client.mutate("account.endSession", { id })).status;
+  },
   "approvals.read": async (client) => (await client.query("approvals.list", {})).status,
   // A request the operator made (a refused role is stopped before the request is looked at); an
   // allowed reviewer's approval meets the policy and runs it, as the operator.

@@ -14,6 +14,8 @@ import {
   certificateAnswerSchema,
   certificatesAnswerSchema,
   createdApiKeySchema,
+  createdInviteSchema,
+  createdResetLinkSchema,
   deploymentLogSchema,
   deploymentSchema,
   enrollmentSchema,
@@ -198,6 +200,16 @@ export class ApiClient {
 
   async createUser(input: CreateUserInput) {
     return (await request(this.connection, "POST", "/users", userAnswer, { body: input })).user;
+  }
+
+  /** An invite for `email` with `role`; the answer carries the single-use link, once. */
+  createInvite(input: { email: string; role: string }) {
+    return request(this.connection, "POST", "/invites", createdInviteSchema, { body: input });
+  }
+
+  /** A single-use password reset link (valid 1 hour) for the member with this email. */
+  createResetLink(email: string) {
+    return request(this.connection, "POST", "/users/reset-links", createdResetLinkSchema, { body: { email } });
   }
 
   /** The team's hosts and what an installer needs of the portal (its version, PUBLIC_URL). */

@@ -1,12 +1,19 @@
-// wheelhouse users create / users list.
-import { createUserInputSchema, ROLES, type teamUserSchema } from "@wheelhouse/shared";
+// wheelhouse users create / list / invite / reset-password.
+import {
+  createUserInputSchema,
+  inviteInputSchema,
+  ROLES,
+  resetLinkInputSchema,
+  type teamUserSchema,
+} from "@wheelhouse/shared";
 import { type Command, Option } from "commander";
 import type { z } from "zod";
 import { type Context, connect } from "../context";
 import { UsageError } from "../errors";
-import { formatRelativeTime } from "../output/format";
+import { formatRelativeTime, formatTimeUntil } from "../output/format";
 import { renderTable } from "../output/table";
 import { printJson } from "../output/terminal";
+import { parseArgument } from "./arguments";
 
 interface CreateOptions {
   role: (typeof ROLES)[number];
@@ -63,8 +70,31 @@ async function listUsers(context: Context, options: { json?: boolean }): Promise
   context.terminal.out(usersTable(users, context));
 }
 
+// The link alone on stdout (so `wheelhouse users invite … | pbcopy` copies just it); what to do with it on stderr.
+async function inviteUser(context: Context, rawEmail: string, options: { role: string; json?: boolean }) {
+  const input = parseArgument(inviteInputSchema, { email: rawEmail, role: options.role }, `EMAIL "${rawEmail}"`);
+  const created = await connect(context).createInvite(input);
+  if (options.json) return printJson(context.terminal, { ...created.invite, link: created.link });
+  context.terminal.err(
+    `Send this link to ${created.invite.email} privately. It works once, expires ${formatTimeUntil(created.invite.expiresAt, context.now())}, and lets them set their name and password and join as ${created.invite.role}:\n\n`,
+  );
+  context.terminal.out(`${created.link}\n`);
+}
+
+async function resetPassword(context: Context, rawEmail: string, options: { json?: boolean }) {
+  const input = parseArgument(resetLinkInputSchema, { email: rawEmail }, `EMAIL "${rawEmail}"`);
+  const created = await connect(context).createResetLink(input.email);
+  if (options.json) return printJson(context.terminal, created);
+  context.terminal.err(
+    `Send this link to ${created.email} privately. It works once, expires ${formatTimeUntil(created.expiresAt, context.now())}, sets a new password and signs them out everywhere:\n\n`,
+  );
+  context.terminal.out(`${created.link}\n`);
+}
+
 export function registerUsersCommands(program: Command, context: Context): void {
-  const users = program.command("users").description("Add and list the team's members (adding needs admin).");
+  const users = program
+    .command("users")
+    .description("Add, invite and list the team's members (all but listing need admin).");
 
   users
     .command("create")
@@ -79,6 +109,22 @@ export function registerUsersCommands(program: Command, context: Context): void 
       "\nExample:\n  wheelhouse users create ada@example.com --role operator --name 'Ada Lovelace' --password '...'",
     )
     .action((email: string, options: CreateOptions) => createUser(context, email, options));
+
+  users
+    .command("invite")
+    .description("Invite someone to the team: prints a single-use link, valid 7 days, shown once.")
+    .argument("<email>", "their email address, used to sign in")
+    .addOption(new Option("--role <role>", "what they may do").choices(ROLES).makeOptionMandatory())
+    .option("--json", "print the invite and its link as a JSON object")
+    .addHelpText("after", "\nExample:\n  wheelhouse users invite ada@example.com --role operator")
+    .action((email: string, options: { role: string; json?: boolean }) => inviteUser(context, email, options));
+
+  users
+    .command("reset-password")
+    .description("Print a single-use password reset link for a member, valid 1 hour.")
+    .argument("<email>", "the member's email address")
+    .option("--json", "print the email, link and expiry as a JSON object")
+    .action((email: string, options: { json?: boolean }) => resetPassword(context, email, options));
 
   users
     .command("list")

@@ -20,6 +20,7 @@ import {
 import { approvalsRoute, gatedAppsRoute, StandInProblem } from "./stand-in-approvals";
 import { certificatesStandIn } from "./stand-in-certificates";
 import { incidentsRoute } from "./stand-in-incidents";
+import { linksRoute } from "./stand-in-links";
 
 export const STAND_IN = {
   email: "ada@example.com",
@@ -426,6 +427,8 @@ export async function startStandInPortal(): Promise<StandInPortal> {
       } as const;
       return [201, { user }];
     }
+    const linksAnswer = linksRoute(method, path, input);
+    if (linksAnswer) return linksAnswer;
     const gatedAnswer = gatedAppsRoute(method, path, input, () => app("shop", { environment: "production" }));
     if (gatedAnswer) return gatedAnswer;
     const approvalsAnswer = approvalsRoute(method, path, url.searchParams, input);

@@ -19,6 +19,10 @@ export const ACTIONS = {
   "users.create": "admin",
   "users.role.update": "admin",
   "users.disable": "admin",
+  // Single-use links (issue 16): an invite to join with a role, and a password reset for a member.
+  // Either lets its holder act as that person, so both are an admin's, like creating a user.
+  "users.invite": "admin",
+  "users.password.reset-link": "admin",
   "hosts.read": "viewer",
   "hosts.create": "admin",
   "hosts.revoke": "admin",
@@ -74,6 +78,10 @@ export const ACTIONS = {
   "certificates.settings.manage": "admin",
   // Each person's own API keys (same permissions as the person): everyone may have them.
   "apikeys.manage": "viewer",
+  // One's own account (issue 16): one's password and one's sessions; everyone has an account.
+  "account.password.change": "viewer",
+  "account.sessions.read": "viewer",
+  "account.sessions.end": "viewer",
 } as const satisfies Record<string, Role>;
 
 export type Action = keyof typeof ACTIONS;

@@ -1,6 +1,6 @@
 "use client";
 import { Avatar, Badge, Group, Menu, Text, UnstyledButton, VisuallyHidden } from "@mantine/core";
-import { IconChevronDown, IconLogout, IconSettings } from "@tabler/icons-react";
+import { IconChevronDown, IconLogout, IconSettings, IconUserCircle } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
@@ -64,6 +64,9 @@ export function UserMenu() {
           </Group>
         </Menu.Item>
         <Menu.Divider />
+        <Menu.Item component={Link} href="/account" leftSection={<IconUserCircle size={16} />}>
+          Account
+        </Menu.Item>
         <Menu.Item component={Link} href="/settings" leftSection={<IconSettings size={16} />}>
           Settings
         </Menu.Item>

@@ -9,12 +9,14 @@ import { useCan, useCurrentUser } from "../../client/session";
 import { useTRPC } from "../../client/trpc";
 import { RelativeTime } from "../relative-time";
 import { ROLE_COLORS, STATUS_COLORS } from "../status";
+import { ResetLinkButton } from "./reset-link-button";
 
 export function MembersTable() {
   const trpc = useTRPC();
   const me = useCurrentUser();
   const mayChangeRoles = useCan("users.role.update");
   const mayDisable = useCan("users.disable");
+  const mayResetPasswords = useCan("users.password.reset-link");
   const queryClient = useQueryClient();
   const members = useQuery(trpc.users.list.queryOptions());
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.users.list.queryKey() });
@@ -152,6 +154,7 @@ export function MembersTable() {
                 {mayDisable && (
                   <Table.Td>
                     <Group justify="flex-end">
+                      {mayResetPasswords && !member.disabled && <ResetLinkButton member={member} />}
                       {member.id !== me.id &&
                         (member.disabled ? (
                           <Button

@@ -14,12 +14,16 @@ import { rest } from "../trpc/rest";
 import { authedProcedure, publicProcedure, router, withPermission } from "../trpc/trpc";
 import { addTeamMember, listMembers } from "./access-changes";
 import { createApiKey, listApiKeys, revokeApiKey } from "./api-keys";
+import { ownAccountProcedures } from "./own-account-router";
 import { createApiKeyWithPassword } from "./password-api-key";
 
 const TAGS = ["account"];
 const USER_TAGS = ["users"];
 
 export const accountRouter = router({
+  // Change password, list and end one's sessions (own-account-router.ts).
+  ...ownAccountProcedures,
+
   me: authedProcedure
     .meta(rest("GET", "/me", "Who this key or session belongs to", TAGS))
     .input(z.object({}).strict().optional())

@@ -8,8 +8,11 @@ import { bookkeepingWrite } from "../db/write-health";
 
 export const SESSION_COOKIE = "wheelhouse_session";
 const SESSION_LIFETIME_MS = 7 * 24 * 3600 * 1000;
-/** A session in use is extended once a day at most, so reads do not write on every request. */
-const EXTEND_AFTER_MS = 24 * 3600 * 1000;
+/**
+ * A session in use is extended (and its "last used" time, shown on the Account page, moved on) at
+ * most every 5 minutes, so reads do not write on every request.
+ */
+const EXTEND_AFTER_MS = 5 * 60 * 1000;
 
 export interface SessionUser {
   sessionId: string;

@@ -1,10 +1,12 @@
 // What every procedure receives. Built per request from the cookie; the same resolveSession is
 // what the Socket.IO middleware uses, so both transports share one auth path.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { TLSSocket } from "node:tls";
 import { resolveApiKey } from "../access/api-keys";
 import { readSessionToken } from "../access/session-cookie";
 import { resolveSession, type SessionUser } from "../access/sessions";
 import { clientAddress } from "../http/client-address";
+import { scriptPortalUrl } from "../install/install-script";
 import type { PortalServices } from "../services";
 import { type ProcedureAudit, procedureAudit } from "./procedure-audit";
 
@@ -14,6 +16,8 @@ export interface Context {
   /** The client's address: the socket's peer, or whom a TRUSTED_PROXIES proxy forwards for. */
   ip: string;
   userAgent: string | undefined;
+  /** Where links a person opens (invites, password resets) point: PUBLIC_URL when set, else this request's origin. */
+  linkBase: string;
   /** Adds a Set-Cookie header to the response (sign-in, sign-out). */
   setCookie(value: string): void;
   /** Writes the procedure's audit event as this request's user, team and address. */
@@ -44,6 +48,13 @@ export async function createContext(
     user,
     ip,
     userAgent: req.headers["user-agent"],
+    linkBase: services.config.publicUrlConfigured
+      ? services.config.publicUrl
+      : scriptPortalUrl(
+          services.config.publicUrl,
+          req.headers.host,
+          (req.socket as Partial<TLSSocket>).encrypted === true,
+        ),
     setCookie(value) {
       const existing = res.getHeader("set-cookie");
       const list = Array.isArray(existing) ? existing : existing ? [String(existing)] : [];

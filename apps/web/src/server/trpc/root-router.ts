@@ -1,6 +1,8 @@
 // Every domain's router, mounted at /api/trpc. The client imports only the type.
 import { accountRouter } from "../access/account-router";
 import { authRouter } from "../access/auth-router";
+import { invitesRouter } from "../access/invites-router";
+import { passwordResetRouter } from "../access/password-reset-router";
 import { usersRouter } from "../access/users-router";
 import { approvalsRouter } from "../approvals/approvals-router";
 import { appsRouter } from "../apps/apps-router";
@@ -24,6 +26,8 @@ export const appRouter = router({
   apps: appsRouter,
   approvals: approvalsRouter,
   users: usersRouter,
+  invites: invitesRouter,
+  passwordReset: passwordResetRouter,
   audit: auditRouter,
   hosts: hostsRouter,
   containers: containersRouter,

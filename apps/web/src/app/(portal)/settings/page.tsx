@@ -10,7 +10,9 @@ import { ApiKeysSection } from "../../../components/settings/api-keys-section";
 import { AlertsMetricsCard } from "../../../components/signals/alerts-metrics-card";
 import { ROLE_COLORS } from "../../../components/status";
 import { AddUserModal } from "../../../components/users/add-user-modal";
+import { InviteButton } from "../../../components/users/invite-button";
 import { MembersTable } from "../../../components/users/members-table";
+import { PendingInvites } from "../../../components/users/pending-invites";
 
 export default function SettingsPage() {
   const me = useCurrentUser();
@@ -34,6 +36,9 @@ export default function SettingsPage() {
             <Text c="dimmed" fz="sm">
               {me.email}
             </Text>
+            <Button component={Link} href="/account" variant="light" size="xs" mt="sm" w="fit-content">
+              Password and sessions
+            </Button>
           </Card>
           <Card withBorder radius="lg" padding="lg">
             <Text fz="xs" c="dimmed" tt="uppercase" fw={600}>
@@ -155,13 +160,17 @@ export default function SettingsPage() {
             <Title order={2} fz="h3" id="members-heading">
               Members
             </Title>
-            {mayAddUsers && (
-              <Button leftSection={<IconUserPlus size={16} />} onClick={open}>
-                Add user
-              </Button>
-            )}
+            <Group gap="xs">
+              <InviteButton />
+              {mayAddUsers && (
+                <Button leftSection={<IconUserPlus size={16} />} onClick={open}>
+                  Add user
+                </Button>
+              )}
+            </Group>
           </Group>
           <MembersTable />
+          <PendingInvites />
         </section>
       </Stack>
       {mayAddUsers && <AddUserModal opened={adding} onClose={close} />}
