@@ -279,33 +279,32 @@ export async function runStep(services: PortalServices, request: RunStepRequest)
         durationMs: Date.now() - began,
       };
     }
-    const finished = await db.runbookStepRun.update({
-      where: { id: started.id },
-      data: {
-        outcome: result.outcome,
-        finding: result.finding,
-        output: result.output,
-        hostId,
-        finishedAt: new Date(),
-      },
+    // The outcome and its timeline entry are one write: a reader (or a crash) never sees one without the other.
+    const finishedAt = new Date();
+    const finished = await db.$transaction(async (tx) => {
+      const row = await tx.runbookStepRun.update({
+        where: { id: started.id },
+        data: { outcome: result.outcome, finding: result.finding, output: result.output, hostId, finishedAt },
+      });
+      await appendIncidentEvent(
+        tx,
+        run.incident.id,
+        "runbook.step",
+        {
+          runId: run.id,
+          slug: run.slug,
+          stepId: step.id,
+          stepTitle: step.title,
+          outcome: result.outcome,
+          finding: result.finding,
+          automatic,
+        },
+        request.actor,
+        finishedAt,
+      );
+      return row;
     });
     services.metrics.runbookChecks.inc({ check: step.check, outcome: result.outcome });
-    await appendIncidentEvent(
-      db,
-      run.incident.id,
-      "runbook.step",
-      {
-        runId: run.id,
-        slug: run.slug,
-        stepId: step.id,
-        stepTitle: step.title,
-        outcome: result.outcome,
-        finding: result.finding,
-        automatic,
-      },
-      request.actor,
-      finished.finishedAt ?? new Date(),
-    );
     announce(services, request.teamId, run.incident.id);
     return await stateOf(db, finished);
   } finally {
@@ -329,26 +328,37 @@ export async function tickStep(services: PortalServices, request: TickStepReques
     throw new AppError("BAD_INPUT", `"${step.title}" is an automatic step: run its check instead of ticking it.`);
   const outcome: StepOutcome = request.done ? "done" : "undone";
   const now = new Date();
-  const row = await db.runbookStepRun.create({
-    data: {
-      runId: run.id,
-      stepId: step.id,
-      outcome,
-      actorId: request.actor.id,
-      actorEmail: request.actor.email,
-      automatic: false,
-      startedAt: now,
-      finishedAt: now,
-    },
+  const row = await db.$transaction(async (tx) => {
+    const created = await tx.runbookStepRun.create({
+      data: {
+        runId: run.id,
+        stepId: step.id,
+        outcome,
+        actorId: request.actor.id,
+        actorEmail: request.actor.email,
+        automatic: false,
+        startedAt: now,
+        finishedAt: now,
+      },
+    });
+    await appendIncidentEvent(
+      tx,
+      run.incident.id,
+      "runbook.step",
+      {
+        runId: run.id,
+        slug: run.slug,
+        stepId: step.id,
+        stepTitle: step.title,
+        outcome,
+        finding: null,
+        automatic: false,
+      },
+      request.actor,
+      now,
+    );
+    return created;
   });
-  await appendIncidentEvent(
-    db,
-    run.incident.id,
-    "runbook.step",
-    { runId: run.id, slug: run.slug, stepId: step.id, stepTitle: step.title, outcome, finding: null, automatic: false },
-    request.actor,
-    now,
-  );
   announce(services, request.teamId, run.incident.id);
   return stateOf(db, row);
 }
