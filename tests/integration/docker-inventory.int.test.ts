@@ -179,13 +179,20 @@ describe("Docker inventory", () => {
 
     // The engine "comes back": its socket appears where the agent looks.
     symlinkSync("/var/run/docker.sock", socketPath);
-    const up = await waitFor(() => view(blindHost), {
+    await waitFor(() => view(blindHost), {
       what: "engine recovered",
       timeoutMs: 30_000,
       until: (v) => v?.dockerError === null && v.syncedAt !== null,
       intervalMs: 200,
     });
-    expect(up?.containers.length).toBe((await dockerPs()).size);
+    // The whole engine's containers, read at one moment on each side: other test files create and
+    // remove theirs meanwhile (CI counted 2 against 3 once), so wait for the two to agree.
+    await waitFor(async () => [await portalPs(blindHost), await dockerPs()] as const, {
+      what: "the recovered host's inventory to equal docker ps -a",
+      timeoutMs: 30_000,
+      until: ([ours, theirs]) => same(ours, theirs),
+      intervalMs: 200,
+    });
     rmSync(socketPath);
   });
 });

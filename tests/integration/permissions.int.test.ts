@@ -30,6 +30,7 @@ import {
 import { waitForListedContainer } from "../support/inventory.ts";
 import { type Portal, startPortal } from "../support/portal.ts";
 import { apiKeyFor, type RestClient } from "../support/rest-client.ts";
+import { freshCode } from "../support/second-factor.ts";
 import { connectTerminal } from "../support/terminal-client.ts";
 
 let portal: Portal;
@@ -102,6 +103,8 @@ const attempts: Record<Action, (client: ApiClient, role: Role) => Promise<number
   // A link changes nothing until it is used; each allowed attempt replaces the last one for the viewer.
   "users.password.reset-link": async (client) =>
     (await client.mutate("passwordReset.createLink", { email: "viewer@example.com" })).status,
+  // Reading is enough: the settings say who may get in, so even reading them is an admin's.
+  "auth.sso.manage": async (client) => (await client.query("sso.settings")).status,
   "hosts.read": async (client) => (await client.query("hosts.list")).status,
   "hosts.create": async (client, role) =>
     (await client.mutate("hosts.createEnrollment", { name: `by-${role}-${++counter}` })).status,
@@ -203,6 +206,27 @@ const attempts: Record<Action, (client: ApiClient, role: Role) => Promise<number
     const id = listed.data?.sessions.find((session) => session.current)?.id;
     if (!id) throw new Error(`no current session listed for ${role}: ${JSON.stringify(listed.error)}`);
     return (await client.mutate("account.endSession", { id })).status;
+  },
+  // Enrolled and turned off again with a recovery code, so no later attempt is asked for a code.
+  "account.second-factor.manage": async (client, role) => {
+    const { confirmed, recoveryCode } = await enrolSecondFactor(client, role);
+    await turnOffSecondFactor(client, role, recoveryCode);
+    return confirmed;
+  },
+  // A step-up needs a factor: enrolled first, confirmed with the next code, turned off afterwards.
+  "auth.step-up": async (client, role) => {
+    const { secret, recoveryCode } = await enrolSecondFactor(client, role);
+    const stepped = await client.mutate("auth.stepUp", {
+      code: await freshCode(portal.databaseUrl, emailOf(role), secret),
+    });
+    await turnOffSecondFactor(client, role, recoveryCode);
+    return stepped.status;
+  },
+  "auth.second-factor.policy": async (client) => (await client.query("auth.secondFactorPolicy", {})).status,
+  // A fresh member who enrolled (a refused role is stopped before the member is looked up).
+  "users.second-factor.reset": async (client, role) => {
+    const userId = can(role, "users.second-factor.reset") ? await targetWithSecondFactor() : "nobody";
+    return (await client.mutate("users.resetSecondFactor", { userId })).status;
   },
   "approvals.read": async (client) => (await client.query("approvals.list", {})).status,
   // A request the operator made (a refused role is stopped before the request is looked at); an
@@ -478,6 +502,36 @@ describe("role × action matrix", () => {
 /** The password each role's member signs in with (beforeAll above). */
 function passwordOf(role: Role): string {
   return role === "admin" ? ADMIN.password : `${role}-password-12`;
+}
+
+/** Enrols an authenticator for the role's person (for the second-factor attempts). */
+async function enrolSecondFactor(client: ApiClient, role: Role) {
+  const started = await client.mutate<{ secret: string }>("account.startSecondFactor", {});
+  if (!started.data) throw new Error(`${role} could not start enrolment: ${JSON.stringify(started.error)}`);
+  const secret = started.data.secret;
+  const code = await freshCode(portal.databaseUrl, emailOf(role), secret);
+  const confirmed = await client.mutate<{ recoveryCodes: string[] }>("account.confirmSecondFactor", { code });
+  const recoveryCode = confirmed.data?.recoveryCodes[0];
+  if (!recoveryCode) throw new Error(`${role} could not confirm enrolment: ${JSON.stringify(confirmed.error)}`);
+  return { confirmed: confirmed.status, secret, recoveryCode };
+}
+
+/** A fresh member with an authenticator, for an admin to reset. */
+async function targetWithSecondFactor(): Promise<string> {
+  const id = await newTarget();
+  const email = `target${counter}@example.com`;
+  const member = new ApiClient(portal.url);
+  if ((await member.signIn(email, "target-password-x")).status !== 200) throw new Error(`no sign-in as ${email}`);
+  const started = await member.mutate<{ secret: string }>("account.startSecondFactor", {});
+  const code = await freshCode(portal.databaseUrl, email, started.data?.secret ?? "");
+  const confirmed = await member.mutate("account.confirmSecondFactor", { code });
+  if (confirmed.status !== 200) throw new Error(`${email} could not enrol: ${JSON.stringify(confirmed.error)}`);
+  return id;
+}
+
+async function turnOffSecondFactor(client: ApiClient, role: Role, recoveryCode: string) {
+  const off = await client.mutate("account.disableSecondFactor", { code: recoveryCode });
+  if (off.status !== 200) throw new Error(`${role} could not turn the factor off: ${JSON.stringify(off.error)}`);
 }
 
 function emailOf(role: Role): string {

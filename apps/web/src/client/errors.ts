@@ -15,3 +15,9 @@ export function isUnauthorized(error: unknown): boolean {
 export function isNotFound(error: unknown): boolean {
   return error instanceof TRPCClientError && (error.data as { code?: string } | undefined)?.code === "NOT_FOUND";
 }
+
+/** The server's own refusal code (STEP_UP_REQUIRED, SECOND_FACTOR_SETUP_REQUIRED…), when it sent one. */
+export function appErrorCode(error: unknown): string | undefined {
+  if (!(error instanceof TRPCClientError)) return undefined;
+  return (error.data as { appCode?: string } | undefined)?.appCode;
+}

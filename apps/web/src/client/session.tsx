@@ -9,6 +9,8 @@ export interface CurrentUser {
   name: string;
   role: Role;
   team: { id: string; name: string; slug: string };
+  /** Whether the person's role must use a second factor, and whether they have one. */
+  secondFactor: { required: boolean; enabled: boolean };
 }
 
 const SessionContext = createContext<CurrentUser | null>(null);

@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import next from "next";
 import { bootstrapAdminFromEnv } from "./access/bootstrap-admin";
+import { configureSecondFactorDefaults } from "./access/second-factor-policy";
 import { countActiveSessions } from "./access/sessions";
 import { ApprovalExpirySweep } from "./approvals/approval-expiry";
 import { recordAudit } from "./audit/audit-log";
@@ -70,6 +71,7 @@ function readConfig(): Config {
 async function main() {
   const config = readConfig();
   const logger = createLogger(config.logLevel);
+  configureSecondFactorDefaults(config.secondFactorDefaultRoles);
   let secretKey: Buffer;
   try {
     secretKey = loadSecretKey(config.dataDir, config.secretKeyHex);

@@ -23,6 +23,9 @@ export const ACTIONS = {
   // Either lets its holder act as that person, so both are an admin's, like creating a user.
   "users.invite": "admin",
   "users.password.reset-link": "admin",
+  // Single sign-on (issue 16): the provider, who may sign in through it, the roles its groups give,
+  // and whether passwords still work decide who gets in at all, so they are an admin's.
+  "auth.sso.manage": "admin",
   "hosts.read": "viewer",
   "hosts.create": "admin",
   "hosts.revoke": "admin",
@@ -82,6 +85,13 @@ export const ACTIONS = {
   "account.password.change": "viewer",
   "account.sessions.read": "viewer",
   "account.sessions.end": "viewer",
+  // Second factor (issue 16 item 5): everyone enrols, disables and renews recovery codes for their
+  // own account, and confirms a step-up; which roles must use one is a team setting: admins.
+  "account.second-factor.manage": "viewer",
+  "auth.step-up": "viewer",
+  "auth.second-factor.policy": "admin",
+  // Clearing a member's lost factor (phone and recovery codes gone) is an admin's, like a reset link.
+  "users.second-factor.reset": "admin",
 } as const satisfies Record<string, Role>;
 
 export type Action = keyof typeof ACTIONS;

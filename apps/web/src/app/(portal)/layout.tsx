@@ -3,30 +3,39 @@ import { Alert, AppShell, Burger, Button, Center, Group, Loader, Stack, Text } f
 import { useDisclosure } from "@mantine/hooks";
 import { IconPlugConnectedX } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
+import { usePathname, useRouter } from "next/navigation";
 import { type ReactNode, useEffect } from "react";
 import { errorMessage } from "../../client/errors";
 import { SessionProvider } from "../../client/session";
 import { useTRPC } from "../../client/trpc";
 import { useSessionSocket } from "../../client/use-session-socket";
+import { StepUpProvider } from "../../components/account/step-up-provider";
 import { Logo } from "../../components/logo";
 import { ColorSchemeToggle } from "../../components/shell/color-scheme-toggle";
 import { Navigation } from "../../components/shell/navigation";
 import { UserMenu } from "../../components/shell/user-menu";
 
+function mustEnrol(user: { secondFactor: { required: boolean; enabled: boolean } }): boolean {
+  return user.secondFactor.required && !user.secondFactor.enabled;
+}
+
 export default function PortalLayout({ children }: { children: ReactNode }) {
   const trpc = useTRPC();
   const router = useRouter();
+  const pathname = usePathname();
   const [opened, { toggle, close }] = useDisclosure();
   const status = useQuery(trpc.auth.status.queryOptions(undefined, { refetchInterval: 60_000 }));
   const user = status.data?.user ?? null;
-  useSessionSocket(user !== null);
+  // The socket gate refuses someone who must enrol first; it opens once they have.
+  useSessionSocket(user !== null && !mustEnrol(user));
 
   useEffect(() => {
     if (!status.data) return;
     if (status.data.setupRequired) router.replace("/setup");
     else if (!status.data.user) router.replace("/sign-in");
-  }, [status.data, router]);
+    // A role that must use a second factor, without one: the server refuses everything but enrolling.
+    else if (mustEnrol(status.data.user) && pathname !== "/account") router.replace("/account");
+  }, [status.data, router, pathname]);
 
   if (status.error) {
     return (
@@ -72,7 +81,9 @@ export default function PortalLayout({ children }: { children: ReactNode }) {
         <AppShell.Navbar p="sm">
           <Navigation onNavigate={close} />
         </AppShell.Navbar>
-        <AppShell.Main>{children}</AppShell.Main>
+        <AppShell.Main>
+          <StepUpProvider>{children}</StepUpProvider>
+        </AppShell.Main>
       </AppShell>
     </SessionProvider>
   );

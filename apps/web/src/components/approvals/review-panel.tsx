@@ -10,12 +10,19 @@ import { type ApprovalRequestView, denyInputSchema } from "@wheelhouse/shared";
 import { useState } from "react";
 import { errorMessage } from "../../client/errors";
 import { useTRPC } from "../../client/trpc";
+import { useStepUp } from "../account/step-up-provider";
 
 export function ReviewPanel({ request }: { request: ApprovalRequestView }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [comment, setComment] = useState("");
   const [denyTried, setDenyTried] = useState(false);
+  // Reviewing may first ask for a fresh code from the authenticator (step-up); a refusal that
+  // stands is shown from the mutation's own error, so the promise's rejection needs no handler.
+  const withStepUp = useStepUp();
+  const reviewed = (run: () => Promise<unknown>) => {
+    withStepUp(run).catch(() => undefined);
+  };
   const refresh = async () => {
     await queryClient.invalidateQueries({ queryKey: trpc.approvals.pathKey() });
     // An approval that completes it starts the action: the app's page shows the deployment.
@@ -95,7 +102,8 @@ export function ReviewPanel({ request }: { request: ApprovalRequestView }) {
                   disabled={busy && !deny.isPending}
                   onClick={() => {
                     setDenyTried(true);
-                    if (denyCheck.success) deny.mutate(denyCheck.data);
+                    const input = denyCheck.success ? denyCheck.data : null;
+                    if (input) reviewed(() => deny.mutateAsync(input));
                   }}
                 >
                   Deny
@@ -107,7 +115,9 @@ export function ReviewPanel({ request }: { request: ApprovalRequestView }) {
                   loading={approve.isPending}
                   disabled={busy && !approve.isPending}
                   onClick={() =>
-                    approve.mutate({ id: request.id, ...(comment.trim() ? { comment: comment.trim() } : {}) })
+                    reviewed(() =>
+                      approve.mutateAsync({ id: request.id, ...(comment.trim() ? { comment: comment.trim() } : {}) }),
+                    )
                   }
                 >
                   Approve

@@ -10,6 +10,7 @@ import { useTRPC } from "../../client/trpc";
 import { RelativeTime } from "../relative-time";
 import { ROLE_COLORS, STATUS_COLORS } from "../status";
 import { ResetLinkButton } from "./reset-link-button";
+import { ResetSecondFactorButton } from "./reset-second-factor-button";
 
 export function MembersTable() {
   const trpc = useTRPC();
@@ -17,6 +18,7 @@ export function MembersTable() {
   const mayChangeRoles = useCan("users.role.update");
   const mayDisable = useCan("users.disable");
   const mayResetPasswords = useCan("users.password.reset-link");
+  const mayResetFactors = useCan("users.second-factor.reset");
   const queryClient = useQueryClient();
   const members = useQuery(trpc.users.list.queryOptions());
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.users.list.queryKey() });
@@ -155,6 +157,9 @@ export function MembersTable() {
                   <Table.Td>
                     <Group justify="flex-end">
                       {mayResetPasswords && !member.disabled && <ResetLinkButton member={member} />}
+                      {mayResetFactors && member.secondFactor && member.id !== me.id && (
+                        <ResetSecondFactorButton member={member} />
+                      )}
                       {member.id !== me.id &&
                         (member.disabled ? (
                           <Button

@@ -16,6 +16,7 @@ import { addTeamMember, listMembers } from "./access-changes";
 import { createApiKey, listApiKeys, revokeApiKey } from "./api-keys";
 import { ownAccountProcedures } from "./own-account-router";
 import { createApiKeyWithPassword } from "./password-api-key";
+import { secondFactorAccountProcedures } from "./second-factor-router";
 
 const TAGS = ["account"];
 const USER_TAGS = ["users"];
@@ -23,6 +24,8 @@ const USER_TAGS = ["users"];
 export const accountRouter = router({
   // Change password, list and end one's sessions (own-account-router.ts).
   ...ownAccountProcedures,
+  // One's second factor: enrol, confirm, turn off, renew recovery codes (second-factor-router.ts).
+  ...secondFactorAccountProcedures,
 
   me: authedProcedure
     .meta(rest("GET", "/me", "Who this key or session belongs to", TAGS))

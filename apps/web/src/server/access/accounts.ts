@@ -80,7 +80,7 @@ export async function createUser(db: Db, input: NewUserInput) {
 export async function listTeamMembers(db: Db, teamId: string) {
   const memberships = await db.membership.findMany({
     where: { teamId },
-    include: { user: true },
+    include: { user: { include: { secondFactor: { select: { enabledAt: true } } } } },
     orderBy: { createdAt: "asc" },
   });
   return memberships.map((m) => ({
@@ -92,6 +92,7 @@ export async function listTeamMembers(db: Db, teamId: string) {
     createdAt: m.user.createdAt,
     // Admins hold the container shell grant implicitly (terminal/shell-access.ts).
     containerShellGrant: m.role === "admin" || m.containerShellGrant,
+    secondFactor: m.user.secondFactor?.enabledAt != null,
   }));
 }
 

@@ -5,6 +5,7 @@ import { roleSchema } from "@wheelhouse/shared";
 import type { Db } from "../db/client";
 import { bookkeepingWrite } from "../db/write-health";
 import { AppError } from "../errors/app-error";
+import { secondFactorState } from "./second-factor-policy";
 import { hashToken, type SessionUser } from "./sessions";
 
 const KEY_PREFIX = "whk_";
@@ -57,7 +58,12 @@ export async function resolveApiKey(db: Db, token: string): Promise<SessionUser 
   const key = await db.apiKey.findUnique({
     where: { keyHash: hashToken(token) },
     include: {
-      user: { include: { memberships: { include: { team: true }, orderBy: { createdAt: "asc" }, take: 1 } } },
+      user: {
+        include: {
+          secondFactor: { select: { enabledAt: true } },
+          memberships: { include: { team: { include: { security: true } } }, orderBy: { createdAt: "asc" }, take: 1 },
+        },
+      },
     },
   });
   if (!key || key.revokedAt || key.user.disabledAt) return null;
@@ -67,6 +73,7 @@ export async function resolveApiKey(db: Db, token: string): Promise<SessionUser 
   if (!key.lastUsedAt || now - key.lastUsedAt.getTime() > TOUCH_AFTER_MS) {
     await bookkeepingWrite(db, () => db.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date(now) } }));
   }
+  const role = roleSchema.parse(membership.role);
   return {
     // Not a browser session: nothing to end on sign-out, and socket rooms are keyed apart.
     sessionId: `apikey:${key.id}`,
@@ -74,6 +81,8 @@ export async function resolveApiKey(db: Db, token: string): Promise<SessionUser 
     email: key.user.email,
     name: key.user.name,
     team: { id: membership.team.id, name: membership.team.name, slug: membership.team.slug },
-    role: roleSchema.parse(membership.role),
+    role,
+    // A key never proves the second factor: step-ups are for browser sessions (second-factor-gate.ts).
+    secondFactor: secondFactorState(role, key.user.secondFactor, membership.team.security, null),
   };
 }

@@ -3,7 +3,9 @@ import { z } from "zod";
 import { authedProcedure, publicProcedure, router } from "../trpc/trpc";
 import { setUpFirstAdmin, signOutSession } from "./access-changes";
 import { hasAnyAdmin } from "./accounts";
-import { clearedSessionCookie, sessionCookie } from "./session-cookie";
+import { secondFactorAuthProcedures } from "./second-factor-router";
+import { signInCookie } from "./second-factor-sign-in";
+import { clearedSessionCookie } from "./session-cookie";
 import { signIn } from "./sign-in";
 
 const credentials = z.object({
@@ -12,6 +14,9 @@ const credentials = z.object({
 });
 
 export const authRouter = router({
+  // The second factor's sign-in step, step-up and the team's required roles (second-factor-router.ts).
+  ...secondFactorAuthProcedures,
+
   /** Who is signed in, and whether the portal still needs its first admin. */
   status: publicProcedure.query(async ({ ctx }) => ({
     setupRequired: !(await hasAnyAdmin(ctx.services.db)),
@@ -21,6 +26,8 @@ export const authRouter = router({
       name: ctx.user.name,
       role: ctx.user.role,
       team: ctx.user.team,
+      // The portal shell sends a person who must enrol to /account (second-factor-gate.ts).
+      secondFactor: { enabled: ctx.user.secondFactor.enabled, required: ctx.user.secondFactor.required },
     },
   })),
 
@@ -37,22 +44,21 @@ export const authRouter = router({
         details: { role: "admin", via: "first-run setup" },
         as: { actor: user, teamId: team.id },
       });
-      const session = await signIn(ctx.services, {
+      const outcome = await signIn(ctx.services, {
         email: input.email,
         password: input.password,
         ip: ctx.ip,
         userAgent: ctx.userAgent,
       });
-      ctx.setCookie(
-        sessionCookie(session.token, session.expiresAt, ctx.services.config.publicUrl.startsWith("https:")),
-      );
+      ctx.setCookie(signInCookie(ctx.services.secrets, outcome, ctx.services.config.publicUrl.startsWith("https:")));
       return { ok: true };
     }),
 
   signIn: publicProcedure.input(credentials).mutation(async ({ ctx, input }) => {
-    const session = await signIn(ctx.services, { ...input, ip: ctx.ip, userAgent: ctx.userAgent });
-    ctx.setCookie(sessionCookie(session.token, session.expiresAt, ctx.services.config.publicUrl.startsWith("https:")));
-    return { ok: true };
+    const outcome = await signIn(ctx.services, { ...input, ip: ctx.ip, userAgent: ctx.userAgent });
+    ctx.setCookie(signInCookie(ctx.services.secrets, outcome, ctx.services.config.publicUrl.startsWith("https:")));
+    // true: no session yet; the page asks for a code from the person's authenticator (auth.verifySecondFactor).
+    return { ok: true, secondFactor: outcome.kind === "second-factor" };
   }),
 
   signOut: authedProcedure.mutation(async ({ ctx }) => {

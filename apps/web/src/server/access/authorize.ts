@@ -4,9 +4,13 @@ import { type Action, can, minimumRole } from "@wheelhouse/shared";
 import { recordAudit } from "../audit/audit-log";
 import type { Db } from "../db/client";
 import { AppError } from "../errors/app-error";
+import { secondFactorRefusal } from "./second-factor-gate";
 import type { SessionUser } from "./sessions";
 
-/** Throws UNAUTHENTICATED without a user, FORBIDDEN (and audits the refusal) when the role falls short. */
+/**
+ * Throws UNAUTHENTICATED without a user, FORBIDDEN (and audits the refusal) when the role falls short,
+ * and STEP_UP_REQUIRED or SECOND_FACTOR_SETUP_REQUIRED (audited) as second-factor-gate.ts decides.
+ */
 export async function authorize(db: Db, user: SessionUser | null, action: Action, ip: string): Promise<SessionUser> {
   if (!user) throw new AppError("UNAUTHENTICATED", "Sign in to continue.");
   if (!can(user.role, action)) {
@@ -19,6 +23,18 @@ export async function authorize(db: Db, user: SessionUser | null, action: Action
       details: { role: user.role, requires: minimumRole(action) },
     });
     throw new AppError("FORBIDDEN", `Your role (${user.role}) cannot do this; it needs ${minimumRole(action)}.`);
+  }
+  const refusal = secondFactorRefusal(user.secondFactor, action, new Date(), user.sessionId.startsWith("apikey:"));
+  if (refusal) {
+    await recordAudit(db, {
+      actor: user,
+      teamId: user.team.id,
+      action,
+      outcome: "denied",
+      ip,
+      details: { role: user.role, reason: refusal.reason },
+    });
+    throw new AppError(refusal.code, refusal.message);
   }
   return user;
 }

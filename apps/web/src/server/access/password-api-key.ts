@@ -1,10 +1,28 @@
 // The CLI's `login --email --password`: the same checks and limits as the sign-in page, and a new
-// API key instead of a session.
+// API key instead of a session. A person with a second factor is refused: a password alone must not
+// mint a key that never expires; they create one on the Account page, signed in with their code.
+import { recordAudit } from "../audit/audit-log";
+import { AppError } from "../errors/app-error";
 import { createApiKey } from "./api-keys";
 import { type SignInAttempt, type SignInDeps, verifyCredentials } from "./sign-in";
 
 export async function createApiKeyWithPassword(deps: SignInDeps, attempt: SignInAttempt & { name: string }) {
   const { user, teamId } = await verifyCredentials(deps, attempt);
+  const factor = await deps.db.secondFactor.findUnique({ where: { userId: user.id }, select: { enabledAt: true } });
+  if (factor?.enabledAt) {
+    await recordAudit(deps.db, {
+      actor: user,
+      teamId,
+      action: "apikeys.manage",
+      outcome: "denied",
+      ip: attempt.ip,
+      details: { reason: "second factor enabled", via: "password" },
+    });
+    throw new AppError(
+      "FORBIDDEN",
+      "Your account uses a second factor, so a password alone cannot create an API key. Create one on your Account page.",
+    );
+  }
   const created = await createApiKey(deps.db, user.id, attempt.name);
   return { user, teamId, created };
 }

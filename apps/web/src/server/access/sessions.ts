@@ -5,6 +5,7 @@ import type { Role } from "@wheelhouse/shared";
 import { roleSchema } from "@wheelhouse/shared";
 import type { Db } from "../db/client";
 import { bookkeepingWrite } from "../db/write-health";
+import { type SecondFactorState, secondFactorState } from "./second-factor-policy";
 
 export const SESSION_COOKIE = "wheelhouse_session";
 const SESSION_LIFETIME_MS = 7 * 24 * 3600 * 1000;
@@ -21,6 +22,8 @@ export interface SessionUser {
   name: string;
   team: { id: string; name: string; slug: string };
   role: Role;
+  /** The person's second factor as this session sees it (second-factor-policy.ts). */
+  secondFactor: SecondFactorState;
 }
 
 export function hashToken(token: string): string {
@@ -30,7 +33,7 @@ export function hashToken(token: string): string {
 export async function createSession(
   db: Db,
   userId: string,
-  meta: { ip?: string | undefined; userAgent?: string | undefined },
+  meta: { ip?: string | undefined; userAgent?: string | undefined; secondFactorAt?: Date | undefined },
 ) {
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(Date.now() + SESSION_LIFETIME_MS);
@@ -41,6 +44,8 @@ export async function createSession(
       expiresAt,
       ip: meta.ip ?? null,
       userAgent: meta.userAgent?.slice(0, 300) ?? null,
+      // Set when the sign-in proved the second factor (second-factor-sign-in.ts).
+      secondFactorAt: meta.secondFactorAt ?? null,
     },
   });
   return { token, expiresAt };
@@ -60,7 +65,12 @@ export async function resolveSessionById(db: Db, id: string): Promise<SessionUse
   const session = await db.session.findUnique({
     where: { id },
     include: {
-      user: { include: { memberships: { include: { team: true }, orderBy: { createdAt: "asc" }, take: 1 } } },
+      user: {
+        include: {
+          secondFactor: { select: { enabledAt: true } },
+          memberships: { include: { team: { include: { security: true } } }, orderBy: { createdAt: "asc" }, take: 1 },
+        },
+      },
     },
   });
   if (!session) return null;
@@ -79,13 +89,15 @@ export async function resolveSessionById(db: Db, id: string): Promise<SessionUse
       }),
     );
   }
+  const role = roleSchema.parse(membership.role);
   return {
     sessionId: id,
     id: session.user.id,
     email: session.user.email,
     name: session.user.name,
     team: { id: membership.team.id, name: membership.team.name, slug: membership.team.slug },
-    role: roleSchema.parse(membership.role),
+    role,
+    secondFactor: secondFactorState(role, session.user.secondFactor, membership.team.security, session.secondFactorAt),
   };
 }
 

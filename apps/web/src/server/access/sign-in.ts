@@ -5,8 +5,10 @@ import type { RefusalTally } from "../audit/refusal-tally";
 import type { Db } from "../db/client";
 import { AppError } from "../errors/app-error";
 import { decoyHash, verifyPassword } from "./passwords";
+import { type SignInOutcome, secondFactorChallenge } from "./second-factor-sign-in";
 import { createSession } from "./sessions";
 import { chargeSignInAttempt } from "./sign-in-limiter";
+import { passwordSignInRefusal } from "./sso/sso-settings";
 
 export interface SignInAttempt {
   email: string;
@@ -39,6 +41,21 @@ function findAccount(db: Db, email: string) {
  */
 export async function verifyCredentials({ db, refusals }: SignInDeps, attempt: SignInAttempt) {
   const email = attempt.email.toLowerCase();
+  // Password sign-in switched off for all but the break-glass admin (single sign-on settings):
+  // refused before any charge or password check, since no password can change the answer.
+  const switchedOff = await passwordSignInRefusal(db, email);
+  if (switchedOff) {
+    const target = await findAccount(db, email);
+    await refusals.record({
+      actor: target ? { id: target.id, email: target.email } : null,
+      teamId: target?.memberships[0]?.teamId ?? null,
+      action: "session.create",
+      outcome: "denied",
+      ip: attempt.ip,
+      details: { email, reason: "password_sign_in_off" },
+    });
+    throw new AppError("FORBIDDEN", switchedOff);
+  }
   let charge: Awaited<ReturnType<typeof chargeSignInAttempt>>;
   try {
     charge = await chargeSignInAttempt(email, attempt.ip);
@@ -78,7 +95,32 @@ export async function verifyCredentials({ db, refusals }: SignInDeps, attempt: S
 
 export async function signIn(deps: SignInDeps, attempt: SignInAttempt) {
   const { user, teamId } = await verifyCredentials(deps, attempt);
-  const session = await createSession(deps.db, user.id, { ip: attempt.ip, userAgent: attempt.userAgent });
-  await recordAudit(deps.db, { actor: user, teamId, action: "session.create", outcome: "success", ip: attempt.ip });
-  return session;
+  return beginSession(deps, { user, teamId }, attempt);
+}
+
+/**
+ * The last step of every sign-in, with a password or with single sign-on (sso/sso-sign-in.ts), once
+ * the person is known: the session and its audit event, or, for a person with a second factor, the
+ * challenge of the code step (second-factor-sign-in.ts; set its cookie with `signInCookie`). A step
+ * every sign-in needs goes here.
+ */
+export async function beginSession(
+  deps: SignInDeps,
+  who: { user: { id: string; email: string }; teamId: string | null },
+  meta: { ip: string; userAgent?: string | undefined; details?: Record<string, unknown> },
+): Promise<SignInOutcome> {
+  const { user, teamId } = who;
+  // A person with a second factor gets a challenge for the code step, not a session yet.
+  const challenge = await secondFactorChallenge(deps.db, who, meta.details);
+  if (challenge) return challenge;
+  const session = await createSession(deps.db, user.id, { ip: meta.ip, userAgent: meta.userAgent });
+  await recordAudit(deps.db, {
+    actor: user,
+    teamId,
+    action: "session.create",
+    outcome: "success",
+    ip: meta.ip,
+    ...(meta.details ? { details: meta.details } : {}),
+  });
+  return { kind: "session", ...session };
 }

@@ -3,12 +3,16 @@ import { z } from "zod";
 import { router, withPermission } from "../trpc/trpc";
 import { changeDisabled, changeRole, changeShellGrant } from "./access-changes";
 import { createUser, listTeamMembers } from "./accounts";
+import { secondFactorUserProcedures } from "./second-factor-router";
 
 const userId = z.string().min(1).max(64);
 
 const userTarget = (id: string) => ({ type: "user", id });
 
 export const usersRouter = router({
+  // An admin clears a member's lost second factor (second-factor-router.ts).
+  ...secondFactorUserProcedures,
+
   list: withPermission("users.read").query(({ ctx }) => listTeamMembers(ctx.services.db, ctx.user.team.id)),
 
   create: withPermission("users.create")

@@ -60,6 +60,33 @@ describe("parseConfig", () => {
     expect(() => parseConfig({ [name]: value })).toThrow(message);
   });
 
+  it("reads single sign-on from OIDC_*: issuer and client together, http only on loopback, a bad secret never echoed", () => {
+    expect(parseConfig({}).oidc).toBeUndefined();
+    expect(() => parseConfig({ OIDC_ISSUER_URL: "https://login.example.com" })).toThrow(/go together/);
+    expect(() => parseConfig({ OIDC_ISSUER_URL: "http://login.example.com", OIDC_CLIENT_ID: "wh" })).toThrow(
+      /OIDC_ISSUER_URL="http:\/\/login.example.com" is not valid/,
+    );
+    const tooLong = `s3cr3t-${"x".repeat(2_100)}`;
+    expect(() => parseConfig({ OIDC_CLIENT_SECRET: tooLong })).toThrow(/OIDC_CLIENT_SECRET=\(hidden\) is not valid/);
+    expect(() => parseConfig({ OIDC_CLIENT_SECRET: tooLong })).not.toThrow(/s3cr3t/);
+    expect(
+      parseConfig({
+        OIDC_ISSUER_URL: "http://127.0.0.1:4000",
+        OIDC_CLIENT_ID: "wh",
+        OIDC_CLIENT_SECRET: "secret",
+        OIDC_ALLOWED_DOMAINS: "Example.com, example.org",
+        OIDC_DEFAULT_ROLE: "viewer",
+      }).oidc,
+    ).toEqual({
+      issuerUrl: "http://127.0.0.1:4000",
+      clientId: "wh",
+      clientSecret: "secret",
+      displayName: undefined,
+      allowedDomains: ["example.com", "example.org"],
+      defaultRole: "viewer",
+    });
+  });
+
   it("needs the bootstrap admin's email and password together, and lower-cases the email", () => {
     expect(() => parseConfig({ WHEELHOUSE_ADMIN_EMAIL: "a@example.com" })).toThrow(/go together/);
     expect(() => parseConfig({ WHEELHOUSE_ADMIN_EMAIL: "a@example.com", WHEELHOUSE_ADMIN_PASSWORD: "short" })).toThrow(
@@ -96,6 +123,17 @@ describe("parseConfig", () => {
     expect(parseConfig({ METRICS_TOKEN: "0123456789abcdef0123" }).metricsToken).toBe("0123456789abcdef0123");
   });
 
+  it("reads SECOND_FACTOR_DEFAULT_ROLES (admins by default, none for nobody) and refuses unknown roles", () => {
+    expect(parseConfig({}).secondFactorDefaultRoles).toEqual(["admin"]);
+    expect(parseConfig({ SECOND_FACTOR_DEFAULT_ROLES: "none" }).secondFactorDefaultRoles).toEqual([]);
+    expect(parseConfig({ SECOND_FACTOR_DEFAULT_ROLES: "approver, admin" }).secondFactorDefaultRoles).toEqual([
+      "approver",
+      "admin",
+    ]);
+    expect(() => parseConfig({ SECOND_FACTOR_DEFAULT_ROLES: "admins" })).toThrow(
+      /SECOND_FACTOR_DEFAULT_ROLES=.*set SECOND_FACTOR_DEFAULT_ROLES to comma-separated roles/,
+    );
+  });
   it("reads WEBHOOK_RETRY_INITIAL_SECONDS (30 s by default) and refuses it outside 1..3600 with the fix", () => {
     expect(parseConfig({}).webhookRetryInitialMs).toBe(30_000);
     expect(parseConfig({ WEBHOOK_RETRY_INITIAL_SECONDS: "1" }).webhookRetryInitialMs).toBe(1_000);

@@ -2,6 +2,7 @@
 // A bad value stops the process with a sentence that names the setting and the fix.
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { emailDomainSchema, isAllowedIssuerUrl, ROLES, type Role } from "@wheelhouse/shared";
 import { z } from "zod";
 import { compileTrustedProxies, type TrustedProxies } from "../http/client-address";
 
@@ -179,6 +180,49 @@ const settings = {
       "Delay before a failed webhook delivery's first retry; it doubles each time, up to 1 hour, for 24 hours (default 30).",
     fix: "set WEBHOOK_RETRY_INITIAL_SECONDS to a whole number of seconds from 1 to 3600, e.g. WEBHOOK_RETRY_INITIAL_SECONDS=30",
   },
+  OIDC_ISSUER_URL: {
+    schema: z.string().max(2_048).refine(isAllowedIssuerUrl).optional(),
+    describe:
+      "Single sign-on: the OpenID Connect provider's issuer URL, until an admin saves SSO settings on Settings (default: no SSO).",
+    fix: "set OIDC_ISSUER_URL to the provider's https issuer URL (http only on 127.0.0.1 or localhost), e.g. https://login.example.com/realms/ops, or unset it",
+  },
+  OIDC_CLIENT_ID: {
+    schema: z.string().min(1).max(512).optional(),
+    describe: "With OIDC_ISSUER_URL: the client id registered at the provider.",
+    fix: "set OIDC_CLIENT_ID to the client id the provider gave (1 to 512 characters), or unset it",
+  },
+  OIDC_CLIENT_SECRET: {
+    schema: z.string().min(1).max(2_048).optional(),
+    describe: "With OIDC_ISSUER_URL: the client's secret (unset for a public client, which PKCE still protects).",
+    fix: "set OIDC_CLIENT_SECRET to the client secret the provider gave (at most 2048 characters), or unset it",
+  },
+  OIDC_DISPLAY_NAME: {
+    schema: z.string().trim().min(1).max(60).optional(),
+    describe: 'The provider\'s name on the sign-in button, "Sign in with <name>" (default: single sign-on).',
+    fix: "set OIDC_DISPLAY_NAME to 1 to 60 characters, e.g. OIDC_DISPLAY_NAME=Okta, or unset it",
+  },
+  OIDC_ALLOWED_DOMAINS: {
+    schema: z.string().max(4_096).transform(proxyList).pipe(z.array(emailDomainSchema).max(50)).optional(),
+    describe: "Comma-separated email domains that may sign in with SSO from the environment (default: any).",
+    fix: "set OIDC_ALLOWED_DOMAINS to comma-separated domain names (at most 50), e.g. OIDC_ALLOWED_DOMAINS=example.com,example.org, or unset it",
+  },
+  OIDC_DEFAULT_ROLE: {
+    schema: z.enum(ROLES).optional(),
+    describe:
+      "The role a person signing in with SSO from the environment gets (no group mapping there); unset: nobody gets in until an admin maps groups on Settings.",
+    fix: `set OIDC_DEFAULT_ROLE to one of ${ROLES.join(", ")}, or unset it`,
+  },
+  SECOND_FACTOR_DEFAULT_ROLES: {
+    schema: z
+      .string()
+      .max(200)
+      .transform((value) => (value.trim() === "none" ? [] : proxyList(value)))
+      .pipe(z.array(z.enum(ROLES)).max(ROLES.length))
+      .default(["admin"]),
+    describe:
+      "Roles that must use a second factor in a team whose admins have not chosen on Settings (default admin; none: nobody).",
+    fix: `set SECOND_FACTOR_DEFAULT_ROLES to comma-separated roles (${ROLES.join(", ")}) or none, e.g. SECOND_FACTOR_DEFAULT_ROLES=admin`,
+  },
   NODE_ENV: {
     schema: z.enum(["production", "development", "test"]).default("production"),
     describe: "development serves the UI through Next.js's dev server with hot reload (default production).",
@@ -218,10 +262,28 @@ export interface Config {
   acme: { directoryUrl: string; caBundleFile: string | undefined; email: string | undefined };
   /** Certificates (certificates/certificate-worker.ts): the first retry's delay after a failed order. */
   certRetryInitialMs: number;
+  /** Roles that must use a second factor where a team saved no choice (access/second-factor-policy.ts). */
+  secondFactorDefaultRoles: Role[];
+  /** Single sign-on until an admin saves settings (access/sso/sso-settings.ts); undefined: none. */
+  oidc: EnvOidc | undefined;
   dev: boolean;
 }
 
+export interface EnvOidc {
+  issuerUrl: string;
+  clientId: string;
+  clientSecret: string | undefined;
+  displayName: string | undefined;
+  allowedDomains: string[];
+  defaultRole: Role | undefined;
+}
+
 export class ConfigError extends Error {}
+
+/** A refused client secret is named, never echoed: the sentence reaches logs and terminals. */
+function shownValue(name: keyof Settings, value: string | undefined): string {
+  return name === "OIDC_CLIENT_SECRET" && value !== undefined ? "(hidden)" : JSON.stringify(value);
+}
 
 /** Parses the environment; throws ConfigError with one sentence per refused setting. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
@@ -231,12 +293,15 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const value = env[name] === "" ? undefined : env[name];
     const result = setting.schema.safeParse(value);
     if (result.success) raw[name] = result.data;
-    else problems.push(`${name}=${JSON.stringify(value)} is not valid: ${setting.fix}.`);
+    else problems.push(`${name}=${shownValue(name, value)} is not valid: ${setting.fix}.`);
   }
   const email = raw.WHEELHOUSE_ADMIN_EMAIL as string | undefined;
   const password = raw.WHEELHOUSE_ADMIN_PASSWORD as string | undefined;
   if ((email === undefined) !== (password === undefined)) {
     problems.push("WHEELHOUSE_ADMIN_EMAIL and WHEELHOUSE_ADMIN_PASSWORD go together: set both, or neither.");
+  }
+  if ((raw.OIDC_ISSUER_URL === undefined) !== (raw.OIDC_CLIENT_ID === undefined)) {
+    problems.push("OIDC_ISSUER_URL and OIDC_CLIENT_ID go together: set both, or neither.");
   }
   if (problems.length > 0) throw new ConfigError(problems.join("\n"));
   const values = raw as RawEnv;
@@ -273,6 +338,18 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       email: values.ACME_EMAIL?.toLowerCase(),
     },
     certRetryInitialMs: values.CERT_RETRY_INITIAL_SECONDS * 1_000,
+    oidc:
+      values.OIDC_ISSUER_URL && values.OIDC_CLIENT_ID
+        ? {
+            issuerUrl: values.OIDC_ISSUER_URL,
+            clientId: values.OIDC_CLIENT_ID,
+            clientSecret: values.OIDC_CLIENT_SECRET,
+            displayName: values.OIDC_DISPLAY_NAME,
+            allowedDomains: values.OIDC_ALLOWED_DOMAINS ?? [],
+            defaultRole: values.OIDC_DEFAULT_ROLE,
+          }
+        : undefined,
+    secondFactorDefaultRoles: values.SECOND_FACTOR_DEFAULT_ROLES,
     dev: values.NODE_ENV === "development",
   };
 }

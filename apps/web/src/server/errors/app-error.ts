@@ -3,6 +3,10 @@ export const APP_ERROR_CODES = {
   BAD_INPUT: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
+  // Refusals a page answers with its own step (access/second-factor-gate.ts): the tRPC edge passes
+  // the code on as `data.appCode`, so the page can ask for a code or send the person to enrol.
+  STEP_UP_REQUIRED: 403,
+  SECOND_FACTOR_SETUP_REQUIRED: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
   RATE_LIMITED: 429,

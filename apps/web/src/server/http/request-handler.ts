@@ -1,6 +1,7 @@
 // The portal's one HTTP handler: health, metrics, tRPC, then Next.js for every page.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { handleOidcCallback, handleOidcStart, OIDC_CALLBACK_PATH, OIDC_START_PATH } from "../access/sso/oidc-routes";
 import { AUDIT_EXPORT_PATH, handleAuditExport } from "../audit/audit-export-route";
 import { APP_ERROR_CODES } from "../errors/app-error";
 import { createReadinessCheck } from "../health/readiness";
@@ -79,6 +80,16 @@ export function createRequestHandler(
           });
         }
         return await handleAgentStatus(services, req, res);
+      }
+      // Single sign-on's two browser steps: redirects with cookies, not JSON (access/sso/oidc-routes.ts).
+      if (pathname === OIDC_START_PATH || pathname === OIDC_CALLBACK_PATH) {
+        if (!services.readiness.migrationsApplied) {
+          return sendJson(res, 503, {
+            error: { message: "Wheelhouse is starting: the database is not ready yet. Try again in a moment." },
+          });
+        }
+        if (pathname === OIDC_START_PATH) return await handleOidcStart(services, req, res);
+        return await handleOidcCallback(services, req, res);
       }
       // The agent's installer and bundle: no database, no session (install/install-routes.ts).
       if (isInstallPath(pathname)) return await handleInstall(services, req, res, pathname);

@@ -45,6 +45,7 @@ async function userOf(role: Role, teamId: string): Promise<SessionUser> {
     name: role,
     role,
     team: { id: teamId, name: "Team", slug: "team" },
+    secondFactor: { enabled: false, required: false, provedAt: null },
   };
 }
 

@@ -16,6 +16,8 @@ export interface Context {
   /** The client's address: the socket's peer, or whom a TRUSTED_PROXIES proxy forwards for. */
   ip: string;
   userAgent: string | undefined;
+  /** The request's Cookie header, for the few procedures that read a cookie of their own (sign-in's code step). */
+  cookieHeader: string | undefined;
   /** Where links a person opens (invites, password resets) point: PUBLIC_URL when set, else this request's origin. */
   linkBase: string;
   /** Adds a Set-Cookie header to the response (sign-in, sign-out). */
@@ -48,6 +50,7 @@ export async function createContext(
     user,
     ip,
     userAgent: req.headers["user-agent"],
+    cookieHeader: req.headers.cookie,
     linkBase: services.config.publicUrlConfigured
       ? services.config.publicUrl
       : scriptPortalUrl(

@@ -3,6 +3,7 @@ import { accountRouter } from "../access/account-router";
 import { authRouter } from "../access/auth-router";
 import { invitesRouter } from "../access/invites-router";
 import { passwordResetRouter } from "../access/password-reset-router";
+import { ssoRouter } from "../access/sso/sso-router";
 import { usersRouter } from "../access/users-router";
 import { approvalsRouter } from "../approvals/approvals-router";
 import { appsRouter } from "../apps/apps-router";
@@ -28,6 +29,7 @@ export const appRouter = router({
   users: usersRouter,
   invites: invitesRouter,
   passwordReset: passwordResetRouter,
+  sso: ssoRouter,
   audit: auditRouter,
   hosts: hostsRouter,
   containers: containersRouter,

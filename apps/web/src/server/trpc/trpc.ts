@@ -15,6 +15,8 @@ const TRPC_CODES: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
   BAD_INPUT: "BAD_REQUEST",
   UNAUTHENTICATED: "UNAUTHORIZED",
   FORBIDDEN: "FORBIDDEN",
+  STEP_UP_REQUIRED: "FORBIDDEN",
+  SECOND_FACTOR_SETUP_REQUIRED: "FORBIDDEN",
   NOT_FOUND: "NOT_FOUND",
   CONFLICT: "CONFLICT",
   RATE_LIMITED: "TOO_MANY_REQUESTS",
@@ -45,6 +47,8 @@ const t = initTRPC
           ...shape.data,
           stack: undefined,
           fieldErrors: zodError ? z.flattenError(zodError).fieldErrors : undefined,
+          // The domain's own code (STEP_UP_REQUIRED…), for pages that answer a refusal with a step.
+          appCode: error.cause instanceof AppError ? error.cause.code : undefined,
         },
       };
     },

@@ -6,6 +6,8 @@ import { useRouter } from "next/navigation";
 import { type FormEvent, useEffect, useState } from "react";
 import { errorMessage } from "../../../client/errors";
 import { useTRPC } from "../../../client/trpc";
+import { SecondFactorSignInStep } from "../../../components/account/second-factor-sign-in-step";
+import { SsoSignIn } from "../../../components/sso/sso-sign-in";
 
 export default function SignInPage() {
   const trpc = useTRPC();
@@ -14,9 +16,12 @@ export default function SignInPage() {
   const status = useQuery(trpc.auth.status.queryOptions());
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
+  // A person with a second factor is asked for a code next (also after single sign-on: ?step=code).
+  const [codeStep, setCodeStep] = useState(false);
   const signIn = useMutation(
     trpc.auth.signIn.mutationOptions({
-      onSuccess: async () => {
+      onSuccess: async ({ secondFactor }) => {
+        if (secondFactor) return setCodeStep(true);
         await queryClient.invalidateQueries();
         router.replace("/apps");
       },
@@ -28,10 +33,25 @@ export default function SignInPage() {
     else if (status.data?.user) router.replace("/apps");
   }, [status.data, router]);
 
+  useEffect(() => {
+    if (new URLSearchParams(window.location.search).get("step") === "code") setCodeStep(true);
+  }, []);
+
   const submit = (event: FormEvent) => {
     event.preventDefault();
     signIn.mutate({ email, password });
   };
+
+  if (codeStep) {
+    return (
+      <SecondFactorSignInStep
+        onStartAgain={() => {
+          setCodeStep(false);
+          setPassword("");
+        }}
+      />
+    );
+  }
 
   return (
     <form onSubmit={submit} noValidate>
@@ -39,6 +59,7 @@ export default function SignInPage() {
         <Title order={2} fz="h3">
           Sign in
         </Title>
+        <SsoSignIn />
         {signIn.error && (
           <Alert color="red" icon={<IconAlertCircle />} role="alert">
             {errorMessage(signIn.error)}

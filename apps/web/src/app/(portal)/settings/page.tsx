@@ -1,12 +1,21 @@
 "use client";
 import { Badge, Button, Card, Group, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { IconBell, IconBox, IconCertificate, IconShieldCheck, IconUrgent, IconUserPlus } from "@tabler/icons-react";
+import {
+  IconBell,
+  IconBox,
+  IconCertificate,
+  IconKey,
+  IconShieldCheck,
+  IconUrgent,
+  IconUserPlus,
+} from "@tabler/icons-react";
 import { ROLE_DESCRIPTIONS } from "@wheelhouse/shared";
 import Link from "next/link";
 import { useCan, useCurrentUser } from "../../../client/session";
 import { PageHeader } from "../../../components/page-header";
 import { ApiKeysSection } from "../../../components/settings/api-keys-section";
+import { SecondFactorPolicySection } from "../../../components/settings/second-factor-policy-section";
 import { AlertsMetricsCard } from "../../../components/signals/alerts-metrics-card";
 import { ROLE_COLORS } from "../../../components/status";
 import { AddUserModal } from "../../../components/users/add-user-modal";
@@ -20,6 +29,8 @@ export default function SettingsPage() {
   const mayManageKeys = useCan("apikeys.manage");
   const maySeeRegistries = useCan("registries.read");
   const maySeeSignals = useCan("incidents.read");
+  const mayManageSso = useCan("auth.sso.manage");
+  const maySetSecondFactor = useCan("auth.second-factor.policy");
   const [adding, { open, close }] = useDisclosure(false);
   return (
     <>
@@ -72,6 +83,24 @@ export default function SettingsPage() {
             </Group>
           </Card>
         )}
+        {mayManageSso && (
+          <Card withBorder radius="lg" padding="lg" component="section" aria-labelledby="sso-heading">
+            <Group justify="space-between" wrap="wrap">
+              <div>
+                <Title order={2} fz="h3" id="sso-heading">
+                  Single sign-on
+                </Title>
+                <Text fz="sm" c="dimmed">
+                  Sign in with your company's OpenID Connect provider; its groups decide each person's role here.
+                </Text>
+              </div>
+              <Button component={Link} href="/settings/sso" variant="light" leftSection={<IconKey size={16} />}>
+                Open Single sign-on
+              </Button>
+            </Group>
+          </Card>
+        )}
+        {maySetSecondFactor && <SecondFactorPolicySection />}
         <Card withBorder radius="lg" padding="lg" component="section" aria-labelledby="certificates-heading">
           <Group justify="space-between" wrap="wrap">
             <div>

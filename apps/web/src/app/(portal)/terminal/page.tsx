@@ -10,6 +10,7 @@ import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { Suspense, useCallback, useState } from "react";
 import { useTRPC } from "../../../client/trpc";
+import { useStepUp } from "../../../components/account/step-up-provider";
 import { PageHeader } from "../../../components/page-header";
 import { RelativeTime } from "../../../components/relative-time";
 import { TerminalView } from "../../../components/terminal/terminal-view";
@@ -48,6 +49,8 @@ function TerminalPage() {
   const openHost = useMutation(trpc.terminal.openHost.mutationOptions());
   const openInstance = useMutation(trpc.terminal.openInstance.mutationOptions());
   const attach = useMutation(trpc.terminal.attach.mutationOptions());
+  // A host shell may first ask for a fresh code from the authenticator (step-up).
+  const withStepUp = useStepUp();
 
   const mint = useCallback(
     async (size: { cols: number; rows: number }) => {
@@ -55,7 +58,10 @@ function TerminalPage() {
         const { hostId, containerId, command } = start;
         return (await openContainer.mutateAsync({ hostId, containerId, command, size })).token;
       }
-      if (start.kind === "host") return (await openHost.mutateAsync({ hostId: start.hostId, size })).token;
+      if (start.kind === "host") {
+        const hostId = start.hostId;
+        return (await withStepUp(() => openHost.mutateAsync({ hostId, size }))).token;
+      }
       if (start.kind === "instance") {
         return (await openInstance.mutateAsync({ instanceId: start.instanceId, size })).token;
       }
@@ -64,7 +70,7 @@ function TerminalPage() {
       }
       throw new Error("This address names no container, host or session. Open a shell from a host's page.");
     },
-    [start, openContainer.mutateAsync, openHost.mutateAsync, openInstance.mutateAsync, attach.mutateAsync],
+    [start, openContainer.mutateAsync, openHost.mutateAsync, openInstance.mutateAsync, attach.mutateAsync, withStepUp],
   );
 
   const onReady = useCallback((info: TerminalReady) => {
