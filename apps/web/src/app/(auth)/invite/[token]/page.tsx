@@ -1,13 +1,13 @@
 "use client";
-import { Alert, Anchor, Button, Loader, PasswordInput, Stack, Text, TextInput, Title } from "@mantine/core";
+import { Alert, Button, Loader, PasswordInput, Stack, Text, TextInput, Title } from "@mantine/core";
 import { IconAlertCircle } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { PASSWORD_MIN_LENGTH } from "@wheelhouse/shared";
-import Link from "next/link";
 import { useParams, useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { errorMessage } from "../../../../client/errors";
 import { useTRPC } from "../../../../client/trpc";
+import { UnusableLink } from "../../../../components/users/unusable-link";
 
 /** Where an invite link opens: the invitee sets their name and password and lands in the team, signed in. */
 export default function InvitePage() {
@@ -41,21 +41,7 @@ export default function InvitePage() {
   };
 
   if (info.isPending) return <Loader aria-label="Reading the invite" />;
-  if (info.error) {
-    return (
-      <Stack>
-        <Title order={2} fz="h3">
-          This invite cannot be used
-        </Title>
-        <Alert color="red" icon={<IconAlertCircle />} role="alert">
-          {errorMessage(info.error)}
-        </Alert>
-        <Anchor component={Link} href="/sign-in">
-          Go to sign-in
-        </Anchor>
-      </Stack>
-    );
-  }
+  if (info.error) return <UnusableLink title="This invite cannot be used" error={info.error} />;
 
   return (
     <form onSubmit={submit} noValidate>

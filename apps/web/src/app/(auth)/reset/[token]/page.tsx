@@ -1,5 +1,5 @@
 "use client";
-import { Alert, Anchor, Button, Loader, PasswordInput, Stack, Text, Title } from "@mantine/core";
+import { Alert, Button, Loader, PasswordInput, Stack, Text, Title } from "@mantine/core";
 import { IconAlertCircle, IconCircleCheck } from "@tabler/icons-react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { PASSWORD_MIN_LENGTH } from "@wheelhouse/shared";
@@ -8,6 +8,7 @@ import { useParams } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { errorMessage } from "../../../../client/errors";
 import { useTRPC } from "../../../../client/trpc";
+import { UnusableLink } from "../../../../components/users/unusable-link";
 
 /** Where a password reset link opens: a new password, twice; every session of the person then ends. */
 export default function ResetPasswordPage() {
@@ -46,21 +47,7 @@ export default function ResetPasswordPage() {
     );
   }
   if (info.isPending) return <Loader aria-label="Reading the reset link" />;
-  if (info.error) {
-    return (
-      <Stack>
-        <Title order={2} fz="h3">
-          This link cannot be used
-        </Title>
-        <Alert color="red" icon={<IconAlertCircle />} role="alert">
-          {errorMessage(info.error)}
-        </Alert>
-        <Anchor component={Link} href="/sign-in">
-          Go to sign-in
-        </Anchor>
-      </Stack>
-    );
-  }
+  if (info.error) return <UnusableLink title="This link cannot be used" error={info.error} />;
 
   return (
     <form onSubmit={submit} noValidate>
