@@ -8,8 +8,8 @@ import { baseUrl, signIn } from "./helpers.ts";
 
 // The admin foundation.spec.ts made when it set the shared portal up.
 const ADMIN = { email: "ada@example.com", password: "correct horse battery" };
-const PERSON = { name: "Otto Owner", email: "otto@example.com", password: "otto first password" };
-const NEW_PASSWORD = "otto second password";
+const PERSON = { name: "Owen Owner", email: "owen.owner@example.com", password: "owen first password" };
+const NEW_PASSWORD = "owen second password";
 
 async function signedInPage(browser: Browser, password: string): Promise<Page> {
   const context = await browser.newContext();

@@ -8,7 +8,7 @@ import { baseUrl, signIn } from "./helpers.ts";
 
 // The admin foundation.spec.ts made when it set the shared portal up.
 const ADMIN = { email: "ada@example.com", password: "correct horse battery" };
-const INVITEE = { name: "Ines Invited", email: "ines@example.com", password: "ines first password" };
+const INVITEE = { name: "Ivy Invited", email: "ivy.invited@example.com", password: "ivy first password" };
 
 async function freshPage(browser: Browser): Promise<Page> {
   return (await browser.newContext()).newPage();
@@ -86,11 +86,11 @@ test("a reset link from the member's row sets a new password", async ({ browser 
   await person.goto(link);
   await expect(person.getByRole("heading", { name: "Choose a new password" })).toBeVisible();
   expect(await wcagViolations(person)).toEqual([]);
-  await person.getByRole("textbox", { name: "New password", exact: true }).fill("ines second password");
-  await person.getByRole("textbox", { name: "Confirm new password" }).fill("ines second password");
+  await person.getByRole("textbox", { name: "New password", exact: true }).fill("ivy second password");
+  await person.getByRole("textbox", { name: "Confirm new password" }).fill("ivy second password");
   await person.getByRole("button", { name: "Set new password" }).click();
   await expect(person.getByRole("status")).toContainText("Sign in with your new password.");
   await person.screenshot({ path: "test-results/e2e/screens/invites-reset-done.png" });
   await person.getByRole("link", { name: "Sign in" }).click();
-  await signIn(person, INVITEE.email, "ines second password");
+  await signIn(person, INVITEE.email, "ivy second password");
 });
