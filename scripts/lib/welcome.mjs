@@ -28,7 +28,8 @@ const line = "─".repeat(64);
 const how = setupRequired
   ? [
       `First time here: open ${publicUrl}/setup`,
-      "and create the admin account (email and a password of 12+ characters).",
+      "and create the admin account (email and a password of 12+ characters);",
+      "admins then set up an authenticator app on their Account page (SECOND_FACTOR_DEFAULT_ROLES).",
     ]
   : [
       `Sign in at ${publicUrl}/sign-in with your admin account.`,
@@ -38,7 +39,8 @@ const nginxPort = process.env.NGINX_HTTP_PORT || "8080";
 const apps = [
   `Apps you deploy are served by this machine's nginx on port ${nginxPort} (NGINX_HTTP_PORT):`,
   `point an app's domain here, or try  curl -H 'Host: <domain>' http://127.0.0.1:${nginxPort}/`,
-  `From a terminal:  npx wheelhouse login --url ${publicUrl} --email <you> --password <…>`,
+  // A person with a second factor signs the CLI in with an API key (Account page), not a password.
+  `From a terminal:  npx wheelhouse login --url ${publicUrl} --token <an API key from your Account page>`,
 ];
 process.stderr.write(
   `\n${line}\n  Wheelhouse is running at ${publicUrl}\n\n  ${how.join("\n  ")}\n\n  ${apps.join("\n  ")}\n\n  Stop it with Ctrl-C. Data lives in ${process.env.DATA_DIR}.\n${line}\n\n`,
