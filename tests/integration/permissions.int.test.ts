@@ -97,6 +97,16 @@ const attempts: Record<Action, (client: ApiClient, role: Role) => Promise<number
     (await client.mutate("users.setRole", { userId: await newTarget(), role: "operator" })).status,
   "users.disable": async (client) =>
     (await client.mutate("users.setDisabled", { userId: await newTarget(), disabled: true })).status,
+  "users.remove": async (client) => (await client.mutate("users.remove", { userId: await newTarget() })).status,
+  "teams.create": async (client, role) =>
+    (await client.mutate("teams.create", { name: `Made by ${role} ${++counter}` })).status,
+  // Every role may switch, to a team of its own: the team it works in now.
+  "teams.switch": async (client) => {
+    const mine = await client.query<{ teams: { id: string; current: boolean }[] }>("teams.mine");
+    const current = mine.data?.teams.find((team) => team.current);
+    if (!current) throw new Error(`no current team: ${JSON.stringify(mine.error)}`);
+    return (await client.mutate("teams.switch", { teamId: current.id })).status;
+  },
   "users.invite": async (client, role) =>
     (await client.mutate("invites.create", { email: `invited-by-${role}-${++counter}@example.com`, role: "viewer" }))
       .status,

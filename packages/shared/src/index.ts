@@ -15,6 +15,7 @@ export * from "./api/registries-api";
 export * from "./api/second-factor-api";
 export * from "./api/signals-api";
 export * from "./api/sso-api";
+export * from "./api/teams-api";
 export * from "./approvals/approval-params";
 export * from "./approvals/approval-policy";
 export * from "./apps/app-fields";

@@ -19,6 +19,11 @@ export const ACTIONS = {
   "users.create": "admin",
   "users.role.update": "admin",
   "users.disable": "admin",
+  // Several teams (issue 16): taking someone out of this team is an admin's, like disabling them.
+  "users.remove": "admin",
+  // Any admin may start a team (and becomes its admin); anyone may switch to a team they belong to.
+  "teams.create": "admin",
+  "teams.switch": "viewer",
   // Single-use links (issue 16): an invite to join with a role, and a password reset for a member.
   // Either lets its holder act as that person, so both are an admin's, like creating a user.
   "users.invite": "admin",

@@ -35,7 +35,11 @@ export const inviteInfoSchema = z.object({
   team: z.string(),
   role: z.enum(ROLES),
   expiresAt: z.string(),
+  /** The email has an account already (another team): they join signed in, without a new password. */
+  existingAccount: z.boolean(),
 });
+
+export const joinWithInviteInputSchema = z.object({ token: linkTokenSchema }).strict();
 
 export const acceptInviteInputSchema = z
   .object({ token: linkTokenSchema, name: personNameSchema, password: passwordSchema })

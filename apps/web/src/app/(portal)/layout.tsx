@@ -13,6 +13,7 @@ import { StepUpProvider } from "../../components/account/step-up-provider";
 import { Logo } from "../../components/logo";
 import { ColorSchemeToggle } from "../../components/shell/color-scheme-toggle";
 import { Navigation } from "../../components/shell/navigation";
+import { TeamSwitcher } from "../../components/shell/team-switcher";
 import { UserMenu } from "../../components/shell/user-menu";
 
 function mustEnrol(user: { secondFactor: { required: boolean; enabled: boolean } }): boolean {
@@ -73,6 +74,7 @@ export default function PortalLayout({ children }: { children: ReactNode }) {
               <Logo />
             </Group>
             <Group gap="sm" wrap="nowrap">
+              <TeamSwitcher />
               <ColorSchemeToggle />
               <UserMenu />
             </Group>

@@ -8,6 +8,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { secondFactorCodeSchema } from "@wheelhouse/shared";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
+import { afterSignInPath } from "../../client/after-sign-in";
 import { errorMessage } from "../../client/errors";
 import { useTRPC } from "../../client/trpc";
 import { SecondFactorCodeInput } from "./second-factor-code-input";
@@ -22,7 +23,7 @@ export function SecondFactorSignInStep({ onStartAgain }: { onStartAgain: () => v
     trpc.auth.verifySecondFactor.mutationOptions({
       onSuccess: async () => {
         await queryClient.invalidateQueries();
-        router.replace("/apps");
+        router.replace(afterSignInPath(window.location.search));
       },
     }),
   );

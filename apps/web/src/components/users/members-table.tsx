@@ -62,6 +62,20 @@ export function MembersTable() {
     }),
   );
 
+  const remove = useMutation(
+    trpc.users.remove.mutationOptions({
+      onSuccess: () => {
+        notifications.show({
+          color: "teal",
+          title: "Removed from the team",
+          message: "Their account and their other teams stay; their API keys for this team are revoked.",
+        });
+        return refresh();
+      },
+      onError: fail,
+    }),
+  );
+
   if (members.error) return <Text c="red">{errorMessage(members.error)}</Text>;
   const rows = members.data ?? [];
 
@@ -74,6 +88,20 @@ export function MembersTable() {
       labels: { confirm: "Disable", cancel: "Cancel" },
       confirmProps: { color: "red" },
       onConfirm: () => setDisabled.mutate({ userId: member.id, disabled: true }),
+    });
+
+  const confirmRemove = (member: (typeof rows)[number]) =>
+    modals.openConfirmModal({
+      title: `Remove ${member.name} from ${me.team.name}?`,
+      children: (
+        <Text fz="sm">
+          {member.email} can no longer open anything of {me.team.name}; their open pages of it close at once and their
+          API keys for it are revoked. Their account and any other teams stay.
+        </Text>
+      ),
+      labels: { confirm: "Remove", cancel: "Cancel" },
+      confirmProps: { color: "red" },
+      onConfirm: () => remove.mutate({ userId: member.id }),
     });
 
   return (
@@ -174,6 +202,11 @@ export function MembersTable() {
                             Disable
                           </Button>
                         ))}
+                      {member.id !== me.id && (
+                        <Button size="xs" variant="subtle" color="red" onClick={() => confirmRemove(member)}>
+                          Remove
+                        </Button>
+                      )}
                     </Group>
                   </Table.Td>
                 )}

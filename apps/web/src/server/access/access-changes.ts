@@ -80,8 +80,13 @@ export async function changeShellGrant(services: Services, teamId: string, userI
 }
 
 /** A disabled account's open pages go to sign-in at once: its sessions end and their sockets close. */
-export async function changeDisabled(services: Services, teamId: string, userId: string, disabled: boolean) {
-  const changed = await setDisabled(services.db, teamId, userId, disabled);
+export async function changeDisabled(
+  services: Services,
+  actor: { id: string; teamId: string },
+  userId: string,
+  disabled: boolean,
+) {
+  const changed = await setDisabled(services.db, actor.id, actor.teamId, userId, disabled);
   if (disabled) services.events.emit("sessionsEnded", changed.user.id);
   return changed;
 }

@@ -41,14 +41,14 @@ export const accountRouter = router({
     .meta(rest("GET", "/auth/api-keys", "Your API keys", TAGS))
     .input(z.object({}).strict().optional())
     .output(z.object({ apiKeys: z.array(apiKeySchema) }))
-    .query(async ({ ctx }) => ({ apiKeys: await listApiKeys(ctx.services.db, ctx.user.id) })),
+    .query(async ({ ctx }) => ({ apiKeys: await listApiKeys(ctx.services.db, ctx.user.id, ctx.user.team.id) })),
 
   createApiKey: withPermission("apikeys.manage")
     .meta(rest("POST", "/auth/api-keys", "Create an API key (shown once)", TAGS))
     .input(z.object({ name: apiKeyNameSchema }).strict())
     .output(createdApiKeySchema)
     .mutation(async ({ ctx, input }) => {
-      const created = await createApiKey(ctx.services.db, ctx.user.id, input.name);
+      const created = await createApiKey(ctx.services.db, ctx.user.id, ctx.user.team.id, input.name);
       await ctx.audit({
         action: "apikeys.create",
         target: { type: "apikey", id: created.apiKey.id },
@@ -62,7 +62,7 @@ export const accountRouter = router({
     .input(z.object({ id: z.string().min(1).max(64) }).strict())
     .output(z.object({ ok: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {
-      await revokeApiKey(ctx.services.db, ctx.user.id, input.id);
+      await revokeApiKey(ctx.services.db, ctx.user.id, ctx.user.team.id, input.id);
       await ctx.audit({ action: "apikeys.revoke", target: { type: "apikey", id: input.id } });
       return { ok: true as const };
     }),

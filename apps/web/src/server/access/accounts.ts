@@ -2,10 +2,11 @@
 import type { Role } from "@wheelhouse/shared";
 import type { Db } from "../db/client";
 import { AppError } from "../errors/app-error";
+import { assertAdminOfEveryTeamOf } from "./account-reach";
 import { hashPassword } from "./passwords";
 import { endAllSessionsOf } from "./sessions";
 
-function slugify(name: string): string {
+export function slugify(name: string): string {
   const slug = name
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
@@ -14,7 +15,7 @@ function slugify(name: string): string {
   return slug || "team";
 }
 
-function isUniqueViolation(error: unknown): boolean {
+export function isUniqueViolation(error: unknown): boolean {
   return (
     typeof error === "object" && error !== null && "code" in error && (error as { code: unknown }).code === "P2002"
   );
@@ -133,8 +134,9 @@ export async function setShellGrant(db: Db, teamId: string, userId: string, gran
 }
 
 /** Disables the account and ends every one of its sessions in the same step. */
-export async function setDisabled(db: Db, teamId: string, userId: string, disabled: boolean) {
+export async function setDisabled(db: Db, actorId: string, teamId: string, userId: string, disabled: boolean) {
   const membership = await membershipOf(db, teamId, userId);
+  await assertAdminOfEveryTeamOf(db, actorId, userId, disabled ? "disabling an account" : "enabling an account");
   if (disabled && membership.role === "admin") await assertAnotherActiveAdmin(db, teamId, userId);
   await db.user.update({ where: { id: userId }, data: { disabledAt: disabled ? new Date() : null } });
   const endedSessions = disabled ? await endAllSessionsOf(db, userId) : 0;

@@ -27,26 +27,31 @@ function toDto(key: { id: string; name: string; prefix: string; createdAt: Date;
   };
 }
 
-export async function createApiKey(db: Db, userId: string, name: string) {
+/** A new key for `userId`, acting in `teamId` (the team the person works in when they make it). */
+export async function createApiKey(db: Db, userId: string, teamId: string, name: string) {
   const active = await db.apiKey.count({ where: { userId, revokedAt: null } });
   if (active >= MAX_KEYS_PER_USER) {
     throw new AppError("CONFLICT", `You already have ${MAX_KEYS_PER_USER} API keys. Revoke one you no longer use.`);
   }
   const token = `${KEY_PREFIX}${randomBytes(32).toString("base64url")}`;
   const key = await db.apiKey.create({
-    data: { userId, name, prefix: token.slice(0, 12), keyHash: hashToken(token) },
+    data: { userId, teamId, name, prefix: token.slice(0, 12), keyHash: hashToken(token) },
   });
   return { token, apiKey: toDto(key) };
 }
 
-export async function listApiKeys(db: Db, userId: string) {
-  const keys = await db.apiKey.findMany({ where: { userId, revokedAt: null }, orderBy: { createdAt: "desc" } });
+/** One's keys that act in `teamId`: a key belongs to one team, so each team's page lists its own. */
+export async function listApiKeys(db: Db, userId: string, teamId: string) {
+  const keys = await db.apiKey.findMany({
+    where: { userId, teamId, revokedAt: null },
+    orderBy: { createdAt: "desc" },
+  });
   return keys.map(toDto);
 }
 
-export async function revokeApiKey(db: Db, userId: string, keyId: string) {
+export async function revokeApiKey(db: Db, userId: string, teamId: string, keyId: string) {
   const { count } = await db.apiKey.updateMany({
-    where: { id: keyId, userId, revokedAt: null },
+    where: { id: keyId, userId, teamId, revokedAt: null },
     data: { revokedAt: new Date() },
   });
   if (count === 0) throw new AppError("NOT_FOUND", "No such API key (it may have been revoked already).");
@@ -61,13 +66,14 @@ export async function resolveApiKey(db: Db, token: string): Promise<SessionUser 
       user: {
         include: {
           secondFactor: { select: { enabledAt: true } },
-          memberships: { include: { team: { include: { security: true } } }, orderBy: { createdAt: "asc" }, take: 1 },
+          memberships: { include: { team: { include: { security: true } } }, orderBy: { createdAt: "asc" } },
         },
       },
     },
   });
   if (!key || key.revokedAt || key.user.disabledAt) return null;
-  const membership = key.user.memberships[0];
+  // A key acts in its own team only; once its person has left that team it opens nothing.
+  const membership = key.teamId ? key.user.memberships.find((m) => m.teamId === key.teamId) : key.user.memberships[0];
   if (!membership) return null;
   const now = Date.now();
   if (!key.lastUsedAt || now - key.lastUsedAt.getTime() > TOUCH_AFTER_MS) {

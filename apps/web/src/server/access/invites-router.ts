@@ -6,12 +6,14 @@ import {
   inviteInfoSchema,
   inviteInputSchema,
   invitesAnswerSchema,
+  joinWithInviteInputSchema,
   linkTokenSchema,
+  ROLES,
 } from "@wheelhouse/shared";
 import { z } from "zod";
 import { rest } from "../trpc/rest";
 import { publicProcedure, router, withPermission } from "../trpc/trpc";
-import { acceptInvite, createInvite, inviteInfo, listPendingInvites, revokeInvite } from "./invites";
+import { acceptInvite, createInvite, inviteInfo, joinWithInvite, listPendingInvites, revokeInvite } from "./invites";
 import { sessionCookie } from "./session-cookie";
 
 const TAGS = ["users"];
@@ -68,4 +70,15 @@ export const invitesRouter = router({
     ctx.setCookie(sessionCookie(session.token, session.expiresAt, ctx.services.config.publicUrl.startsWith("https:")));
     return { ok: true as const };
   }),
+
+  /** Someone with an account (in another team) joins, signed in as the invited email. */
+  join: withPermission("portal.read")
+    .input(joinWithInviteInputSchema)
+    .output(z.object({ team: z.object({ id: z.string(), name: z.string() }), role: z.enum(ROLES) }))
+    .mutation(async ({ ctx, input }) => {
+      const joined = await joinWithInvite(ctx.services, ctx.user, { token: input.token, ip: ctx.ip });
+      // This session now works in the new team: its sockets of the old one end (browser-gate.ts).
+      ctx.services.events.emit("accessChanged", ctx.user.id);
+      return joined;
+    }),
 });

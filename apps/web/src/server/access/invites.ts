@@ -1,5 +1,6 @@
 // Invites: an admin invites an email with a role; the invitee opens the link, sets a name and a
-// password, and joins the team signed in. Free of tRPC: the routers call these and audit.
+// password, and joins the team signed in; someone with an account already joins signed in as
+// themselves (decision 045). Free of tRPC: the routers call these and audit.
 import type { Invite, Role } from "@wheelhouse/shared";
 import { roleSchema } from "@wheelhouse/shared";
 import { isUniqueViolation } from "../apps/app-domains";
@@ -26,19 +27,12 @@ type Services = Pick<PortalServices, "db" | "refusals">;
 type Db = PortalServices["db"];
 
 /**
- * Several teams per person are not there yet (a session resolves to one membership), so an email
- * that already has an account anywhere is refused rather than given a second membership.
+ * A member of the team cannot be invited again; a person with an account in another team can: they
+ * join by opening the link signed in as themselves (joinWithInvite).
  */
-async function assertEmailFree(db: Tx, team: { id: string; name: string }, email: string): Promise<void> {
-  const existing = await db.user.findUnique({ where: { email }, include: { memberships: true } });
-  if (!existing) return;
-  if (existing.memberships.some((m) => m.teamId === team.id)) {
-    throw new AppError("CONFLICT", `${email} is already a member of ${team.name}.`);
-  }
-  throw new AppError(
-    "CONFLICT",
-    `${email} already has a Wheelhouse account in another team; a person can belong to one team only for now.`,
-  );
+async function assertNotMember(db: Tx, team: { id: string; name: string }, email: string): Promise<void> {
+  const member = await db.membership.findFirst({ where: { teamId: team.id, user: { email } }, select: { id: true } });
+  if (member) throw new AppError("CONFLICT", `${email} is already a member of ${team.name}.`);
 }
 
 interface InviteRow {
@@ -70,7 +64,7 @@ export interface NewInvite {
 
 /** A new invite; a pending one for the same email is revoked in the same step. The link is answered once. */
 export async function createInvite(db: Db, input: NewInvite) {
-  await assertEmailFree(db, input.team, input.email);
+  await assertNotMember(db, input.team, input.email);
   const token = newLinkToken();
   const { row, replaced } = await db.$transaction(async (tx) => {
     const replaced = await revokePendingLinks(tx, input.team.id, "invite", input.email);
@@ -126,12 +120,73 @@ export async function inviteInfo(db: Db, token: string, ip: string) {
   const state = linkState(link, "invite");
   if (!link || state !== "valid") throw linkRefusal("invite", state === "valid" ? "unknown" : state);
   await charge.succeeded();
+  const existing = await db.user.findUnique({ where: { email: link.email }, select: { id: true } });
   return {
     email: link.email,
     team: link.team.name,
     role: roleSchema.parse(link.role),
     expiresAt: link.expiresAt.toISOString(),
+    existingAccount: existing !== null,
   };
+}
+
+/** Refuses a link that cannot be used now, auditing it; the valid link otherwise. */
+async function usableInvite(services: Services, token: string, ip: string, action: string) {
+  const link = await findLink(services.db, token);
+  const state = linkState(link, "invite");
+  if (!link || state !== "valid") {
+    const refusal = state === "valid" ? "unknown" : state;
+    await auditRefusedLinkUse(services, action, link, refusal, ip);
+    throw linkRefusal("invite", refusal);
+  }
+  return link;
+}
+
+/**
+ * A person who already has an account (in another team) joins with the invite's role by opening the
+ * link signed in as the invited email; the session then works in the new team. Signing in first
+ * keeps their password and second factor the only way into their account.
+ */
+export async function joinWithInvite(
+  services: Services,
+  person: { id: string; email: string; sessionId: string },
+  input: { token: string; ip: string },
+) {
+  const { db } = services;
+  const charge = await linkLimiter.charge(input.ip);
+  const link = await usableInvite(services, input.token, input.ip, "users.invite.accept");
+  if (link.email !== person.email) {
+    const sentence = `This invite is for ${link.email}, and you are signed in as ${person.email}. Sign out, then sign in as ${link.email} and open the link again.`;
+    await auditRefusedLinkUse(services, "users.invite.accept", link, "signed in as another person", input.ip);
+    throw new AppError("FORBIDDEN", sentence);
+  }
+  const role = roleSchema.parse(link.role);
+  try {
+    await db.$transaction(async (tx) => {
+      await claimLink(tx, link, "invite");
+      await assertNotMember(tx, link.team, link.email);
+      await tx.membership.create({ data: { userId: person.id, teamId: link.teamId, role } });
+      if (!person.sessionId.startsWith("apikey:")) {
+        await tx.session.update({ where: { id: person.sessionId }, data: { teamId: link.teamId } });
+      }
+    });
+  } catch (caught) {
+    if (caught instanceof AppError) {
+      await auditRefusedLinkUse(services, "users.invite.accept", link, caught.message, input.ip);
+    }
+    throw caught;
+  }
+  await charge.succeeded();
+  await recordAudit(db, {
+    actor: person,
+    teamId: link.teamId,
+    action: "users.invite.accept",
+    target: { type: "user", id: person.id },
+    outcome: "success",
+    ip: input.ip,
+    details: { email: person.email, role, inviteId: link.id, existingAccount: true },
+  });
+  return { team: { id: link.team.id, name: link.team.name }, role };
 }
 
 export interface Acceptance {
@@ -149,13 +204,7 @@ export interface Acceptance {
 export async function acceptInvite(services: Services, input: Acceptance) {
   const { db } = services;
   const charge = await linkLimiter.charge(input.ip);
-  const link = await findLink(db, input.token);
-  const state = linkState(link, "invite");
-  if (!link || state !== "valid") {
-    const refusal = state === "valid" ? "unknown" : state;
-    await auditRefusedLinkUse(services, "users.invite.accept", link, refusal, input.ip);
-    throw linkRefusal("invite", refusal);
-  }
+  const link = await usableInvite(services, input.token, input.ip, "users.invite.accept");
   const role = roleSchema.parse(link.role);
   const passwordHash = await hashPassword(input.password);
   let user: { id: string; email: string };
@@ -163,7 +212,12 @@ export async function acceptInvite(services: Services, input: Acceptance) {
     user = await db.$transaction(async (tx) => {
       // Claimed first: of two uses at once, the second learns the link was used, not that the email is taken.
       await claimLink(tx, link, "invite");
-      await assertEmailFree(tx, link.team, link.email);
+      if (await tx.user.findUnique({ where: { email: link.email }, select: { id: true } })) {
+        throw new AppError(
+          "CONFLICT",
+          `${link.email} already has a Wheelhouse account. Sign in as ${link.email}, then open this link again to join.`,
+        );
+      }
       const created = await tx.user.create({ data: { email: link.email, name: input.name, passwordHash } });
       await tx.membership.create({ data: { userId: created.id, teamId: link.teamId, role } });
       return created;
@@ -179,7 +233,11 @@ export async function acceptInvite(services: Services, input: Acceptance) {
     throw error;
   }
   await charge.succeeded();
-  const session = await createSession(db, user.id, { ip: input.ip, userAgent: input.userAgent });
+  const session = await createSession(db, user.id, {
+    ip: input.ip,
+    userAgent: input.userAgent,
+    teamId: link.teamId,
+  });
   await recordAudit(db, {
     actor: user,
     teamId: link.teamId,

@@ -23,6 +23,8 @@ export async function createApiKeyWithPassword(deps: SignInDeps, attempt: SignIn
       "Your account uses a second factor, so a password alone cannot create an API key. Create one on your Account page.",
     );
   }
-  const created = await createApiKey(deps.db, user.id, attempt.name);
+  // verifyCredentials found a membership (or refused): the key acts in the person's first team.
+  if (!teamId) throw new AppError("FORBIDDEN", "Your account belongs to no team.");
+  const created = await createApiKey(deps.db, user.id, teamId, attempt.name);
   return { user, teamId, created };
 }

@@ -21,6 +21,7 @@ export const passwordResetRouter = router({
       const created = await createResetLink(ctx.services.db, {
         email: input.email,
         team: ctx.user.team,
+        actorId: ctx.user.id,
         createdById: ctx.user.id,
         publicUrl: ctx.linkBase,
       });

@@ -14,6 +14,7 @@ import {
   newLinkToken,
   revokePendingLinks,
 } from "./account-links";
+import { assertAdminOfEveryTeamOf } from "./account-reach";
 import { linkLimiter } from "./link-limiter";
 import { auditRefusedLinkUse } from "./link-refusals";
 import { hashPassword } from "./passwords";
@@ -25,6 +26,8 @@ export interface NewResetLink {
   team: { id: string; name: string };
   /** Who asked: a member's id, or a name for the host's `npm run admin:reset`. */
   createdById: string;
+  /** The admin asking, checked to be an admin of every team of the person; absent for the host's script. */
+  actorId?: string | undefined;
   email: string;
   publicUrl: string;
 }
@@ -41,6 +44,7 @@ export async function createResetLink(db: Db, input: NewResetLink) {
   if (user.disabledAt) {
     throw new AppError("CONFLICT", `${user.email} is disabled. Enable them first: a new password does not.`);
   }
+  if (input.actorId) await assertAdminOfEveryTeamOf(db, input.actorId, user.id, "a password reset");
   const token = newLinkToken();
   const row = await db.$transaction(async (tx) => {
     await revokePendingLinks(tx, input.team.id, "reset", user.email);

@@ -9,6 +9,7 @@ import { recordAudit } from "../audit/audit-log";
 import type { SecretBox } from "../config/secret-box";
 import type { Db } from "../db/client";
 import { AppError } from "../errors/app-error";
+import { assertAdminOfEveryTeamOf } from "./account-reach";
 import { charge, rateLimitedMessage } from "./attempt-limit";
 import {
   checkTotp,
@@ -270,6 +271,7 @@ export async function resetMemberFactor(db: Db, admin: SessionUser, userId: stri
   if (!membership.user.secondFactor) {
     throw new AppError("CONFLICT", `${membership.user.email} has no second factor to reset.`);
   }
+  await assertAdminOfEveryTeamOf(db, admin.id, userId, "resetting a second factor");
   await db.$transaction([
     db.recoveryCode.deleteMany({ where: { userId } }),
     db.secondFactor.deleteMany({ where: { userId } }),

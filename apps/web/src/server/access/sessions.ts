@@ -33,7 +33,13 @@ export function hashToken(token: string): string {
 export async function createSession(
   db: Db,
   userId: string,
-  meta: { ip?: string | undefined; userAgent?: string | undefined; secondFactorAt?: Date | undefined },
+  meta: {
+    ip?: string | undefined;
+    userAgent?: string | undefined;
+    secondFactorAt?: Date | undefined;
+    /** The team to work in (an invite's team); otherwise the person's first team. */
+    teamId?: string | undefined;
+  },
 ) {
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(Date.now() + SESSION_LIFETIME_MS);
@@ -46,6 +52,7 @@ export async function createSession(
       userAgent: meta.userAgent?.slice(0, 300) ?? null,
       // Set when the sign-in proved the second factor (second-factor-sign-in.ts).
       secondFactorAt: meta.secondFactorAt ?? null,
+      teamId: meta.teamId ?? null,
     },
   });
   return { token, expiresAt };
@@ -68,7 +75,7 @@ export async function resolveSessionById(db: Db, id: string): Promise<SessionUse
       user: {
         include: {
           secondFactor: { select: { enabledAt: true } },
-          memberships: { include: { team: { include: { security: true } } }, orderBy: { createdAt: "asc" }, take: 1 },
+          memberships: { include: { team: { include: { security: true } } }, orderBy: { createdAt: "asc" } },
         },
       },
     },
@@ -79,7 +86,8 @@ export async function resolveSessionById(db: Db, id: string): Promise<SessionUse
     await bookkeepingWrite(db, () => db.session.deleteMany({ where: { id } }));
     return null;
   }
-  const membership = session.user.memberships[0];
+  // The team the person switched to, or their first one (never switched, or removed from it since).
+  const membership = session.user.memberships.find((m) => m.teamId === session.teamId) ?? session.user.memberships[0];
   if (!membership) return null;
   if (now - session.lastSeenAt.getTime() > EXTEND_AFTER_MS) {
     await bookkeepingWrite(db, () =>

@@ -90,6 +90,8 @@ export async function verifyCredentials({ db, refusals }: SignInDeps, attempt: S
     throw new AppError("UNAUTHENTICATED", WRONG);
   }
   await charge.succeeded();
+  // Removed from every team: the password is right, but there is nothing left to sign in to.
+  if (!teamId) throw new AppError("FORBIDDEN", "Your account belongs to no team any more. Ask an admin for an invite.");
   return { user, teamId };
 }
 

@@ -4,6 +4,7 @@ import { router, withPermission } from "../trpc/trpc";
 import { changeDisabled, changeRole, changeShellGrant } from "./access-changes";
 import { createUser, listTeamMembers } from "./accounts";
 import { secondFactorUserProcedures } from "./second-factor-router";
+import { removeMember } from "./teams";
 
 const userId = z.string().min(1).max(64);
 
@@ -56,7 +57,7 @@ export const usersRouter = router({
     .mutation(async ({ ctx, input }) => {
       const { user, endedSessions } = await changeDisabled(
         ctx.services,
-        ctx.user.team.id,
+        { id: ctx.user.id, teamId: ctx.user.team.id },
         input.userId,
         input.disabled,
       );
@@ -64,6 +65,21 @@ export const usersRouter = router({
         action: input.disabled ? "users.disable" : "users.enable",
         target: userTarget(user.id),
         details: { email: user.email, endedSessions },
+      });
+      return { ok: true };
+    }),
+
+  /** Out of this team only: the account and the person's other teams stay (teams.ts). */
+  remove: withPermission("users.remove")
+    .input(z.object({ userId }))
+    .mutation(async ({ ctx, input }) => {
+      const removed = await removeMember(ctx.services.db, ctx.user.id, ctx.user.team.id, input.userId);
+      // Their sockets re-check at once: one working in this team ends (browser-gate.ts).
+      ctx.services.events.emit("accessChanged", removed.user.id);
+      await ctx.audit({
+        action: "users.remove",
+        target: userTarget(removed.user.id),
+        details: { email: removed.user.email, role: removed.role, revokedKeys: removed.revokedKeys },
       });
       return { ok: true };
     }),

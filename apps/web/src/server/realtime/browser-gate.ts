@@ -61,6 +61,15 @@ const SIGNED_OUT: Revocation = {
   cause: "signed-out",
   message: "Your session has ended. Sign in again to continue.",
 };
+/**
+ * A socket belongs to the team its session worked in at connect (it joined that team's rooms and
+ * streams): once the session works in another team, or the person left it, the socket ends and
+ * the page reconnects in the team it now shows.
+ */
+const TEAM_CHANGED: Revocation = {
+  cause: "access-changed",
+  message: "You are now working in another team. Reload the page to continue there.",
+};
 
 /** Browsers send Origin on WebSocket upgrades; only our own pages may open a socket with our cookie. */
 export function originAllowed(origin: string | undefined, host: string | undefined, publicUrl: string): boolean {
@@ -78,6 +87,8 @@ interface Entry {
   spec: BrowserNamespaceSpec<unknown>;
   /** Set once the socket is being closed, so concurrent re-checks end it once. */
   revoked: boolean;
+  /** The team the socket was admitted in (TEAM_CHANGED). */
+  readonly teamId: string;
 }
 
 export class BrowserGate {
@@ -199,6 +210,10 @@ export class BrowserGate {
           await revoke(SIGNED_OUT);
           throw new AppError("UNAUTHENTICATED", SIGNED_OUT.message);
         }
+        if (current.team.id !== user.team.id) {
+          await revoke(TEAM_CHANGED);
+          throw new AppError("FORBIDDEN", TEAM_CHANGED.message);
+        }
         gated.user = current;
         return authorize(db, current, action, ip);
       },
@@ -209,6 +224,7 @@ export class BrowserGate {
       gated: gated as GatedSocket<unknown>,
       spec: spec as BrowserNamespaceSpec<unknown>,
       revoked: false,
+      teamId: user.team.id,
     };
     return entry;
   }
@@ -246,6 +262,7 @@ export class BrowserGate {
       entries.map(async (entry) => {
         if (entry.revoked) return;
         if (!current) return this.revoke(entry, SIGNED_OUT);
+        if (current.team.id !== entry.teamId) return this.revoke(entry, TEAM_CHANGED);
         if (!can(current.role, entry.spec.permission)) {
           return this.revoke(entry, {
             cause: "access-changed",

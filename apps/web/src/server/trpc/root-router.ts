@@ -4,6 +4,7 @@ import { authRouter } from "../access/auth-router";
 import { invitesRouter } from "../access/invites-router";
 import { passwordResetRouter } from "../access/password-reset-router";
 import { ssoRouter } from "../access/sso/sso-router";
+import { teamsRouter } from "../access/teams-router";
 import { usersRouter } from "../access/users-router";
 import { approvalsRouter } from "../approvals/approvals-router";
 import { appsRouter } from "../apps/apps-router";
@@ -27,6 +28,7 @@ export const appRouter = router({
   apps: appsRouter,
   approvals: approvalsRouter,
   users: usersRouter,
+  teams: teamsRouter,
   invites: invitesRouter,
   passwordReset: passwordResetRouter,
   sso: ssoRouter,

@@ -4,6 +4,7 @@ import { IconAlertCircle } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useEffect, useState } from "react";
+import { afterSignInPath } from "../../../client/after-sign-in";
 import { errorMessage } from "../../../client/errors";
 import { useTRPC } from "../../../client/trpc";
 import { SecondFactorSignInStep } from "../../../components/account/second-factor-sign-in-step";
@@ -23,14 +24,14 @@ export default function SignInPage() {
       onSuccess: async ({ secondFactor }) => {
         if (secondFactor) return setCodeStep(true);
         await queryClient.invalidateQueries();
-        router.replace("/apps");
+        router.replace(afterSignInPath(window.location.search));
       },
     }),
   );
 
   useEffect(() => {
     if (status.data?.setupRequired) router.replace("/setup");
-    else if (status.data?.user) router.replace("/apps");
+    else if (status.data?.user) router.replace(afterSignInPath(window.location.search));
   }, [status.data, router]);
 
   useEffect(() => {

@@ -7,6 +7,7 @@ import { useParams, useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { errorMessage } from "../../../../client/errors";
 import { useTRPC } from "../../../../client/trpc";
+import { JoinWithAccount } from "../../../../components/users/join-with-account";
 import { UnusableLink } from "../../../../components/users/unusable-link";
 
 /** Where an invite link opens: the invitee sets their name and password and lands in the team, signed in. */
@@ -42,6 +43,7 @@ export default function InvitePage() {
 
   if (info.isPending) return <Loader aria-label="Reading the invite" />;
   if (info.error) return <UnusableLink title="This invite cannot be used" error={info.error} />;
+  if (info.data.existingAccount) return <JoinWithAccount token={token} invite={info.data} />;
 
   return (
     <form onSubmit={submit} noValidate>
