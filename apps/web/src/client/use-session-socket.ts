@@ -1,6 +1,7 @@
 "use client";
 // Keeps a /ui socket open while signed in; when the server ends the session (signed out
-// elsewhere, account disabled), tell the person and go to the sign-in page at once. Server hints
+// elsewhere, account disabled), tell the person and go to the sign-in page at once; when the
+// session moved to another team, reload in it. Server hints
 // ("hosts:changed", "apps:changed", "incidents:changed", "approvals:changed", "certificates:changed")
 // refresh the matching queries.
 import { notifications } from "@mantine/notifications";
@@ -21,6 +22,13 @@ export function useSessionSocket(enabled: boolean) {
       notifications.show({ color: "yellow", title: "Signed out", message: reason });
       queryClient.clear();
       router.replace("/sign-in");
+    });
+    // This session now works in another team (switched in another tab, or removed from this one):
+    // a full load of the apps list, so nothing of the old team stays on screen or in the cache.
+    socket.on("team:changed", ({ reason }: { reason: string }) => {
+      notifications.show({ color: "yellow", title: "Team changed", message: reason });
+      queryClient.clear();
+      window.location.assign("/apps");
     });
     // The person's role or shell grant changed: everything on screen (and the actions offered) refetches.
     socket.on("access:changed", () => {

@@ -27,15 +27,24 @@ export function isUniqueViolation(error: unknown): boolean {
 /**
  * After a unique violation while writing an app's domains: the sentence naming the app that holds
  * one of them, or null when none of them is held by another app (the violation was something else).
- * `appId` is the app being written, null while it is being created.
+ * `appId` is the app being written, null while it is being created. An app of another team is not
+ * named: the domain is unique across teams, so the conflict itself cannot be hidden, but nothing of
+ * that team is said beyond it.
  */
-export async function domainTakenError(db: Db, domains: string[], appId: string | null): Promise<AppError | null> {
+export async function domainTakenError(
+  db: Db,
+  teamId: string,
+  domains: string[],
+  appId: string | null,
+): Promise<AppError | null> {
   if (domains.length === 0) return null;
   const held = await db.appDomain.findMany({
     where: { domain: { in: domains }, ...(appId ? { appId: { not: appId } } : {}) },
-    select: { domain: true, app: { select: { name: true } } },
+    select: { domain: true, app: { select: { name: true, teamId: true } } },
   });
   // The first domain in the user's order, so the same request always gets the same sentence.
   const taken = domains.map((domain) => held.find((row) => row.domain === domain)).find(Boolean);
-  return taken ? new AppError("CONFLICT", `${taken.domain} is already served by the app ${taken.app.name}.`) : null;
+  if (!taken) return null;
+  const holder = taken.app.teamId === teamId ? `the app ${taken.app.name}` : "an app of another team";
+  return new AppError("CONFLICT", `${taken.domain} is already served by ${holder}.`);
 }

@@ -125,7 +125,7 @@ export async function createApp(db: Db, box: SecretBox, teamId: string, raw: Cre
     })
     .catch(async (error: unknown) => {
       if (!isUniqueViolation(error)) throw error;
-      const taken = await domainTakenError(db, input.domains, null);
+      const taken = await domainTakenError(db, teamId, input.domains, null);
       if (taken) throw taken;
       // The other unique key: an app of the same name created since the check above.
       throw new AppError("CONFLICT", `An app named ${input.name} already exists in your team.`);
@@ -203,7 +203,7 @@ export async function updateApp(
       });
     })
     .catch(async (error: unknown) => {
-      const taken = isUniqueViolation(error) ? await domainTakenError(db, input.domains ?? [], app.id) : null;
+      const taken = isUniqueViolation(error) ? await domainTakenError(db, teamId, input.domains ?? [], app.id) : null;
       throw taken ?? error;
     });
   return { app: toAppRecord(row), changed };

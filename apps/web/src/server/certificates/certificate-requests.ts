@@ -4,7 +4,7 @@
 import type { CertificateDetail } from "@wheelhouse/shared";
 import { AppError } from "../errors/app-error";
 import type { PortalServices } from "../services";
-import { appServing } from "./certificate-apps";
+import { appServing, certificateOfTeam } from "./certificate-apps";
 import { certificateChanged, recordCertificateEvent } from "./certificate-events";
 import { getCertificate } from "./certificate-reads";
 
@@ -27,9 +27,9 @@ export async function requestCertificate(
 ): Promise<{ certificate: CertificateDetail; created: boolean }> {
   const { db } = services;
   const app = await appServing(db, teamId, domain);
-  const existing = await db.certificate.findUnique({ where: { domain }, select: { id: true } });
-  if (existing) return { certificate: await renewCertificate(services, teamId, domain, by), created: false };
   const now = new Date();
+  const existing = await certificateOfTeam(db, teamId, domain, now);
+  if (existing) return { certificate: await renewCertificate(services, teamId, domain, by), created: false };
   const row = await db.certificate.create({
     data: { teamId, appId: app.id, domain, source: "acme", status: "Pending", nextAttemptAt: now },
   });

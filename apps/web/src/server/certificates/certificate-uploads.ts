@@ -7,7 +7,7 @@ import type { CertificateDetail, certificateUploadSchema } from "@wheelhouse/sha
 import type { z } from "zod";
 import { AppError } from "../errors/app-error";
 import type { PortalServices } from "../services";
-import { appServing } from "./certificate-apps";
+import { appServing, certificateOfTeam } from "./certificate-apps";
 import { type CertificateEventKind, certificateChanged } from "./certificate-events";
 import { getCertificate } from "./certificate-reads";
 import { checkUploadedCertificate, type UploadCheckOptions } from "./certificate-upload-checks";
@@ -52,12 +52,12 @@ export async function uploadCertificate(
   };
   const id = await db
     .$transaction(async (tx) => {
-      const existing = await tx.certificate.findUnique({ where: { domain }, select: { id: true } });
+      const existing = await certificateOfTeam(tx, teamId, domain, now);
       let certificateId: string;
       if (existing) {
         // Only while no order holds the lease: a running order would overwrite the upload when it ends.
         const { count } = await tx.certificate.updateMany({
-          where: { id: existing.id, OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
+          where: { id: existing, OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
           data: stored,
         });
         if (count === 0) {
@@ -66,7 +66,7 @@ export async function uploadCertificate(
             `The certificate for ${domain} is being ordered from the ACME directory right now: wait for the order to finish, then upload again.`,
           );
         }
-        certificateId = existing.id;
+        certificateId = existing;
       } else {
         certificateId = (await tx.certificate.create({ data: { domain, ...stored }, select: { id: true } })).id;
       }

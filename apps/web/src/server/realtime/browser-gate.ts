@@ -22,7 +22,7 @@ export const REVALIDATE_EVERY_MS = 30_000;
 const AGENT_NAMESPACE = "/agent";
 
 export interface Revocation {
-  cause: "signed-out" | "access-changed";
+  cause: "signed-out" | "access-changed" | "team-changed";
   message: string;
 }
 
@@ -67,7 +67,7 @@ const SIGNED_OUT: Revocation = {
  * the page reconnects in the team it now shows.
  */
 const TEAM_CHANGED: Revocation = {
-  cause: "access-changed",
+  cause: "team-changed",
   message: "You are now working in another team. Reload the page to continue there.",
 };
 

@@ -59,9 +59,11 @@ export function attachSockets(httpServer: HttpServer, services: PortalServices, 
       metrics.uiSockets.inc();
       socket.on("disconnect", () => metrics.uiSockets.dec());
     },
-    // The page goes to sign-in at once (client/use-session-socket.ts).
-    ending: ({ socket }, { message }) => {
-      socket.emit("session:ended", { reason: message });
+    // The page goes to sign-in at once, or, when the session now works in another team (switched in
+    // another tab, or removed from this team), reloads there (client/use-session-socket.ts).
+    ending: ({ socket }, { cause, message }) => {
+      if (cause === "team-changed") socket.emit("team:changed", { reason: message });
+      else socket.emit("session:ended", { reason: message });
     },
     // Every role reads the portal; a changed role changes which actions the page offers.
     revalidate: async ({ socket, user }, previous) => {

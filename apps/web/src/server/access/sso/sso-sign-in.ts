@@ -105,15 +105,19 @@ async function resolvePerson(
       ...(membership ? { teamId: membership.teamId } : {}),
     });
   }
-  let membership = await tx.membership.findFirst({ where: { userId: user.id }, orderBy: { createdAt: "asc" } });
+  // Single sign-on is the portal's, and its groups give roles in the portal's first team (the one
+  // setup made): it creates people there and moves their role there at every sign-in. Other teams
+  // are joined by invite and keep the role their admins gave (decision 045).
+  const ssoTeam = await tx.team.findFirst({ orderBy: { createdAt: "asc" } });
+  if (!ssoTeam) throw new SsoRefusal("no-team", "no_team", { email: who.email });
+  let membership = await tx.membership.findUnique({
+    where: { userId_teamId: { userId: user.id, teamId: ssoTeam.id } },
+  });
   let previousRole: Role | null = membership ? roleSchema.parse(membership.role) : null;
   let role = who.role;
   let keptLastAdmin = false;
   if (!membership) {
-    // One team per portal today (several teams are issue 16 item 6): the one setup made.
-    const team = await tx.team.findFirst({ orderBy: { createdAt: "asc" } });
-    if (!team) throw new SsoRefusal("no-team", "no_team", { email: who.email });
-    membership = await tx.membership.create({ data: { userId: user.id, teamId: team.id, role } });
+    membership = await tx.membership.create({ data: { userId: user.id, teamId: ssoTeam.id, role } });
     previousRole = null;
   } else if (membership.role !== role) {
     if (membership.role === "admin" && (await otherActiveAdmins(tx, membership.teamId, user.id)) === 0) {
@@ -199,7 +203,7 @@ async function auditChanges(
       details: { email: user.email, role, via: "single sign-on", issuer: context.issuer, groups },
     });
   } else if (previousRole === null) {
-    // An account without a membership (none today) joins the team with its role.
+    // A person invited into another team first joins the first team with the role of their groups.
     await recordAudit(services.db, {
       ...base,
       action: "users.role.update",
