@@ -18,7 +18,8 @@ export function SsoSignIn() {
     // Read once on the client: the page is prerendered without a query string.
     const params = new URLSearchParams(window.location.search);
     setRefusal(ssoErrorMessage(params.get("sso_error")));
-    setReturnTo(params.get("returnTo"));
+    // `next` is where the password sign-in goes too (an invite link sends people here with it).
+    setReturnTo(params.get("returnTo") ?? params.get("next"));
   }, []);
   const sso = status.data;
   const start = `/auth/oidc/start${returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : ""}`;

@@ -1,8 +1,9 @@
 "use client";
-import { Alert, Button, Loader, PasswordInput, Stack, Text, TextInput, Title } from "@mantine/core";
+import { Alert, Anchor, Button, Loader, PasswordInput, Stack, Text, TextInput, Title } from "@mantine/core";
 import { IconAlertCircle } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { PASSWORD_MIN_LENGTH } from "@wheelhouse/shared";
+import Link from "next/link";
 import { useParams, useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { errorMessage } from "../../../../client/errors";
@@ -17,6 +18,7 @@ export default function InvitePage() {
   const router = useRouter();
   const queryClient = useQueryClient();
   const info = useQuery({ ...trpc.invites.info.queryOptions({ token }), retry: false });
+  const sso = useQuery(trpc.sso.status.queryOptions());
   const [name, setName] = useState("");
   const [password, setPassword] = useState("");
   const [confirm, setConfirm] = useState("");
@@ -90,6 +92,12 @@ export default function InvitePage() {
         <Button type="submit" loading={accept.isPending} fullWidth>
           Join and sign in
         </Button>
+        {sso.data?.enabled && (
+          // Single sign-on makes the account (in the portal's first team); back here, signed in, they join.
+          <Anchor component={Link} href={`/sign-in?next=${encodeURIComponent(`/invite/${token}`)}`} fz="sm" ta="center">
+            Or sign in with {sso.data.label} first, then join
+          </Anchor>
+        )}
       </Stack>
     </form>
   );
