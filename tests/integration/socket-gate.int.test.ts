@@ -1,6 +1,7 @@
 // The one gate for browser sockets (apps/web/src/server/realtime/browser-gate.ts), against the real
 // portal, agent and Docker engine: a table over every browser namespace (/ui, /logs, /terminal) ×
-// {no cookie, foreign Origin, signed out, role lowered, shell grant removed, disabled}. Each cell is
+// {no cookie, foreign Origin, signed out, role lowered, shell grant removed, disabled, team switched,
+// second factor required}. Each cell is
 // a refused handshake, or a live page/stream/shell that ends within 2 s; every refusal is audited.
 // Cells where the change does not touch what the namespace needs say so, and check that the
 // connection keeps working (nothing is silently skipped).
@@ -27,6 +28,10 @@ const CHANGES = [
   "role lowered",
   "shell grant removed",
   "disabled",
+  // The session now works in another of the person's teams (decision 045).
+  "team switched",
+  // An admin made the person's role one that must use a second factor, and they have none.
+  "second factor required",
 ] as const;
 type Change = (typeof CHANGES)[number];
 
@@ -47,6 +52,8 @@ const TABLE: Record<Namespace, Record<Change, Outcome>> = {
     },
     "shell grant removed": { kind: "not applicable", why: "the page socket does not need the shell grant" },
     disabled: ended,
+    "team switched": ended,
+    "second factor required": ended,
   },
   "/logs": {
     "no cookie": refused,
@@ -55,6 +62,8 @@ const TABLE: Record<Namespace, Record<Change, Outcome>> = {
     "role lowered": ended,
     "shell grant removed": { kind: "not applicable", why: "reading logs does not need the shell grant" },
     disabled: ended,
+    "team switched": ended,
+    "second factor required": ended,
   },
   "/terminal": {
     "no cookie": refused,
@@ -63,6 +72,8 @@ const TABLE: Record<Namespace, Record<Change, Outcome>> = {
     "role lowered": ended,
     "shell grant removed": ended,
     disabled: ended,
+    "team switched": ended,
+    "second factor required": ended,
   },
 };
 
@@ -77,6 +88,10 @@ let ticker = "";
 /** The app container Wheelhouse runs for the team (operators with the grant may open a shell in it). */
 let appBox = "";
 let people = 0;
+let firstTeamId = "";
+/** A second team, made by the first admin in a session of their own that works there. */
+let otherTeam: { id: string };
+let otherAdmin: ApiClient;
 /** Anonymous refusals are counted per address and window (audit/refusal-tally.ts): each case its own address. */
 let nextAddress = 20;
 
@@ -185,8 +200,14 @@ async function hold(namespace: Namespace, person: Person): Promise<Held> {
     const socket = await connect("/ui", { cookie: person.client.cookie ?? "" });
     const accessChanged: unknown[] = [];
     socket.on("access:changed", (event: unknown) => accessChanged.push(event));
+    // Signed out: "session:ended"; another team: "team:changed"; a factor now required: "access:changed"
+    // with the sentence (a role change sends it with the new role only, and the page stays).
     const endedBy = new Promise<string>((resolve) => {
       socket.once("session:ended", ({ reason }: { reason: string }) => resolve(reason));
+      socket.once("team:changed", ({ reason }: { reason: string }) => resolve(reason));
+      socket.on("access:changed", (event: { reason?: string }) => {
+        if (event.reason) resolve(event.reason);
+      });
     });
     return {
       ended: endedBy,
@@ -245,6 +266,15 @@ async function hold(namespace: Namespace, person: Person): Promise<Held> {
 }
 
 async function applyChange(change: Change, person: Person): Promise<void> {
+  if (change === "team switched") {
+    await switchTo(person, otherTeam.id);
+    return;
+  }
+  if (change === "second factor required") {
+    // Operators must use one from now on; restored by the test's clean-up (requireFactorOf).
+    await requireFactorOf(["operator"]);
+    return;
+  }
   const result =
     change === "signed out"
       ? await person.client.mutate("auth.signOut")
@@ -256,8 +286,68 @@ async function applyChange(change: Change, person: Person): Promise<void> {
   expect(result.status, JSON.stringify(result.error)).toBe(200);
 }
 
+async function switchTo(person: Person, teamId: string): Promise<void> {
+  const switched = await person.client.mutate("teams.switch", { teamId });
+  expect(switched.status, JSON.stringify(switched.error)).toBe(200);
+}
+
+async function requireFactorOf(roles: string[]): Promise<void> {
+  const saved = await admin.mutate("auth.saveSecondFactorPolicy", { roles });
+  expect(saved.status, JSON.stringify(saved.error)).toBe(200);
+}
+
+/**
+ * Makes the person a member of the other team too (invited there, joined signed in as themselves,
+ * which moves their session there), then back to the first team, where their sockets will open.
+ */
+async function joinOtherTeam(person: Person): Promise<void> {
+  const invite = await otherAdmin.mutate<{ link: string }>("invites.create", { email: person.email, role: "operator" });
+  if (!invite.data) throw new Error(JSON.stringify(invite.error));
+  const token = invite.data.link.split("/").at(-1);
+  const joined = await person.client.mutate("invites.join", { token });
+  expect(joined.status, JSON.stringify(joined.error)).toBe(200);
+  await switchTo(person, firstTeamId);
+}
+
 /** After a live end: what a second attempt gets, and the audit event that refusal wrote. */
 async function expectRefusedAfter(namespace: Namespace, change: Change, person: Person): Promise<void> {
+  if (change === "team switched") {
+    // Working in the other team, the first team's container is not there for them: as if it did not exist.
+    if (namespace === "/logs") {
+      const viewer = new LogViewerClient(portal.url, person.client.cookie ?? "");
+      try {
+        const reply = await viewer.subscribe({
+          streamId: "again",
+          target: { kind: "container", hostId: host.id, containerId: ticker },
+          start: { tail: 0 },
+        });
+        // An operator there too, so the role allows reading logs: the container is simply not found.
+        expect(reply).toMatchObject({ ok: false, code: "NOT_FOUND" });
+      } finally {
+        viewer.close();
+      }
+    } else if (namespace === "/terminal") {
+      const again = await person.client.mutate("terminal.openContainer", {
+        hostId: host.id,
+        containerId: appBox,
+        size: { cols: 80, rows: 24 },
+      });
+      // Without the shell grant in the other team: refused by it, or the host is not found there.
+      expect([403, 404]).toContain(again.status);
+    } else {
+      // The page reconnects in the other team: admitted, and in that team's rooms only.
+      const socket = await connect("/ui", { cookie: person.client.cookie ?? "" });
+      socket.close();
+    }
+    return;
+  }
+  if (change === "second factor required") {
+    // Until they enrol, every socket is refused at the handshake, and the refusal is audited.
+    await expect(connect(namespace, { cookie: person.client.cookie ?? "" })).rejects.toThrow(/second factor/);
+    const rows = await auditRows(`outcome = 'denied' AND "actorEmail" = $1`, [person.email]);
+    expect(rows.map((row) => row.details.reason)).toContain("second factor not set up");
+    return;
+  }
   if (change === "signed out" || change === "disabled") {
     // The page tries again with its old cookie: refused, audited from its address.
     const localAddress = loopbackAddress();
@@ -328,6 +418,16 @@ beforeAll(async () => {
   portal = await startPortal();
   admin = await setUpAdmin(portal.url);
   host = await enrolHostWithNginx(admin, portal.url, "gate-host");
+  const me = await admin.query<{ team: { id: string } }>("account.me");
+  if (!me.data) throw new Error(JSON.stringify(me.error));
+  firstTeamId = me.data.team.id;
+  const created = await admin.mutate<{ id: string }>("teams.create", { name: "Gate other team" });
+  if (!created.data) throw new Error(JSON.stringify(created.error));
+  otherTeam = created.data;
+  otherAdmin = new ApiClient(portal.url);
+  await otherAdmin.signIn(ADMIN.email, ADMIN.password);
+  const moved = await otherAdmin.mutate("teams.switch", { teamId: otherTeam.id });
+  if (moved.status !== 200) throw new Error(JSON.stringify(moved.error));
   const counter = await runTestContainer({
     command: ["sh", "-c", "trap 'exit 0' TERM; i=0; while true; do i=$((i+1)); echo \"tick $i\"; sleep 0.05; done"],
   });
@@ -375,6 +475,7 @@ describe("one gate for every browser socket", () => {
           return;
         }
 
+        if (change === "team switched") await joinOtherTeam(person);
         const held = await hold(namespace, person);
         try {
           await applyChange(change, person);
@@ -395,12 +496,19 @@ describe("one gate for every browser socket", () => {
           expect(message).toMatch(
             change === "signed out" || change === "disabled"
               ? /session has ended|access changed/
-              : /no longer|access changed/,
+              : namespace === "/terminal"
+                ? /owner's access changed/
+                : change === "team switched"
+                  ? /another team/
+                  : change === "second factor required"
+                    ? /must use a second factor/
+                    : /no longer|access changed/,
           );
           if (namespace === "/terminal") await expectShellRecordedRevoked(person.email);
           await expectRefusedAfter(namespace, change, person);
         } finally {
           held.close();
+          if (change === "second factor required") await requireFactorOf([]);
         }
       }, 60_000);
     }

@@ -24,6 +24,8 @@ export interface PortalEvents {
   sessionEnded: [sessionId: string];
   /** This user's role or container shell grant changed: live sockets re-check what they may hold. */
   accessChanged: [userId: string];
+  /** A rule for everyone in this team changed (which roles must use a second factor): its sockets re-check. */
+  teamAccessChanged: [teamId: string];
   /** First-run setup created the first team. */
   teamCreated: [teamId: string];
   /** A deployment changed state or wrote to its log: browsers of that team refresh. */

@@ -133,6 +133,8 @@ export const secondFactorAuthProcedures = {
         target: { type: "team", id: ctx.user.team.id },
         details: { before: before.roles, after: saved.roles },
       });
+      // Someone now required to enrol keeps no open socket until they have (browser-gate.ts).
+      ctx.services.events.emit("teamAccessChanged", ctx.user.team.id);
       return saved;
     }),
 };

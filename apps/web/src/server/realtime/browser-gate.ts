@@ -9,6 +9,7 @@
 import { type Action, can } from "@wheelhouse/shared";
 import type { Namespace, Server, Socket } from "socket.io";
 import { authorize } from "../access/authorize";
+import { SETUP_REQUIRED_MESSAGE } from "../access/second-factor-gate";
 import { readSessionToken } from "../access/session-cookie";
 import { resolveSession, resolveSessionById, type SessionUser } from "../access/sessions";
 import { type AuditEntry, recordAudit } from "../audit/audit-log";
@@ -111,6 +112,7 @@ export class BrowserGate {
     events.on("sessionsEnded", (userId) => this.recheck((entry) => entry.gated.user.id === userId));
     events.on("sessionEnded", (sessionId) => this.recheck((entry) => entry.gated.user.sessionId === sessionId));
     events.on("accessChanged", (userId) => this.recheck((entry) => entry.gated.user.id === userId));
+    events.on("teamAccessChanged", (teamId) => this.recheck((entry) => entry.teamId === teamId));
     this.sweep = setInterval(() => this.recheck(() => true), REVALIDATE_EVERY_MS);
     this.sweep.unref();
   }
@@ -263,6 +265,10 @@ export class BrowserGate {
         if (entry.revoked) return;
         if (!current) return this.revoke(entry, SIGNED_OUT);
         if (current.team.id !== entry.teamId) return this.revoke(entry, TEAM_CHANGED);
+        // Now required to use a second factor and without one: nothing but enrolling, as authorize() says.
+        if (current.secondFactor.required && !current.secondFactor.enabled) {
+          return this.revoke(entry, { cause: "access-changed", message: SETUP_REQUIRED_MESSAGE });
+        }
         if (!can(current.role, entry.spec.permission)) {
           return this.revoke(entry, {
             cause: "access-changed",

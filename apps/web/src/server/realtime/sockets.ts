@@ -59,10 +59,13 @@ export function attachSockets(httpServer: HttpServer, services: PortalServices, 
       metrics.uiSockets.inc();
       socket.on("disconnect", () => metrics.uiSockets.dec());
     },
-    // The page goes to sign-in at once, or, when the session now works in another team (switched in
-    // another tab, or removed from this team), reloads there (client/use-session-socket.ts).
+    // Signed out: the page goes to sign-in at once. The session now works in another team (switched
+    // in another tab, or removed from this team): it reloads there. Access changed (a second factor
+    // became required): it refetches, and the portal shell sends the person to enrol
+    // (client/use-session-socket.ts).
     ending: ({ socket }, { cause, message }) => {
       if (cause === "team-changed") socket.emit("team:changed", { reason: message });
+      else if (cause === "access-changed") socket.emit("access:changed", { reason: message });
       else socket.emit("session:ended", { reason: message });
     },
     // Every role reads the portal; a changed role changes which actions the page offers.

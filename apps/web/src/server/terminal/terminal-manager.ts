@@ -87,7 +87,7 @@ export const END_MESSAGES: Record<EndReason, string> = {
   "portal-restart": "The portal restarted; the session ended with it.",
   failed: "The session could not be started.",
   revoked:
-    "The session was closed because its owner's access changed (role lowered, shell grant taken away, signed out or account disabled).",
+    "The session was closed because its owner's access changed (role lowered, shell grant taken away, signed out, account disabled, now working in another team, or a second factor now required).",
 };
 
 export class TerminalManager {
