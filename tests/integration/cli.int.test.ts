@@ -1,6 +1,6 @@
 // The `wheelhouse` CLI end to end against a real portal, agent, Docker engine and nginx: the flow
 // of the issue (login, apps create/list, deploy --wait, releases, a failed deploy, rollback,
-// status, maintenance, users), with the exit codes and --json output scripts rely on.
+// status, maintenance, users, teams), with the exit codes and --json output scripts rely on.
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -177,6 +177,72 @@ describe("the wheelhouse CLI", () => {
     );
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/permission|not allowed|may not|role/i);
+  });
+
+  it("lists the key's teams, creates one (then listed, not current) and refuses a bad name with exit 2", async () => {
+    const before = await cli(["teams", "list", "--json"]);
+    expect(before.code, before.stderr).toBe(0);
+    const first = JSON.parse(before.stdout) as { name: string; role: string; current: boolean }[];
+    expect(first).toHaveLength(1);
+    expect(first[0]).toMatchObject({ role: "admin", current: true });
+
+    const created = await cli(["teams", "create", "Blue team"]);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toMatch(/^Created team Blue team with you as its admin\. This key stays in its own team/);
+    const listed = await cli(["teams", "list", "--json"]);
+    const teams = JSON.parse(listed.stdout) as { name: string; role: string; current: boolean }[];
+    expect(teams.map((t) => [t.name, t.role, t.current])).toEqual([
+      [first[0]?.name, "admin", true],
+      ["Blue team", "admin", false],
+    ]);
+    const table = await cli(["teams", "list"]);
+    expect(table.stdout.split("\n")[0]).toMatch(/^CURRENT\s+NAME\s+ROLE\s+SLUG$/);
+    expect(table.stdout).toMatch(/\n\*\s+\S.*\s+admin\s+\S+\n-\s+Blue team\s+admin\s+blue-team\n$/);
+
+    const twice = await cli(["teams", "create", "blue TEAM"]);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toBe("wheelhouse: A team named blue TEAM already exists. Choose another name.\n");
+    const noLetter = await cli(["teams", "create", "!!!"]);
+    expect(noLetter.code).toBe(2);
+    expect(noLetter.stderr).toContain('wheelhouse: NAME "!!!": A team name needs at least one letter or digit.');
+    const tooLong = await cli(["teams", "create", "x".repeat(61), "--json"]);
+    expect(tooLong.code).toBe(2);
+    expect(tooLong.stderr).toContain("A team name is at most 60 characters.");
+    expect(tooLong.stdout).toBe("");
+    const after = JSON.parse((await cli(["teams", "list", "--json"])).stdout) as unknown[];
+    expect(after).toHaveLength(2);
+  });
+
+  it("removes a member by email: their key for the team ends, and unknown or bad emails are refused", async () => {
+    const operatorHome = { XDG_CONFIG_HOME: join(home, "operator") };
+    expect((await cli(["users", "list"], operatorHome)).code).toBe(0);
+    const bad = await cli(["users", "remove", "ops"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/EMAIL "ops": Enter an email address/);
+    const unknown = await cli(["users", "remove", "nobody@example.com"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toBe(
+      "wheelhouse: No member of this team has the email nobody@example.com (see wheelhouse users list).\n",
+    );
+    const self = await cli(["users", "remove", ADMIN.email]);
+    expect(self.code).toBe(1);
+    expect(self.stderr).toMatch(/You cannot remove yourself/);
+
+    const removed = await cli(["users", "remove", "OPS@example.com", "--json"]);
+    expect(removed.code, removed.stderr).toBe(0);
+    // The operator's `login` made one key in this team.
+    expect(JSON.parse(removed.stdout)).toEqual({
+      ok: true,
+      email: "ops@example.com",
+      role: "operator",
+      revokedKeys: 1,
+    });
+    const users = JSON.parse((await cli(["users", "list", "--json"])).stdout) as { email: string }[];
+    expect(users.map((u) => u.email)).not.toContain("ops@example.com");
+    const refused = await cli(["users", "list"], operatorHome);
+    expect(refused.code).toBe(3);
+    const again = await cli(["users", "remove", "ops@example.com"]);
+    expect(again.code).toBe(1);
   });
 
   it("exits 4 naming the address when the portal is unreachable", async () => {

@@ -20,6 +20,7 @@ import { registerReleasesCommand } from "./commands/releases";
 import { registerRestartScaleCommands } from "./commands/restart-scale";
 import { registerRunbooksCommands } from "./commands/runbooks";
 import { registerStatusCommand } from "./commands/status";
+import { registerTeamsCommands } from "./commands/teams";
 import { registerUsersCommands } from "./commands/users";
 import { ENVIRONMENT_HELP, readEnvironment } from "./config/environment";
 import type { Context } from "./context";
@@ -51,7 +52,7 @@ export function buildProgram(context: Context): Command {
   const { terminal } = context;
   const program = new Command("wheelhouse")
     .description(
-      "The command line for a Wheelhouse portal: apps, deploys, releases, rollbacks, approvals, users, hosts and certificates.",
+      "The command line for a Wheelhouse portal: apps, deploys, releases, rollbacks, approvals, users, teams, hosts and certificates.",
     )
     .version(packageJson.version, "-V, --version", "print the CLI's version")
     // Set before the subcommands are added, which inherit them.
@@ -69,6 +70,7 @@ export function buildProgram(context: Context): Command {
   registerLogsCommand(program, context);
   registerMaintenanceCommand(program, context);
   registerUsersCommands(program, context);
+  registerTeamsCommands(program, context);
   registerRegistriesCommands(program, context);
   registerExecCommand(program, context);
   registerHostsCommands(program, context);

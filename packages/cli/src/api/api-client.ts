@@ -16,6 +16,7 @@ import {
   createdApiKeySchema,
   createdInviteSchema,
   createdResetLinkSchema,
+  createdTeamSchema,
   deploymentLogSchema,
   deploymentSchema,
   enrollmentSchema,
@@ -24,8 +25,10 @@ import {
   incidentDetailSchema,
   incidentSummarySchema,
   meSchema,
+  myTeamsAnswerSchema,
   registryLoginsAnswerSchema,
   releaseSchema,
+  removedMemberSchema,
   removedRegistryLoginSchema,
   runbookSummarySchema,
   teamUserSchema,
@@ -200,6 +203,21 @@ export class ApiClient {
 
   async createUser(input: CreateUserInput) {
     return (await request(this.connection, "POST", "/users", userAnswer, { body: input })).user;
+  }
+
+  /** Out of the key's team only: the account and the person's other teams stay. */
+  removeUser(userId: string) {
+    return request(this.connection, "DELETE", `/users/${segment(userId)}`, removedMemberSchema);
+  }
+
+  /** The teams the key's owner belongs to, with their role in each; `current` marks the key's team. */
+  async listMyTeams() {
+    return (await request(this.connection, "GET", "/teams", myTeamsAnswerSchema)).teams;
+  }
+
+  /** A new team with the key's owner as its admin; the key itself stays in its own team. */
+  createTeam(name: string) {
+    return request(this.connection, "POST", "/teams", createdTeamSchema, { body: { name } });
   }
 
   /** An invite for `email` with `role`; the answer carries the single-use link, once. */

@@ -1,6 +1,7 @@
-// wheelhouse users create / list / invite / reset-password.
+// wheelhouse users create / list / invite / reset-password / remove.
 import {
   createUserInputSchema,
+  emailSchema,
   inviteInputSchema,
   ROLES,
   resetLinkInputSchema,
@@ -9,7 +10,7 @@ import {
 import { type Command, Option } from "commander";
 import type { z } from "zod";
 import { type Context, connect } from "../context";
-import { UsageError } from "../errors";
+import { OperationFailedError, UsageError } from "../errors";
 import { formatRelativeTime, formatTimeUntil } from "../output/format";
 import { renderTable } from "../output/table";
 import { printJson } from "../output/terminal";
@@ -91,10 +92,28 @@ async function resetPassword(context: Context, rawEmail: string, options: { json
   context.terminal.out(`${created.link}\n`);
 }
 
+/** Finds the member by email in GET /users (the route takes an id), then takes them out of the key's team. */
+async function removeUser(context: Context, rawEmail: string, options: { json?: boolean }) {
+  const email = parseArgument(emailSchema, rawEmail, `EMAIL "${rawEmail}"`);
+  const client = connect(context);
+  const member = (await client.listUsers()).find((user) => user.email === email);
+  if (!member)
+    throw new OperationFailedError(`No member of this team has the email ${email} (see wheelhouse users list).`);
+  const removed = await client.removeUser(member.id);
+  if (options.json) return printJson(context.terminal, removed);
+  const keys =
+    removed.revokedKeys === 0
+      ? "they had no API keys for it"
+      : `${removed.revokedKeys} of their API keys for it ${removed.revokedKeys === 1 ? "was" : "were"} revoked`;
+  context.terminal.out(
+    `Removed ${removed.email} (${removed.role}) from the team; ${keys}. Their account and any other teams stay.\n`,
+  );
+}
+
 export function registerUsersCommands(program: Command, context: Context): void {
   const users = program
     .command("users")
-    .description("Add, invite and list the team's members (all but listing need admin).");
+    .description("Add, invite, list and remove the team's members (all but listing need admin).");
 
   users
     .command("create")
@@ -125,6 +144,14 @@ export function registerUsersCommands(program: Command, context: Context): void 
     .argument("<email>", "the member's email address")
     .option("--json", "print the email, link and expiry as a JSON object")
     .action((email: string, options: { json?: boolean }) => resetPassword(context, email, options));
+
+  users
+    .command("remove")
+    .description("Take a member out of this key's team; their account and other teams stay, their API keys for it end.")
+    .argument("<email>", "the member's email address")
+    .option("--json", "print { ok, email, role, revokedKeys } as a JSON object")
+    .addHelpText("after", "\nExample:\n  wheelhouse users remove ada@example.com")
+    .action((email: string, options: { json?: boolean }) => removeUser(context, email, options));
 
   users
     .command("list")

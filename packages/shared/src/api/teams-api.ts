@@ -29,3 +29,11 @@ export const createdTeamSchema = z.object({ id: z.string(), name: z.string(), sl
 
 export const switchTeamInputSchema = z.object({ teamId: teamIdSchema }).strict();
 export const removeMemberInputSchema = z.object({ userId: z.string().min(1).max(64) }).strict();
+/** Who left the team and how many of their API keys for it were revoked (DELETE /users/{userId}). */
+export const removedMemberSchema = z.object({
+  ok: z.literal(true),
+  email: z.string(),
+  role: z.enum(ROLES),
+  revokedKeys: z.number().int().min(0),
+});
+export type RemovedMember = z.infer<typeof removedMemberSchema>;

@@ -4,12 +4,16 @@
 // socket of the old team outlives the switch.
 import { Alert, Badge, Button, Group, Menu, Modal, Stack, Text, TextInput, UnstyledButton } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
+import { notifications } from "@mantine/notifications";
 import { IconAlertCircle, IconCheck, IconPlus, IconSelector, IconUsersGroup } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useId, useState } from "react";
 import { errorMessage } from "../../client/errors";
 import { useCan, useCurrentUser } from "../../client/session";
 import { useTRPC } from "../../client/trpc";
+import { ROLE_COLORS } from "../status";
+
+const BARE_FIELDSET = { border: 0, margin: 0, padding: 0, minWidth: 0 } as const;
 
 /** A full load of the apps list: the page open now may show an object of the old team. */
 function reloadInNewTeam() {
@@ -23,12 +27,15 @@ export function TeamSwitcher() {
   const canCreate = useCan("teams.create");
   const [creating, { open: openCreate, close: closeCreate }] = useDisclosure(false);
   const teams = useQuery(trpc.teams.mine.queryOptions());
+  const labelId = useId();
   const switchTeam = useMutation(
     trpc.teams.switch.mutationOptions({
       onSuccess: () => {
         queryClient.clear();
         reloadInNewTeam();
       },
+      // The menu closes on the click, so the sentence goes in a toast, where it stays readable.
+      onError: (error) => notifications.show({ color: "red", title: "Not switched", message: errorMessage(error) }),
     }),
   );
   const others = (teams.data?.teams ?? []).filter((team) => !team.current);
@@ -37,7 +44,8 @@ export function TeamSwitcher() {
 
   return (
     <>
-      <Menu position="bottom-end" width={260} withinPortal>
+      {/* No focus placeholder: Mantine's is a role=presentation child, which a menu may not hold (axe). */}
+      <Menu position="bottom-end" width={260} withinPortal withInitialFocusPlaceholder={false}>
         <Menu.Target>
           <UnstyledButton data-testid="team-switcher" aria-label={`Team: ${user.team.name}. Switch team`}>
             <Group gap={6} wrap="nowrap">
@@ -50,33 +58,36 @@ export function TeamSwitcher() {
           </UnstyledButton>
         </Menu.Target>
         <Menu.Dropdown>
-          <Menu.Label>Your teams</Menu.Label>
-          {(teams.data?.teams ?? []).map((team) => (
-            <Menu.Item
-              key={team.id}
-              disabled={team.current || switchTeam.isPending}
-              onClick={() => switchTeam.mutate({ teamId: team.id })}
-              leftSection={
-                team.current ? <IconCheck size={16} aria-label="current team" /> : <span style={{ width: 16 }} />
-              }
-              rightSection={
-                <Badge size="xs" variant="light">
-                  {team.role}
-                </Badge>
-              }
-            >
-              {team.name}
-            </Menu.Item>
-          ))}
-          {switchTeam.error && (
-            <Text fz="xs" c="red" px="sm" role="alert">
-              {errorMessage(switchTeam.error)}
-            </Text>
-          )}
+          {/* A menu may hold only items, groups and separators: a fieldset is a group, named by the label. */}
+          <fieldset aria-labelledby={labelId} style={BARE_FIELDSET}>
+            <Menu.Label id={labelId}>Your teams</Menu.Label>
+            {(teams.data?.teams ?? []).map((team) => (
+              <Menu.Item
+                key={team.id}
+                // Not disabled: a greyed-out current team reads as one you cannot use. Choosing it closes the menu.
+                disabled={switchTeam.isPending}
+                // Read out as "current"; an icon's label alone is not announced by every screen reader.
+                aria-current={team.current ? "true" : undefined}
+                onClick={team.current ? undefined : () => switchTeam.mutate({ teamId: team.id })}
+                leftSection={
+                  team.current ? <IconCheck size={16} aria-hidden /> : <span style={{ width: 16 }} aria-hidden />
+                }
+                rightSection={
+                  <Badge size="xs" variant="light" color={ROLE_COLORS[team.role]}>
+                    {team.role}
+                  </Badge>
+                }
+              >
+                <Text span fz="sm" fw={team.current ? 600 : undefined}>
+                  {team.name}
+                </Text>
+              </Menu.Item>
+            ))}
+          </fieldset>
           {canCreate && (
             <>
-              <Menu.Divider />
-              <Menu.Item leftSection={<IconPlus size={16} />} onClick={openCreate}>
+              <Menu.Divider role="separator" />
+              <Menu.Item leftSection={<IconPlus size={16} aria-hidden />} onClick={openCreate}>
                 Create a team
               </Menu.Item>
             </>
@@ -113,8 +124,14 @@ function CreateTeamModal({ opened, onClose }: { opened: boolean; onClose: () => 
     create.mutate({ name });
   };
   const error = create.error && !fieldError ? create.error : switchTeam.error;
+  // Opened again, the dialog starts empty rather than with the last attempt's name and sentence.
+  const close = () => {
+    setName("");
+    create.reset();
+    onClose();
+  };
   return (
-    <Modal opened={opened} onClose={onClose} title="Create a team">
+    <Modal opened={opened} onClose={close} title="Create a team">
       <form onSubmit={submit} noValidate>
         <Stack>
           <Text fz="sm">
@@ -135,7 +152,7 @@ function CreateTeamModal({ opened, onClose }: { opened: boolean; onClose: () => 
             data-autofocus
           />
           <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
+            <Button variant="default" onClick={close}>
               Cancel
             </Button>
             <Button type="submit" loading={create.isPending || switchTeam.isPending}>

@@ -9,6 +9,11 @@ import { useRouter } from "next/navigation";
 import { errorMessage } from "../../client/errors";
 import { useTRPC } from "../../client/trpc";
 
+/** A long email would be cut off on one line: the label wraps instead, anywhere in the address. */
+const WRAPPING_LABEL = {
+  label: { whiteSpace: "normal", overflowWrap: "anywhere", textAlign: "center", lineHeight: 1.35 },
+} as const;
+
 interface Props {
   token: string;
   invite: { email: string; team: string; role: string };
@@ -28,7 +33,7 @@ export function JoinWithAccount({ token, invite }: Props) {
     }),
   );
   const signedInAs = status.data?.user?.email ?? null;
-  const signInHref = `/sign-in?next=${encodeURIComponent(`/invite/${token}`)}`;
+  const signInHref = `/sign-in?next=${encodeURIComponent(`/invite/${token}`)}&email=${encodeURIComponent(invite.email)}`;
 
   return (
     <Stack>
@@ -54,7 +59,7 @@ export function JoinWithAccount({ token, invite }: Props) {
           link again.
         </Text>
       ) : (
-        <Button component={Link} href={signInHref} fullWidth>
+        <Button component={Link} href={signInHref} fullWidth h="auto" mih={36} py={8} styles={WRAPPING_LABEL}>
           Sign in as {invite.email} to join
         </Button>
       )}

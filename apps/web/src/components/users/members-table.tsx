@@ -203,7 +203,14 @@ export function MembersTable() {
                           </Button>
                         ))}
                       {member.id !== me.id && (
-                        <Button size="xs" variant="subtle" color="red" onClick={() => confirmRemove(member)}>
+                        <Button
+                          size="xs"
+                          variant="subtle"
+                          color="red"
+                          // Every row has one: the name says whose, as the reset link's does.
+                          aria-label={`Remove ${member.email}`}
+                          onClick={() => confirmRemove(member)}
+                        >
                           Remove
                         </Button>
                       )}

@@ -1,5 +1,13 @@
-import { emailSchema, passwordSchema, personNameSchema, roleSchema } from "@wheelhouse/shared";
+import {
+  emailSchema,
+  passwordSchema,
+  personNameSchema,
+  removedMemberSchema,
+  removeMemberInputSchema,
+  roleSchema,
+} from "@wheelhouse/shared";
 import { z } from "zod";
+import { rest } from "../trpc/rest";
 import { router, withPermission } from "../trpc/trpc";
 import { changeDisabled, changeRole, changeShellGrant } from "./access-changes";
 import { createUser, listTeamMembers } from "./accounts";
@@ -71,7 +79,14 @@ export const usersRouter = router({
 
   /** Out of this team only: the account and the person's other teams stay (teams.ts). */
   remove: withPermission("users.remove")
-    .input(z.object({ userId }))
+    // For `wheelhouse users remove EMAIL`, which finds the id in GET /users.
+    .meta(
+      rest("DELETE", "/users/{userId}", "Take a member out of your team; their account and other teams stay", [
+        "users",
+      ]),
+    )
+    .input(removeMemberInputSchema)
+    .output(removedMemberSchema)
     .mutation(async ({ ctx, input }) => {
       const removed = await removeMember(ctx.services.db, ctx.user.id, ctx.user.team.id, input.userId);
       // Their sockets re-check at once: one working in this team ends (browser-gate.ts).
@@ -81,6 +96,6 @@ export const usersRouter = router({
         target: userTarget(removed.user.id),
         details: { email: removed.user.email, role: removed.role, revokedKeys: removed.revokedKeys },
       });
-      return { ok: true };
+      return { ok: true as const, email: removed.user.email, role: removed.role, revokedKeys: removed.revokedKeys };
     }),
 });

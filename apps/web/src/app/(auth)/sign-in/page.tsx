@@ -35,7 +35,11 @@ export default function SignInPage() {
   }, [status.data, router]);
 
   useEffect(() => {
-    if (new URLSearchParams(window.location.search).get("step") === "code") setCodeStep(true);
+    const params = new URLSearchParams(window.location.search);
+    if (params.get("step") === "code") setCodeStep(true);
+    // An invite for an existing account sends its email along, so the person only types the password.
+    const invited = params.get("email");
+    if (invited && invited.length <= 254) setEmail(invited);
   }, []);
 
   const submit = (event: FormEvent) => {
