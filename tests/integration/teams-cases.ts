@@ -65,9 +65,10 @@ const OWN_ACCOUNT = "the caller's own account (password, factors), in every team
 const TOKEN = "a link token is its own capability (tested in invites.int.test.ts and below)";
 const SETTINGS = "the calling team's own settings: saving them changes A's copy (B's is compared)";
 const portalWide = (why: string): Case => ({ kind: "portal-wide", why });
-const ACME_ROW =
-  "AcmeSettings is one row (id 1) for the portal: a team admin's save changes every team's ACME directory";
-const SSO_ROW = "OidcSettings is one row (id 1) for the portal: who may sign in, and their roles, for every team";
+// A is the portal's first team, where portal-wide settings are changed (PORTAL_ACTIONS, decision 045);
+// an admin working in B is refused them: teams-members.int.test.ts.
+const ACME_ROW = "AcmeSettings is one row for the portal, changed only from its first team (A here)";
+const SSO_ROW = "OidcSettings is one row for the portal, changed only from its first team (A here)";
 
 export const CASES: Record<string, Case> = {
   "auth.verifySecondFactor": own(SIGN_IN),

@@ -46,6 +46,35 @@ afterAll(async () => {
   await portal?.stop();
 });
 
+describe("portal-wide settings", () => {
+  it("are changed only by an admin working in the portal's first team; elsewhere refused and audited", async () => {
+    const before = await ok(teams.ada.query("certificates.acmeSettings"), "ACME settings");
+    const refusals: [string, "query" | "mutate"][] = [
+      ["sso.settings", "query"],
+      ["sso.save", "mutate"],
+      ["sso.reset", "mutate"],
+      ["certificates.saveAcmeSettings", "mutate"],
+      ["certificates.resetAcmeSettings", "mutate"],
+    ];
+    for (const [path, kind] of refusals) {
+      // The first admin, admin of both teams, working in B: the role allows it, the team does not.
+      const refused = kind === "query" ? await teams.adaB.query(path) : await teams.adaB.mutate(path, {});
+      expect(refused.status, path).toBe(403);
+      expect(refused.error?.message, path).toMatch(/whole portal's, not this team's/);
+    }
+    const denied = await sql<{ action: string; details: string }>(
+      portal.databaseUrl,
+      `SELECT action, details FROM "AuditEvent" WHERE "teamId" = $1 AND outcome = 'denied' AND action IN ('auth.sso.manage', 'certificates.settings.manage')`,
+      [teams.teamB.id],
+    );
+    expect(denied).toHaveLength(refusals.length);
+    for (const row of denied) expect(row.details).toContain("portal-wide setting outside the first team");
+    expect(await ok(teams.ada.query("certificates.acmeSettings"), "ACME settings")).toEqual(before);
+    // The same person working in the first team may.
+    expect((await teams.ada.query("sso.settings")).status).toBe(200);
+  });
+});
+
 describe("a person in two teams", () => {
   const DUAL = "dual@example.com";
   let dualId = "";

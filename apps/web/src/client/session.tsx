@@ -1,6 +1,6 @@
 "use client";
 // The signed-in user, for pages inside the portal shell. The shell renders nothing until it knows.
-import { type Action, can, type Role } from "@wheelhouse/shared";
+import { type Action, canInTeam, type Role } from "@wheelhouse/shared";
 import { createContext, type ReactNode, useContext } from "react";
 
 export interface CurrentUser {
@@ -8,7 +8,8 @@ export interface CurrentUser {
   email: string;
   name: string;
   role: Role;
-  team: { id: string; name: string; slug: string };
+  /** `portal`: the portal's first team, where portal-wide settings are changed (PORTAL_ACTIONS). */
+  team: { id: string; name: string; slug: string; portal: boolean };
   /** Whether the person's role must use a second factor, and whether they have one. */
   secondFactor: { required: boolean; enabled: boolean };
 }
@@ -27,5 +28,6 @@ export function useCurrentUser(): CurrentUser {
 
 /** Mirrors the server's check to hide actions; the server still decides. */
 export function useCan(action: Action): boolean {
-  return can(useCurrentUser().role, action);
+  const user = useCurrentUser();
+  return canInTeam(user.role, action, user.team);
 }

@@ -113,6 +113,18 @@ export function can(role: Role | null | undefined, action: Action): boolean {
   return RANK[role] >= RANK[ACTIONS[action]];
 }
 
+/**
+ * Settings of the whole portal, not of one team (decision 045): the single sign-on provider and the
+ * certificate authority. An admin may change them only while working in the portal's first team, so
+ * an admin of any other team cannot change how everyone signs in or where certificates come from.
+ */
+export const PORTAL_ACTIONS: ReadonlySet<Action> = new Set<Action>(["auth.sso.manage", "certificates.settings.manage"]);
+
+/** `can`, for a person working in a team: portal-wide settings need the portal's first team too. */
+export function canInTeam(role: Role | null | undefined, action: Action, team: { portal: boolean }): boolean {
+  return can(role, action) && (team.portal || !PORTAL_ACTIONS.has(action));
+}
+
 export const ROLE_DESCRIPTIONS: Record<Role, string> = {
   viewer: "Sees apps, hosts, incidents and the audit log. Changes nothing.",
   operator: "Deploys, restarts, reads logs, runs runbooks, works incidents and requests rollbacks.",

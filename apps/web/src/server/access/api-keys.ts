@@ -5,6 +5,7 @@ import { roleSchema } from "@wheelhouse/shared";
 import type { Db } from "../db/client";
 import { bookkeepingWrite } from "../db/write-health";
 import { AppError } from "../errors/app-error";
+import { portalTeamId } from "./portal-team";
 import { secondFactorState } from "./second-factor-policy";
 import { hashToken, type SessionUser } from "./sessions";
 
@@ -86,7 +87,12 @@ export async function resolveApiKey(db: Db, token: string): Promise<SessionUser 
     id: key.user.id,
     email: key.user.email,
     name: key.user.name,
-    team: { id: membership.team.id, name: membership.team.name, slug: membership.team.slug },
+    team: {
+      id: membership.team.id,
+      name: membership.team.name,
+      slug: membership.team.slug,
+      portal: membership.team.id === (await portalTeamId(db)),
+    },
     role,
     // A key never proves the second factor: step-ups are for browser sessions (second-factor-gate.ts).
     secondFactor: secondFactorState(role, key.user.secondFactor, membership.team.security, null),

@@ -5,6 +5,7 @@ import type { Role } from "@wheelhouse/shared";
 import { roleSchema } from "@wheelhouse/shared";
 import type { Db } from "../db/client";
 import { bookkeepingWrite } from "../db/write-health";
+import { portalTeamId } from "./portal-team";
 import { type SecondFactorState, secondFactorState } from "./second-factor-policy";
 
 export const SESSION_COOKIE = "wheelhouse_session";
@@ -20,7 +21,8 @@ export interface SessionUser {
   id: string;
   email: string;
   name: string;
-  team: { id: string; name: string; slug: string };
+  /** `portal`: the portal's first team, the one where portal-wide settings are changed (portal-team.ts). */
+  team: { id: string; name: string; slug: string; portal: boolean };
   role: Role;
   /** The person's second factor as this session sees it (second-factor-policy.ts). */
   secondFactor: SecondFactorState;
@@ -103,7 +105,12 @@ export async function resolveSessionById(db: Db, id: string): Promise<SessionUse
     id: session.user.id,
     email: session.user.email,
     name: session.user.name,
-    team: { id: membership.team.id, name: membership.team.name, slug: membership.team.slug },
+    team: {
+      id: membership.team.id,
+      name: membership.team.name,
+      slug: membership.team.slug,
+      portal: membership.team.id === (await portalTeamId(db)),
+    },
     role,
     secondFactor: secondFactorState(role, session.user.secondFactor, membership.team.security, session.secondFactorAt),
   };

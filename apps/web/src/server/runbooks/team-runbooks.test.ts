@@ -44,7 +44,7 @@ async function userOf(role: Role, teamId: string): Promise<SessionUser> {
     email: `${role}-${suffix}@example.com`,
     name: role,
     role,
-    team: { id: teamId, name: "Team", slug: "team" },
+    team: { id: teamId, name: "Team", slug: "team", portal: true },
     secondFactor: { enabled: false, required: false, provedAt: null },
   };
 }
