@@ -7,6 +7,7 @@ import { notifications } from "@mantine/notifications";
 import { IconAlertCircle, IconKey } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { errorMessage } from "../../client/errors";
+import { useCurrentUser } from "../../client/session";
 import { useTRPC } from "../../client/trpc";
 import { RelativeTime } from "../relative-time";
 import { CreateApiKeyModal } from "./create-api-key-modal";
@@ -43,6 +44,7 @@ export function ApiKeysSection() {
       onConfirm: () => revoke.mutate({ id: key.id }),
     });
 
+  const { team } = useCurrentUser();
   return (
     <section aria-labelledby="api-keys-heading">
       <Group justify="space-between" mb="sm">
@@ -51,7 +53,8 @@ export function ApiKeysSection() {
             API keys
           </Title>
           <Text fz="sm" c="dimmed">
-            Keys act as you, with your role, for the <Code>wheelhouse</Code> CLI and the REST API.
+            Keys act as you, with your role, in {team.name} only, for the <Code>wheelhouse</Code> CLI and the REST API.
+            Keys for another of your teams are made and listed while working in that team.
           </Text>
         </div>
         <Button leftSection={<IconKey size={16} />} onClick={open}>
