@@ -309,23 +309,27 @@ async function joinOtherTeam(person: Person): Promise<void> {
   await switchTo(person, firstTeamId);
 }
 
+/** A new page's subscription to the ticker's log, after the change: what it was answered. */
+async function subscribeAgain(person: Person) {
+  const viewer = new LogViewerClient(portal.url, person.client.cookie ?? "");
+  try {
+    return await viewer.subscribe({
+      streamId: "again",
+      target: { kind: "container", hostId: host.id, containerId: ticker },
+      start: { tail: 0 },
+    });
+  } finally {
+    viewer.close();
+  }
+}
+
 /** After a live end: what a second attempt gets, and the audit event that refusal wrote. */
 async function expectRefusedAfter(namespace: Namespace, change: Change, person: Person): Promise<void> {
   if (change === "team switched") {
     // Working in the other team, the first team's container is not there for them: as if it did not exist.
     if (namespace === "/logs") {
-      const viewer = new LogViewerClient(portal.url, person.client.cookie ?? "");
-      try {
-        const reply = await viewer.subscribe({
-          streamId: "again",
-          target: { kind: "container", hostId: host.id, containerId: ticker },
-          start: { tail: 0 },
-        });
-        // An operator there too, so the role allows reading logs: the container is simply not found.
-        expect(reply).toMatchObject({ ok: false, code: "NOT_FOUND" });
-      } finally {
-        viewer.close();
-      }
+      // An operator there too, so the role allows reading logs: the container is simply not found.
+      expect(await subscribeAgain(person)).toMatchObject({ ok: false, code: "NOT_FOUND" });
     } else if (namespace === "/terminal") {
       const again = await person.client.mutate("terminal.openContainer", {
         hostId: host.id,
@@ -358,17 +362,7 @@ async function expectRefusedAfter(namespace: Namespace, change: Change, person: 
   }
   if (namespace === "/logs") {
     // A viewer keeps the page socket but may not subscribe: refused and audited as logs.read.
-    const viewer = new LogViewerClient(portal.url, person.client.cookie ?? "");
-    try {
-      const reply = await viewer.subscribe({
-        streamId: "again",
-        target: { kind: "container", hostId: host.id, containerId: ticker },
-        start: { tail: 0 },
-      });
-      expect(reply).toMatchObject({ ok: false, code: "FORBIDDEN" });
-    } finally {
-      viewer.close();
-    }
+    expect(await subscribeAgain(person)).toMatchObject({ ok: false, code: "FORBIDDEN" });
     const rows = await auditRows(`action = 'logs.read' AND outcome = 'denied' AND "actorEmail" = $1`, [person.email]);
     expect(rows).toHaveLength(1);
     return;

@@ -14,42 +14,28 @@ import type { SessionUser } from "./sessions";
  */
 export async function authorize(db: Db, user: SessionUser | null, action: Action, ip: string): Promise<SessionUser> {
   if (!user) throw new AppError("UNAUTHENTICATED", "Sign in to continue.");
+  const refuse = async (details: Record<string, unknown>, error: AppError): Promise<never> => {
+    await recordAudit(db, { actor: user, teamId: user.team.id, action, outcome: "denied", ip, details });
+    throw error;
+  };
   if (!can(user.role, action)) {
-    await recordAudit(db, {
-      actor: user,
-      teamId: user.team.id,
-      action,
-      outcome: "denied",
-      ip,
-      details: { role: user.role, requires: minimumRole(action) },
-    });
-    throw new AppError("FORBIDDEN", `Your role (${user.role}) cannot do this; it needs ${minimumRole(action)}.`);
+    await refuse(
+      { role: user.role, requires: minimumRole(action) },
+      new AppError("FORBIDDEN", `Your role (${user.role}) cannot do this; it needs ${minimumRole(action)}.`),
+    );
   }
   if (PORTAL_ACTIONS.has(action) && !user.team.portal) {
-    await recordAudit(db, {
-      actor: user,
-      teamId: user.team.id,
-      action,
-      outcome: "denied",
-      ip,
-      details: { role: user.role, reason: "portal-wide setting outside the first team" },
-    });
-    throw new AppError(
-      "FORBIDDEN",
-      "This setting is the whole portal's, not this team's: switch to the portal's first team, where its admins change it.",
+    await refuse(
+      { role: user.role, reason: "portal-wide setting outside the first team" },
+      new AppError(
+        "FORBIDDEN",
+        "This setting is the whole portal's, not this team's: switch to the portal's first team, where its admins change it.",
+      ),
     );
   }
   const refusal = secondFactorRefusal(user.secondFactor, action, new Date(), user.sessionId.startsWith("apikey:"));
   if (refusal) {
-    await recordAudit(db, {
-      actor: user,
-      teamId: user.team.id,
-      action,
-      outcome: "denied",
-      ip,
-      details: { role: user.role, reason: refusal.reason },
-    });
-    throw new AppError(refusal.code, refusal.message);
+    await refuse({ role: user.role, reason: refusal.reason }, new AppError(refusal.code, refusal.message));
   }
   return user;
 }
