@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { freePort } from "../../scripts/lib/free-port.ts";
@@ -16,6 +16,7 @@ export type { LogLine };
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const mainScript = join(repoRoot, "apps", "web", "src", "server", "main.ts");
+const TEST_DATA_PREFIX = "wheelhouse-test-";
 
 export type DatabaseKind = "sqlite" | "postgres";
 
@@ -130,8 +131,13 @@ function isExpected(line: LogLine, expected: readonly RegExp[]): boolean {
   return expected.some((pattern) => pattern.test(text));
 }
 
+/** A folder startPortal made (a test passing its own folder, such as a small disk, keeps it). */
+function isTestDataDir(path: string): boolean {
+  return dirname(path) === tmpdir() && basename(path).startsWith(TEST_DATA_PREFIX);
+}
+
 export async function startPortal(options: StartOptions = {}): Promise<Portal> {
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "wheelhouse-test-"));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), TEST_DATA_PREFIX));
   const databaseUrl =
     options.databaseUrl ??
     (testDatabaseKind() === "postgres" ? await createPostgresDatabase() : `file:${join(dataDir, "wheelhouse.db")}`);
@@ -159,7 +165,8 @@ export async function startPortal(options: StartOptions = {}): Promise<Portal> {
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 8_000))]);
       if (child.exitCode === null) child.kill("SIGKILL");
     }
-    if (!options.dataDir && !keepData) rmSync(dataDir, { recursive: true, force: true });
+    // A restarted portal is given the first one's folder: the last one stopped removes it.
+    if (!keepData && (!options.dataDir || isTestDataDir(dataDir))) rmSync(dataDir, { recursive: true, force: true });
   };
   const portal: Portal = {
     url,
