@@ -4,12 +4,10 @@
 // it must see the uploaded chain and verify it against the root. A key of another certificate, a
 // missing intermediate, a certificate for another name and an expired one are each refused (400)
 // with their own sentence, and change nothing: the row, its history and what nginx serves.
-import { execFile } from "node:child_process";
 import { X509Certificate } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import type { CertificateDetail } from "@wheelhouse/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Issued, OpensslPki } from "../../apps/web/src/server/testing/openssl-pki.ts";
@@ -20,9 +18,9 @@ import { deployTestApp, enrolHostWithNginx, removeAppContainers, type TestHost }
 import { dockerAvailable, ensureTestAppImage } from "../support/docker.ts";
 import { type Portal, startPortal } from "../support/portal.ts";
 import { apiKeyFor, type RestClient } from "../support/rest-client.ts";
+import { normalSerial, opensslHandshake } from "../support/tls-handshake.ts";
 import { waitFor } from "../support/wait-for.ts";
 
-const run = promisify(execFile);
 const DOMAIN = "shop.test";
 
 let portal: Portal;
@@ -51,36 +49,11 @@ function upload(fields: { certificatePem?: string; keyPem?: string; chainPem?: s
   });
 }
 
-/** Serials as hex without leading zeros, whoever printed them. */
-const normalSerial = (hex: string) => hex.toLowerCase().replace(/^0+/, "");
 const serialOf = (pem: string) => normalSerial(new X509Certificate(pem).serialNumber);
 
 /** What openssl sees on the agent's HTTPS port for this name: verified against the root, the served chain. */
-async function sClient(domain: string): Promise<{ verified: boolean; serials: string[]; output: string }> {
-  const exchange = run(
-    "openssl",
-    [
-      "s_client",
-      "-connect",
-      `127.0.0.1:${host.httpsPort}`,
-      "-servername",
-      domain,
-      "-CAfile",
-      root.certFile,
-      "-verify_return_error",
-      "-showcerts",
-    ],
-    { timeout: 15_000 },
-  );
-  // Nothing to send: s_client ends its session when its input does.
-  exchange.child.stdin?.end();
-  const result = await exchange.catch((error: { stdout?: string; stderr?: string }) => ({
-    stdout: error.stdout ?? "",
-    stderr: error.stderr ?? "",
-  }));
-  const output = `${result.stdout}${result.stderr}`;
-  const served = output.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
-  return { verified: /Verify return code: 0 \(ok\)/.test(output), serials: served.map(serialOf), output };
+function sClient(domain: string) {
+  return opensslHandshake({ port: host.httpsPort, servername: domain, caFile: root.certFile });
 }
 
 function servedBy(issued: Issued) {

@@ -2,12 +2,10 @@
 // server (Debian's pebble, its DNS answering 127.0.0.1 for every name), the HTTP-01 answer is served
 // by the agent's managed nginx, and `openssl s_client` against that nginx is the oracle: it must see
 // the issued chain, valid for the domain, verifying against pebble's root.
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import type { CertificateDetail } from "@wheelhouse/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, setUpAdmin } from "../support/api-client.ts";
@@ -17,9 +15,8 @@ import { requestWithHost } from "../support/nginx.ts";
 import { type PebbleServer, startPebble } from "../support/pebble.ts";
 import { type Portal, startPortal } from "../support/portal.ts";
 import { apiKeyFor, type RestClient } from "../support/rest-client.ts";
+import { normalSerial, opensslHandshake } from "../support/tls-handshake.ts";
 import { waitFor } from "../support/wait-for.ts";
-
-const run = promisify(execFile);
 
 let portal: Portal;
 let host: TestHost;
@@ -45,23 +42,8 @@ function waitForStatus(domain: string, done: (found: CertificateDetail) => boole
 
 /** What openssl sees on the agent's HTTPS port for this name: the verify result and the leaf's serial. */
 async function sClient(domain: string): Promise<{ verified: boolean; serial: string; output: string }> {
-  const { stdout, stderr } = await run(
-    "sh",
-    [
-      "-c",
-      `openssl s_client -connect 127.0.0.1:${host.httpsPort} -servername ${domain} -CAfile ${rootFile} -verify_return_error -showcerts </dev/null 2>&1 | tee ${workDir}/s_client.txt | openssl x509 -noout -serial`,
-    ],
-    { timeout: 15_000 },
-  ).catch((error: { stdout?: string; stderr?: string }) => ({
-    stdout: error.stdout ?? "",
-    stderr: error.stderr ?? "",
-  }));
-  const { stdout: output } = await run("cat", [`${workDir}/s_client.txt`]);
-  return {
-    verified: /Verify return code: 0 \(ok\)/.test(output),
-    serial: normalSerial(stdout.trim().replace(/^serial=/, "")),
-    output: `${output}${stderr}`,
-  };
+  const seen = await opensslHandshake({ port: host.httpsPort, servername: domain, caFile: rootFile });
+  return { verified: seen.verified, serial: seen.serials[0] ?? "", output: seen.output };
 }
 
 /** GET https://DOMAIN/ through the agent's nginx, trusting only pebble's root. */
@@ -99,11 +81,6 @@ function httpsGet(domain: string, root: string): Promise<{ status: number; body:
 }
 
 let root = "";
-
-/** Serials as hex without leading zeros, whoever printed them. */
-function normalSerial(hex: string): string {
-  return hex.toLowerCase().replace(/^0+/, "");
-}
 
 function serialOf(found: CertificateDetail): string {
   return normalSerial(found.serial ?? "");

@@ -91,6 +91,10 @@ export const certificatesAnswerSchema = z.object({ certificates: z.array(certifi
 export const certificateAnswerSchema = z.object({ certificate: certificateDetailSchema });
 
 /** The ACME directory settings (one per portal); the CA bundle is a PEM text. */
+/** Let's Encrypt's ACME directories: the default, and its staging twin for trying things out. */
+export const LETS_ENCRYPT_PRODUCTION = "https://acme-v02.api.letsencrypt.org/directory";
+export const LETS_ENCRYPT_STAGING = "https://acme-staging-v02.api.letsencrypt.org/directory";
+
 export const acmeSettingsSchema = z.object({
   directoryUrl: z
     .url({ protocol: /^https?$/, message: "The directory is the https URL of an ACME directory." })

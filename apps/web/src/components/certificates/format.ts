@@ -1,5 +1,5 @@
 // Words, paths and rules for certificates, said the same way on every page that shows one (issue 15).
-import type { CertificateStatus } from "@wheelhouse/shared";
+import { type CertificateStatus, LETS_ENCRYPT_PRODUCTION, LETS_ENCRYPT_STAGING } from "@wheelhouse/shared";
 
 export function certificatePath(domain: string): string {
   return `/certificates/${encodeURIComponent(domain)}`;
@@ -43,11 +43,11 @@ export function isWildcard(domain: string): boolean {
 
 // The same addresses as the portal's defaults (server/config/env.ts), for the Settings select.
 export const DIRECTORY_PRESETS = [
-  { value: "letsencrypt", label: "Let's Encrypt", url: "https://acme-v02.api.letsencrypt.org/directory" },
+  { value: "letsencrypt", label: "Let's Encrypt", url: LETS_ENCRYPT_PRODUCTION },
   {
     value: "letsencrypt-staging",
     label: "Let's Encrypt staging",
-    url: "https://acme-staging-v02.api.letsencrypt.org/directory",
+    url: LETS_ENCRYPT_STAGING,
   },
   { value: "custom", label: "Custom", url: null },
 ] as const;

@@ -2,7 +2,14 @@
 // A bad value stops the process with a sentence that names the setting and the fix.
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { emailDomainSchema, isAllowedIssuerUrl, ROLES, type Role } from "@wheelhouse/shared";
+import {
+  emailDomainSchema,
+  isAllowedIssuerUrl,
+  LETS_ENCRYPT_PRODUCTION,
+  LETS_ENCRYPT_STAGING,
+  ROLES,
+  type Role,
+} from "@wheelhouse/shared";
 import { z } from "zod";
 import { compileTrustedProxies, type TrustedProxies } from "../http/client-address";
 
@@ -10,8 +17,6 @@ import { compileTrustedProxies, type TrustedProxies } from "../http/client-addre
 const DEFAULT_RUNBOOKS_DIR = fileURLToPath(new URL("../../../../../runbooks/", import.meta.url));
 
 /** The default ACME directory: certificates browsers trust. Staging is for trying things out. */
-export const LETS_ENCRYPT_PRODUCTION = "https://acme-v02.api.letsencrypt.org/directory";
-export const LETS_ENCRYPT_STAGING = "https://acme-staging-v02.api.letsencrypt.org/directory";
 
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -153,9 +158,8 @@ const settings = {
       .url({ protocol: /^https?$/ })
       .max(2_048)
       .default(LETS_ENCRYPT_PRODUCTION),
-    describe:
-      "The ACME directory certificates are ordered from, until an admin picks one on Settings (default Let's Encrypt production; staging is https://acme-staging-v02.api.letsencrypt.org/directory).",
-    fix: "set ACME_DIRECTORY_URL to the https URL of an ACME directory, e.g. https://acme-staging-v02.api.letsencrypt.org/directory",
+    describe: `The ACME directory certificates are ordered from, until an admin picks one on Settings (default Let's Encrypt production; staging is ${LETS_ENCRYPT_STAGING}).`,
+    fix: `set ACME_DIRECTORY_URL to the https URL of an ACME directory, e.g. ${LETS_ENCRYPT_STAGING}`,
   },
   ACME_CA_BUNDLE: {
     schema: z.string().min(1).max(4_096).optional(),
