@@ -170,6 +170,33 @@ describe("signing in with a second factor", () => {
     expect(failures.some((e) => e.details.includes("code replayed"))).toBe(true);
   });
 
+  it("refuses the code step when the password changed after the password step", async () => {
+    const email = "racer@example.com";
+    await addMember(email, "racer-password-1", "operator");
+    const owner = new ApiClient(portal.url);
+    await owner.signIn(email, "racer-password-1");
+    const { secret } = await enrol(owner, email);
+    // A second browser passes the password step with the old password…
+    const late = new ApiClient(portal.url);
+    expect((await late.signIn(email, "racer-password-1")).data).toEqual({ ok: true, secondFactor: true });
+    // …the owner changes it meanwhile (which ends every other session, of which the late one is not yet)…
+    const changed = await owner.mutate("account.changePassword", {
+      currentPassword: "racer-password-1",
+      newPassword: "racer-password-2",
+    });
+    expect(changed.status, JSON.stringify(changed.error)).toBe(200);
+    // …and the right code no longer makes a session for the old password.
+    const code = await freshCode(portal.databaseUrl, email, secret);
+    const refused = await late.mutate("auth.verifySecondFactor", { code });
+    expect(refused.status).toBe(401);
+    expect(refused.error?.message).toBe("Your password was changed just now. Sign in with the new password.");
+    expect(await signedInEmail(late)).toBeNull();
+    const failures = (await auditOf("session.create")).filter((e) => e.outcome === "failure" && e.actorEmail === email);
+    expect(failures.map((e) => JSON.parse(e.details).reason)).toContain("password changed during sign-in");
+    // The owner's own session stays, as a password change promises.
+    expect(await signedInEmail(owner)).toBe(email);
+  });
+
   it("refuses the code step without the password step, and a password-only API key", async () => {
     const stranger = new ApiClient(portal.url);
     const refused = await stranger.mutate("auth.verifySecondFactor", { code: "123456" });

@@ -16,6 +16,8 @@ const challengeSchema = z.object({
   teamId: z.string().max(100).nullable(),
   /** The first step's audit details (how the person signed in), written with the session's event. */
   details: z.record(z.string(), z.unknown()).optional(),
+  /** The password the first step checked (password-stamp.ts); absent after single sign-on. */
+  passwordStamp: z.string().max(64).optional(),
   expiresAt: z.number(),
 });
 export type SignInChallenge = z.infer<typeof challengeSchema>;

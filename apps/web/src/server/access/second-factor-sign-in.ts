@@ -7,6 +7,7 @@ import type { RefusalTally } from "../audit/refusal-tally";
 import type { SecretBox } from "../config/secret-box";
 import type { Db } from "../db/client";
 import { AppError } from "../errors/app-error";
+import { assertPasswordStands } from "./password-stamp";
 import { verifySecondFactor } from "./second-factor";
 import {
   CHALLENGE_LIFETIME_MS,
@@ -16,7 +17,7 @@ import {
   type SignInChallenge,
 } from "./second-factor-challenge";
 import { sessionCookie } from "./session-cookie";
-import { createSession } from "./sessions";
+import { createSession, hashToken } from "./sessions";
 
 export type SignInOutcome =
   | { kind: "session"; token: string; expiresAt: Date }
@@ -25,7 +26,7 @@ export type SignInOutcome =
 /** The challenge for a person with an enabled factor, or null when a session may start now. */
 export async function secondFactorChallenge(
   db: Db,
-  who: { user: { id: string }; teamId: string | null },
+  who: { user: { id: string }; teamId: string | null; passwordStamp?: string | undefined },
   details: Record<string, unknown> | undefined,
   now = Date.now(),
 ): Promise<SignInOutcome | null> {
@@ -37,6 +38,7 @@ export async function secondFactorChallenge(
       userId: who.user.id,
       teamId: who.teamId,
       ...(details ? { details } : {}),
+      ...(who.passwordStamp ? { passwordStamp: who.passwordStamp } : {}),
       expiresAt: now + CHALLENGE_LIFETIME_MS,
     },
   };
@@ -93,6 +95,14 @@ export async function completeSecondFactorSignIn(
     userAgent: request.userAgent,
     secondFactorAt: now,
   });
+  if (challenge.passwordStamp) {
+    // The code step may come minutes after the password: a change or reset meanwhile wins.
+    await assertPasswordStands(
+      db,
+      { user, teamId: challenge.teamId, sessionId: hashToken(session.token), ip: request.ip },
+      challenge.passwordStamp,
+    );
+  }
   await recordAudit(db, {
     actor: user,
     teamId: challenge.teamId,

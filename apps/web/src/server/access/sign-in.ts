@@ -4,9 +4,10 @@ import { recordAudit } from "../audit/audit-log";
 import type { RefusalTally } from "../audit/refusal-tally";
 import type { Db } from "../db/client";
 import { AppError } from "../errors/app-error";
+import { assertPasswordStands, passwordStamp } from "./password-stamp";
 import { decoyHash, verifyPassword } from "./passwords";
 import { type SignInOutcome, secondFactorChallenge } from "./second-factor-sign-in";
-import { createSession } from "./sessions";
+import { createSession, hashToken } from "./sessions";
 import { chargeSignInAttempt } from "./sign-in-limiter";
 import { passwordSignInRefusal } from "./sso/sso-settings";
 
@@ -97,7 +98,7 @@ export async function verifyCredentials({ db, refusals }: SignInDeps, attempt: S
 
 export async function signIn(deps: SignInDeps, attempt: SignInAttempt) {
   const { user, teamId } = await verifyCredentials(deps, attempt);
-  return beginSession(deps, { user, teamId }, attempt);
+  return beginSession(deps, { user, teamId, passwordStamp: passwordStamp(user.passwordHash) }, attempt);
 }
 
 /**
@@ -108,7 +109,12 @@ export async function signIn(deps: SignInDeps, attempt: SignInAttempt) {
  */
 export async function beginSession(
   deps: SignInDeps,
-  who: { user: { id: string; email: string }; teamId: string | null },
+  who: {
+    user: { id: string; email: string };
+    teamId: string | null;
+    /** The password this sign-in checked (none for single sign-on): the session stands only if it still is. */
+    passwordStamp?: string | undefined;
+  },
   meta: { ip: string; userAgent?: string | undefined; details?: Record<string, unknown> },
 ): Promise<SignInOutcome> {
   const { user, teamId } = who;
@@ -116,6 +122,13 @@ export async function beginSession(
   const challenge = await secondFactorChallenge(deps.db, who, meta.details);
   if (challenge) return challenge;
   const session = await createSession(deps.db, user.id, { ip: meta.ip, userAgent: meta.userAgent });
+  if (who.passwordStamp) {
+    await assertPasswordStands(
+      deps.db,
+      { user, teamId, sessionId: hashToken(session.token), ip: meta.ip },
+      who.passwordStamp,
+    );
+  }
   await recordAudit(deps.db, {
     actor: user,
     teamId,
