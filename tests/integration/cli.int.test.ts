@@ -211,6 +211,24 @@ describe("the wheelhouse CLI", () => {
     expect(tooLong.stdout).toBe("");
     const after = JSON.parse((await cli(["teams", "list", "--json"])).stdout) as unknown[];
     expect(after).toHaveLength(2);
+
+    // A key for the other team: `login --team`, by name or slug; the stored key then works there.
+    const blueHome = { XDG_CONFIG_HOME: join(home, "blue") };
+    const signIn = ["login", "--url", portal.url, "--email", ADMIN.email, "--password", ADMIN.password];
+    const blue = await cli([...signIn, "--team", "blue-team"], blueHome);
+    expect(blue.code, blue.stderr).toBe(0);
+    expect(blue.stdout).toContain("team Blue team");
+    const blueTeams = JSON.parse((await cli(["teams", "list", "--json"], blueHome)).stdout) as {
+      name: string;
+      current: boolean;
+    }[];
+    expect(blueTeams.find((t) => t.current)?.name).toBe("Blue team");
+    const unknown = await cli([...signIn, "--team", "Green team"], { XDG_CONFIG_HOME: join(home, "green") });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("You are not a member of a team named Green team. Your teams:");
+    const withToken = await cli(["login", "--url", portal.url, "--token", "whk_x", "--team", "Blue team"], blueHome);
+    expect(withToken.code).toBe(2);
+    expect(withToken.stderr).toContain("--team goes with --email and --password");
   });
 
   it("removes a member by email: their key for the team ends, and unknown or bad emails are refused", async () => {

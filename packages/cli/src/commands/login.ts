@@ -1,5 +1,5 @@
 // wheelhouse login / logout: store (or forget) the portal's address and an API key.
-import { apiKeyNameSchema, emailSchema } from "@wheelhouse/shared";
+import { apiKeyNameSchema, emailSchema, teamNameSchema } from "@wheelhouse/shared";
 import type { Command } from "commander";
 import { ApiClient } from "../api/api-client";
 import { credentialsPath, deleteStoredCredentials, writeStoredCredentials } from "../config/credentials";
@@ -14,6 +14,7 @@ interface LoginOptions {
   token?: string;
   email?: string;
   password?: string;
+  team?: string;
 }
 
 /** How the new key is listed on the portal's account page. */
@@ -27,6 +28,11 @@ async function login(context: Context, options: LoginOptions): Promise<void> {
   const usingPassword = options.email !== undefined || options.password !== undefined;
   if (options.token !== undefined && usingPassword) {
     throw new UsageError("Give either --token or --email with --password, not both.");
+  }
+  if (options.token !== undefined && options.team !== undefined) {
+    throw new UsageError(
+      "--team goes with --email and --password: a key made on the portal acts in the team it was made in.",
+    );
   }
   if (options.token === undefined && !usingPassword) {
     throw new UsageError("login needs --token KEY, or --email EMAIL with --password PASSWORD.");
@@ -44,7 +50,13 @@ async function login(context: Context, options: LoginOptions): Promise<void> {
     }
     const email = parseArgument(emailSchema, options.email, "--email");
     const name = keyName(context.hostname);
-    const created = await new ApiClient({ url }).createPasswordKey({ email, password: options.password, name });
+    const team = options.team === undefined ? undefined : parseArgument(teamNameSchema, options.team, "--team");
+    const created = await new ApiClient({ url }).createPasswordKey({
+      email,
+      password: options.password,
+      name,
+      ...(team ? { team } : {}),
+    });
     token = created.token;
     keyLabel = `"${created.apiKey.name}" (${created.apiKey.prefix}…)`;
   }
@@ -78,12 +90,14 @@ export function registerLoginCommands(program: Command, context: Context): void 
     .option("--token <key>", "an API key made on the portal's account page")
     .option("--email <email>", "sign in with email and password; a new API key is made for this machine")
     .option("--password <password>", "the password for --email")
+    .option("--team <team>", "with --email: the team the new key acts in, by name or slug (default: your first team)")
     .addHelpText(
       "after",
       `
 Examples:
   wheelhouse login --url https://wheelhouse.example.com --token wh_...
-  wheelhouse login --url http://localhost:3000 --email ada@example.com --password '...'`,
+  wheelhouse login --url http://localhost:3000 --email ada@example.com --password '...'
+  wheelhouse login --email ada@example.com --password '...' --team "Blue team"`,
     )
     .action((options: LoginOptions) => login(context, options));
 

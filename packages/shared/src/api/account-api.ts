@@ -22,7 +22,13 @@ export const apiKeyNameSchema = z.string().trim().min(1, "Give the key a name.")
 
 /** The CLI's `login --email --password`: signs in and mints a key in one step. */
 export const passwordKeyInputSchema = z
-  .object({ email: emailSchema, password: z.string().min(1).max(1_000), name: apiKeyNameSchema })
+  .object({
+    email: emailSchema,
+    password: z.string().min(1).max(1_000),
+    name: apiKeyNameSchema,
+    /** The team the key acts in, by slug or name; the person's first team when absent. */
+    team: z.string().trim().min(1, "Name the team.").max(60, "A team name is at most 60 characters.").optional(),
+  })
   .strict();
 
 /** The whole key is returned once, at creation, and never again. */

@@ -6,7 +6,26 @@ import { AppError } from "../errors/app-error";
 import { createApiKey } from "./api-keys";
 import { type SignInAttempt, type SignInDeps, verifyCredentials } from "./sign-in";
 
-export async function createApiKeyWithPassword(deps: SignInDeps, attempt: SignInAttempt & { name: string }) {
+/** The team `wanted` names (slug or name, any case) among the person's own; a sentence naming theirs otherwise. */
+async function teamOfPerson(db: SignInDeps["db"], userId: string, wanted: string): Promise<string> {
+  const memberships = await db.membership.findMany({
+    where: { userId },
+    select: { team: { select: { id: true, name: true, slug: true } } },
+    orderBy: { createdAt: "asc" },
+  });
+  const key = wanted.toLowerCase();
+  const found = memberships.find((m) => m.team.slug === key || m.team.name.toLowerCase() === key);
+  if (found) return found.team.id;
+  throw new AppError(
+    "NOT_FOUND",
+    `You are not a member of a team named ${wanted}. Your teams: ${memberships.map((m) => m.team.name).join(", ")}.`,
+  );
+}
+
+export async function createApiKeyWithPassword(
+  deps: SignInDeps,
+  attempt: SignInAttempt & { name: string; team?: string | undefined },
+) {
   const { user, teamId } = await verifyCredentials(deps, attempt);
   const factor = await deps.db.secondFactor.findUnique({ where: { userId: user.id }, select: { enabledAt: true } });
   if (factor?.enabledAt) {
@@ -23,8 +42,9 @@ export async function createApiKeyWithPassword(deps: SignInDeps, attempt: SignIn
       "Your account uses a second factor, so a password alone cannot create an API key. Create one on your Account page.",
     );
   }
-  // verifyCredentials found a membership (or refused): the key acts in the person's first team.
+  // verifyCredentials found a membership (or refused): the key acts in the team asked for, else the first.
   if (!teamId) throw new AppError("FORBIDDEN", "Your account belongs to no team.");
-  const created = await createApiKey(deps.db, user.id, teamId, attempt.name);
-  return { user, teamId, created };
+  const keyTeamId = attempt.team ? await teamOfPerson(deps.db, user.id, attempt.team) : teamId;
+  const created = await createApiKey(deps.db, user.id, keyTeamId, attempt.name);
+  return { user, teamId: keyTeamId, created };
 }
