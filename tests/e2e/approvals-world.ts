@@ -3,8 +3,6 @@
 // (v1 then v2, so "roll back to release 1" has something to show), an open incident on it (whose
 // timeline shows the requests), and a webhook receiver on loopback subscribed to approval events
 // through `webhooks.create`. Plus the screenshot-and-axe helper for each page the spec visits.
-import { mkdirSync } from "node:fs";
-import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page } from "@playwright/test";
 import { ApiClient } from "../support/api-client.ts";
 import { enrolHostWithNginx, removeAppContainers, type TestHost } from "../support/deployments.ts";
@@ -12,6 +10,7 @@ import { ensureTestAppImage, testAppImage } from "../support/docker.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { WebhookReceiver } from "../support/webhook-receiver.ts";
 import { baseUrl } from "./helpers.ts";
+import { shootAndCheck as checkScreens } from "./screens.ts";
 
 export const APP = "appr-shop";
 export const DOMAIN = "appr-shop.test";
@@ -135,34 +134,7 @@ export async function tearDownWorld(world: ApprovalsWorld | undefined): Promise<
   await removeAppContainers();
 }
 
-/**
- * Screenshots of the page as it is, in the light and the dark theme, into `dir` (approvals' own by default) for a
- * person to look at, and axe's WCAG 2.1 AA findings in each theme (empty when it passes).
- */
-export async function shootAndCheck(page: Page, name: string, dir: string = SHOTS): Promise<string[]> {
-  mkdirSync(dir, { recursive: true });
-  const found: string[] = [];
-  for (const colorScheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme });
-    await expect(page.locator("html")).toHaveAttribute("data-mantine-color-scheme", colorScheme);
-    // axe reads colours as drawn: let Mantine's transitions end first.
-    await page.waitForFunction(() =>
-      document
-        .getAnimations()
-        .every(
-          (a) => a.playState !== "running" || a.effect?.getComputedTiming().iterations === Number.POSITIVE_INFINITY,
-        ),
-    );
-    // A hover colour is not what the page shows at rest: the pointer leaves whatever it last clicked.
-    await page.mouse.move(0, 0);
-    await page.screenshot({ path: `${dir}/${name}-${colorScheme}.png`, fullPage: true });
-    const axe = new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]);
-    // An open dialog is what is being checked: the page behind it is inert and dimmed by the overlay.
-    if ((await page.locator(".mantine-Modal-content").count()) > 0) axe.include(".mantine-Modal-content");
-    const result = await axe.analyze();
-    for (const v of result.violations)
-      found.push(`${name} (${colorScheme}): ${v.id} on ${v.nodes.map((n) => n.target.join(" ")).join("; ")}`);
-  }
-  await page.emulateMedia({ colorScheme: "light" });
-  return found;
+/** Both themes' screenshots and axe's findings for the approvals pages (screens.ts). */
+export function shootAndCheck(page: Page, name: string, dir: string = SHOTS): Promise<string[]> {
+  return checkScreens(page, name, { dir });
 }

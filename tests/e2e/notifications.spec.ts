@@ -2,40 +2,16 @@
 // sends a test that reaches a receiver on loopback signed with that secret, reads the delivery log
 // with its attempt, disables and removes the webhook after confirming; a viewer is told admins
 // manage this. Screenshots of each state, light and dark, go to test-results/e2e/screens/notifications/ with axe's findings.
-import { mkdirSync } from "node:fs";
-import AxeBuilder from "@axe-core/playwright";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { waitFor } from "../support/wait-for.ts";
 import { WebhookReceiver } from "../support/webhook-receiver.ts";
 import { baseUrl, signIn } from "./helpers.ts";
+import { shootAndCheck } from "./screens.ts";
 
 // The admin foundation.spec.ts made when it set the shared portal up.
 const ADMIN = { email: "ada@example.com", password: "correct horse battery" };
 const VIEWER = { email: "nora.notify@example.com", name: "Nora Notify", password: "viewer-password-12" };
 const SHOTS = "test-results/e2e/screens/notifications";
-
-/** Screenshots in both themes, and axe's WCAG 2.1 AA findings in each (empty when it passes). */
-async function shootAndCheck(page: Page, name: string): Promise<string[]> {
-  mkdirSync(SHOTS, { recursive: true });
-  const found: string[] = [];
-  for (const colorScheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme });
-    await expect(page.locator("html")).toHaveAttribute("data-mantine-color-scheme", colorScheme);
-    await page.waitForFunction(() =>
-      document
-        .getAnimations()
-        .every(
-          (a) => a.playState !== "running" || a.effect?.getComputedTiming().iterations === Number.POSITIVE_INFINITY,
-        ),
-    );
-    await page.screenshot({ path: `${SHOTS}/${name}-${colorScheme}.png`, fullPage: true });
-    const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-    for (const v of result.violations)
-      found.push(`${name} (${colorScheme}): ${v.id} on ${v.nodes.map((n) => n.target.join(" ")).join("; ")}`);
-  }
-  await page.emulateMedia({ colorScheme: "light" });
-  return found;
-}
 
 const receiver = new WebhookReceiver();
 
@@ -56,7 +32,7 @@ test("an admin adds a webhook, sends a test that arrives signed, reads the log, 
   await page.getByRole("link", { name: "Open Notifications" }).click();
   await expect(page).toHaveURL(/\/settings\/notifications$/);
   await expect(page.getByText("No webhooks yet")).toBeVisible();
-  findings.push(...(await shootAndCheck(page, "notifications-empty")));
+  findings.push(...(await shootAndCheck(page, "notifications-empty", { dir: SHOTS })));
 
   await page.getByRole("button", { name: "Add webhook" }).click();
   const dialog = page.getByRole("dialog");
@@ -65,12 +41,12 @@ test("an admin adds a webhook, sends a test that arrives signed, reads the log, 
   await dialog.getByLabel("Name").fill("Ops channel");
   await dialog.getByLabel("URL").fill(`${receiver.url}?token=e2e-url-secret`);
   await dialog.getByRole("checkbox", { name: "A deployment failed" }).uncheck();
-  findings.push(...(await shootAndCheck(page, "notifications-add")));
+  findings.push(...(await shootAndCheck(page, "notifications-add", { dir: SHOTS })));
   await dialog.getByRole("button", { name: "Add webhook" }).click();
   const secret = (await dialog.getByTestId("webhook-secret").textContent()) ?? "";
   expect(secret).toMatch(/^whsec_/);
   receiver.setSecret(secret);
-  findings.push(...(await shootAndCheck(page, "notifications-secret")));
+  findings.push(...(await shootAndCheck(page, "notifications-secret", { dir: SHOTS })));
   await dialog.getByRole("button", { name: "Done" }).click();
 
   const row = page.getByTestId("webhook-Ops channel");
@@ -89,7 +65,7 @@ test("an admin adds a webhook, sends a test that arrives signed, reads the log, 
   await expect(row).toContainText("delivered", { timeout: 15_000 });
   await expect(row).toContainText("HTTP 200");
   await expect(page.getByText("Test queued")).toBeHidden({ timeout: 10_000 });
-  findings.push(...(await shootAndCheck(page, "notifications-list")));
+  findings.push(...(await shootAndCheck(page, "notifications-list", { dir: SHOTS })));
 
   await row.getByRole("button", { name: "Delivery log" }).click();
   const log = page.getByRole("dialog", { name: "Deliveries to Ops channel" });
@@ -98,7 +74,7 @@ test("an admin adds a webhook, sends a test that arrives signed, reads the log, 
   await expect(item).toContainText("delivered");
   await item.getByRole("button").first().click();
   await expect(item.getByRole("table", { name: "Attempts" })).toContainText("HTTP 200");
-  findings.push(...(await shootAndCheck(page, "notifications-log")));
+  findings.push(...(await shootAndCheck(page, "notifications-log", { dir: SHOTS })));
   await page.keyboard.press("Escape");
   await expect(log).toHaveCount(0);
 
@@ -127,7 +103,7 @@ test("a viewer is told that admins manage notifications", async ({ page, browser
     await viewerPage.goto(`${baseUrl()}/settings/notifications`);
     await expect(viewerPage.getByText("Admins manage notifications")).toBeVisible();
     await expect(viewerPage.getByRole("button", { name: "Add webhook" })).toHaveCount(0);
-    expect(await shootAndCheck(viewerPage, "notifications-viewer")).toEqual([]);
+    expect(await shootAndCheck(viewerPage, "notifications-viewer", { dir: SHOTS })).toEqual([]);
   } finally {
     await context.close();
   }

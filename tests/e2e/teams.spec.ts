@@ -5,12 +5,12 @@
 // and the join page are photographed in both themes and pass axe's WCAG 2.1 AA.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import AxeBuilder from "@axe-core/playwright";
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { ApiClient } from "../support/api-client.ts";
 import { enrolHostWithNginx, type TestHost } from "../support/deployments.ts";
 import { ensureTestAppImage, testAppImage } from "../support/docker.ts";
 import { baseUrl, signIn } from "./helpers.ts";
+import { shootAndCheck } from "./screens.ts";
 
 // The admin foundation.spec.ts made when it set the shared portal up.
 const ADMIN = { email: "ada@example.com", password: "correct horse battery" };
@@ -31,34 +31,6 @@ function shotsDir(): string {
   const dir = join(test.info().project.outputDir, "screens", "teams");
   mkdirSync(dir, { recursive: true });
   return dir;
-}
-
-/** Photographs the page in the light and the dark theme; returns axe's WCAG 2.1 AA findings in each. */
-async function shootAndCheck(page: Page, name: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const colorScheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme });
-    await expect(page.locator("html")).toHaveAttribute("data-mantine-color-scheme", colorScheme);
-    // axe reads colours as drawn: let Mantine's transitions end first.
-    await page.waitForFunction(() =>
-      document
-        .getAnimations()
-        .every(
-          (a) => a.playState !== "running" || a.effect?.getComputedTiming().iterations === Number.POSITIVE_INFINITY,
-        ),
-    );
-    await page.screenshot({ path: join(shotsDir(), `${name}-${colorScheme}.png`) });
-    const result = await new AxeBuilder({ page })
-      .options({ rules: { "label-content-name-mismatch": { enabled: true } } })
-      .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
-      .analyze();
-    for (const v of result.violations) {
-      const nodes = v.nodes.map((n) => `${n.target.join(" ")}${n.any[0] ? ` (${n.any[0].message})` : ""}`);
-      found.push(`${name} (${colorScheme}): ${v.id} on ${nodes.join("; ")}`);
-    }
-  }
-  await page.emulateMedia({ colorScheme: "light" });
-  return found;
 }
 
 /** Opens the header's switcher and returns its menu. */
@@ -107,7 +79,9 @@ test("a person with an account joins a second team, switches between the two, an
   await expect(admin.getByRole("link", { name: APP })).toBeVisible();
   await expect(admin.getByTestId("team-switcher")).toHaveText(firstTeam);
   await openSwitcher(admin);
-  found.push(...(await shootAndCheck(admin, "switcher-admin-one-team")));
+  found.push(
+    ...(await shootAndCheck(admin, "switcher-admin-one-team", { dir: shotsDir(), fullPage: false, labelInName: true })),
+  );
   await admin.getByRole("menuitem", { name: "Create a team" }).click();
   const dialog = admin.getByRole("dialog", { name: "Create a team" });
   await dialog.getByRole("button", { name: "Create and switch" }).click();
@@ -142,7 +116,9 @@ test("a person with an account joins a second team, switches between the two, an
   await expect(person.getByText("You are invited as viewer")).toBeVisible();
   const signInLink = person.getByRole("link", { name: `Sign in as ${PERSON.email} to join` });
   await expect(signInLink).toBeVisible();
-  found.push(...(await shootAndCheck(person, "join-signed-out")));
+  found.push(
+    ...(await shootAndCheck(person, "join-signed-out", { dir: shotsDir(), fullPage: false, labelInName: true })),
+  );
   await signInLink.click();
   await expect(person).toHaveURL(/\/sign-in\?next=/);
   await person.getByLabel("Email").fill(PERSON.email);
@@ -151,7 +127,9 @@ test("a person with an account joins a second team, switches between the two, an
   await expect(person).toHaveURL(link);
   const join = person.getByRole("button", { name: `Join ${BLUE}` });
   await expect(join).toBeVisible();
-  found.push(...(await shootAndCheck(person, "join-signed-in")));
+  found.push(
+    ...(await shootAndCheck(person, "join-signed-in", { dir: shotsDir(), fullPage: false, labelInName: true })),
+  );
   await join.click();
 
   // They land in Blue team; the switcher lists both teams with their role in each.
@@ -161,7 +139,9 @@ test("a person with an account joins a second team, switches between the two, an
   const menu = await openSwitcher(person);
   await expect(menu.getByRole("menuitem")).toHaveText([`${firstTeam}operator`, `${BLUE}viewer`]);
   await expect(menu.getByRole("menuitem", { name: BLUE })).toHaveAttribute("aria-current", "true");
-  found.push(...(await shootAndCheck(person, "switcher-two-teams")));
+  found.push(
+    ...(await shootAndCheck(person, "switcher-two-teams", { dir: shotsDir(), fullPage: false, labelInName: true })),
+  );
 
   // Switching back shows the first team's apps again.
   await menu.getByRole("menuitem", { name: firstTeam }).click();
