@@ -38,6 +38,7 @@ import { HealthWatch } from "./live-health/health-watch";
 import { createLogger } from "./logging/logger";
 import { createMetrics } from "./metrics/registry";
 import { createNotifier } from "./notifications/notify";
+import { WebhookRetention } from "./notifications/webhook-retention";
 import { WebhookWorker } from "./notifications/webhook-worker";
 import { attachSockets } from "./realtime/sockets";
 import { attachRunbooksByRules } from "./runbooks/runbook-attach";
@@ -158,6 +159,7 @@ async function main() {
   };
   const agentLost = new AgentLostSweep({ db, agents, signals, logger, startupGraceMs: reconnectWindowMs });
   const approvalExpiry = new ApprovalExpirySweep(services);
+  const webhookRetention = new WebhookRetention(services.db, services.logger);
   // Certificates (issue 15): orders run in the background, renewals and retries are due rows, so
   // both survive a restart; the expiry pass marks what passed its date and warns 14 days ahead.
   const certificates = new CertificateWorker({ services, order: orderCertificate, makeAccountKey: createAccountKey });
@@ -192,6 +194,7 @@ async function main() {
     deployments.stop();
     agentLost.stop();
     approvalExpiry.stop();
+    webhookRetention.stop();
     // Orders under way are aborted and their rows handed back, due now, before the database goes
     // (decision 041); one not handed back within 2 s is taken up again when its lease passes.
     const certificatesStopped = certificates.stop(2_000);
@@ -268,6 +271,7 @@ async function main() {
   services.readiness.migrationsApplied = true;
   agentLost.start();
   approvalExpiry.start();
+  webhookRetention.start();
   // Deliveries queued before a stop (or a crash) are sent now: the queue is the database.
   services.webhooks.start();
   certificates.start();
