@@ -42,10 +42,9 @@ function findAccount(db: Db, email: string) {
  */
 export async function verifyCredentials({ db, refusals }: SignInDeps, attempt: SignInAttempt) {
   const email = attempt.email.toLowerCase();
-  // Password sign-in switched off for all but the break-glass admin (single sign-on settings):
-  // refused before any charge or password check, since no password can change the answer.
-  const switchedOff = await passwordSignInRefusal(db, email);
-  if (switchedOff) {
+  // A refusal before the password is checked, attributed to the account when there is one, so only
+  // its team's auditors see the attempts on it.
+  const refuseEarly = async (reason: string) => {
     const target = await findAccount(db, email);
     await refusals.record({
       actor: target ? { id: target.id, email: target.email } : null,
@@ -53,24 +52,21 @@ export async function verifyCredentials({ db, refusals }: SignInDeps, attempt: S
       action: "session.create",
       outcome: "denied",
       ip: attempt.ip,
-      details: { email, reason: "password_sign_in_off" },
+      details: { email, reason },
     });
+  };
+  // Password sign-in switched off for all but the break-glass admin (single sign-on settings):
+  // refused before any charge or password check, since no password can change the answer.
+  const switchedOff = await passwordSignInRefusal(db, email);
+  if (switchedOff) {
+    await refuseEarly("password_sign_in_off");
     throw new AppError("FORBIDDEN", switchedOff);
   }
   let charge: Awaited<ReturnType<typeof chargeSignInAttempt>>;
   try {
     charge = await chargeSignInAttempt(email, attempt.ip);
   } catch (error) {
-    // Attributed to the account when there is one, so only its team's auditors see the attack on it.
-    const target = await findAccount(db, email);
-    await refusals.record({
-      actor: target ? { id: target.id, email: target.email } : null,
-      teamId: target?.memberships[0]?.teamId ?? null,
-      action: "session.create",
-      outcome: "denied",
-      ip: attempt.ip,
-      details: { email, reason: "rate_limited" },
-    });
+    await refuseEarly("rate_limited");
     throw error;
   }
   const user = await findAccount(db, email);
