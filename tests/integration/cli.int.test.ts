@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, setUpAdmin } from "../support/api-client.ts";
 import { runCli } from "../support/cli.ts";
+import { sql } from "../support/database.ts";
 import { enrolHostWithNginx, removeAppContainers, type TestHost } from "../support/deployments.ts";
 import { dockerAvailable, ensureTestAppImage, testAppImage, testAppPage } from "../support/docker.ts";
 import { requestWithHost } from "../support/nginx.ts";
@@ -226,6 +227,11 @@ describe("the wheelhouse CLI", () => {
     const unknown = await cli([...signIn, "--team", "Green team"], { XDG_CONFIG_HOME: join(home, "green") });
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain("You are not a member of a team named Green team. Your teams:");
+    const refusals = await sql<{ details: string }>(
+      portal.databaseUrl,
+      `SELECT details FROM "AuditEvent" WHERE action = 'apikeys.manage' AND outcome = 'denied'`,
+    );
+    expect(refusals.map((row) => JSON.parse(row.details).team)).toContain("Green team");
     const withToken = await cli(["login", "--url", portal.url, "--token", "whk_x", "--team", "Blue team"], blueHome);
     expect(withToken.code).toBe(2);
     expect(withToken.stderr).toContain("--team goes with --email and --password");

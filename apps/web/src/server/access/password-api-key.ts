@@ -44,7 +44,23 @@ export async function createApiKeyWithPassword(
   }
   // verifyCredentials found a membership (or refused): the key acts in the team asked for, else the first.
   if (!teamId) throw new AppError("FORBIDDEN", "Your account belongs to no team.");
-  const keyTeamId = attempt.team ? await teamOfPerson(deps.db, user.id, attempt.team) : teamId;
+  let keyTeamId = teamId;
+  if (attempt.team) {
+    try {
+      keyTeamId = await teamOfPerson(deps.db, user.id, attempt.team);
+    } catch (error) {
+      // Audited in the person's first team: asking for a team one is not in is worth seeing.
+      await recordAudit(deps.db, {
+        actor: user,
+        teamId,
+        action: "apikeys.manage",
+        outcome: "denied",
+        ip: attempt.ip,
+        details: { reason: "not a member of the team asked for", team: attempt.team, via: "password" },
+      });
+      throw error;
+    }
+  }
   const created = await createApiKey(deps.db, user.id, keyTeamId, attempt.name);
   return { user, teamId: keyTeamId, created };
 }
